@@ -1,0 +1,1 @@
+"""The numpy backend: interpreter and execution record."""

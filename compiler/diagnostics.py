@@ -1,0 +1,81 @@
+"""Diagnostics that name the op and its source location, MLIR style.
+
+`file:line:col: error: 'pto.spmd' op message`. The location comes from the op's
+`location` (set for every op by `ptoc.parse`, or from an explicit `loc(...)`).
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+
+from xdsl.dialects.builtin import FileLineColLoc, ModuleOp
+from xdsl.ir import Operation
+from xdsl.utils.exceptions import DiagnosticException, ParseError
+
+
+def location_of(op: Operation | None) -> str | None:
+    """`file:line:col` of `op` or of its closest located ancestor, if any."""
+    while op is not None:
+        loc = op.location
+        if isinstance(loc, FileLineColLoc):
+            return f"{loc.filename.data}:{loc.line.data}:{loc.column.data}"
+        op = op.parent_op()
+    return None
+
+
+def format_diagnostic(
+    op: Operation | None, message: str, severity: str = "error", loc: str | None = None
+) -> str:
+    loc = location_of(op) or loc
+    prefix = f"{loc}: " if loc else ""
+    what = f"'{op.name}' op " if op is not None else ""
+    return f"{prefix}{severity}: {what}{message}"
+
+
+class PtoDiagnostic(DiagnosticException):
+    """A user-facing error about one op (or about the input as a whole)."""
+
+    def __init__(self, op: Operation | None, message: str, loc: str | None = None):
+        self.op = op
+        self.message = message
+        super().__init__(format_diagnostic(op, message, loc=loc))
+
+
+def op_error(op: Operation | None, message: str) -> PtoDiagnostic:
+    return PtoDiagnostic(op, message)
+
+
+def format_parse_error(e: ParseError) -> str:
+    """`file:line:col: error: message`, then the source line with a caret."""
+    loc = e.span.get_location()
+    context = e.span.print_with_context().splitlines()[1:]
+    return "\n".join([f"{loc}: error: {e.msg}", *context])
+
+
+def warn(op: Operation | None, message: str) -> None:
+    """Print a warning about `op` to stderr; compilation continues."""
+    print(format_diagnostic(op, message, "warning"), file=sys.stderr)
+
+
+def _postorder(op: Operation) -> Iterator[Operation]:
+    for region in op.regions:
+        for block in region.blocks:
+            for child in block.ops:
+                yield from _postorder(child)
+    yield op
+
+
+def verify(module: ModuleOp) -> None:
+    """Verify `module`, innermost ops first, raising a located `PtoDiagnostic`."""
+    for op in _postorder(module):
+        try:
+            op.verify(verify_nested_ops=False)
+        except PtoDiagnostic:
+            raise
+        except DiagnosticException as e:
+            msg = str(e.args[0]) if e.args else str(e)
+            prefix = "Operation does not verify: "
+            if msg.startswith(prefix):
+                msg = msg[len(prefix):]
+            raise PtoDiagnostic(op, msg.strip().splitlines()[0] if msg.strip() else type(e).__name__) from e

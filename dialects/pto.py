@@ -1,0 +1,967 @@
+"""The `pto` dialect: SPMD tasks, trace-time and runtime loops, tiles and memory.
+
+The dialect says what a PTO tile kernel means, and nothing that an upstream dialect
+already says. Elementwise math on tiles is `arith`/`math` on builtin tensor types,
+constant tiles are `arith.constant dense<...>`, a tile filled with a runtime scalar is
+`tensor.splat`, branches are `scf.if`. `pto` adds:
+
+* `pto.spmd`   N independent tasks (a scope of the kernel), task id as block argument;
+* `pto.unroll` a loop unrolled at trace time: every iteration owns its values;
+* `pto.range`  a runtime loop: values cross iterations only as iter_args;
+* `pto.yield`  the terminator of the three;
+* `pto.load` / `pto.store` / `pto.read`: tiles and scalars to and from global memory;
+* tile compute that upstream lacks: row reductions, row/column broadcast multiply,
+  matmul (and accumulate), gather along the last axis, arange, cast with rounding.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import ClassVar
+
+from xdsl.dialects.builtin import (
+    AnyFloat,
+    BFloat16Type,
+    Float16Type,
+    Float32Type,
+    Float64Type,
+    IndexType,
+    IntAttr,
+    IntegerAttr,
+    IntegerType,
+    MemRefType,
+    StringAttr,
+    TensorType,
+)
+from xdsl.dialects.utils import parse_assignment, print_assignment
+from xdsl.ir import Attribute, Block, Dialect, Operation, Region, SSAValue
+from xdsl.irdl import (
+    AnyAttr,
+    IRDLOperation,
+    VarConstraint,
+    base,
+    irdl_op_definition,
+    lazy_traits_def,
+    operand_def,
+    opt_operand_def,
+    opt_prop_def,
+    prop_def,
+    region_def,
+    result_def,
+    traits_def,
+    var_operand_def,
+    var_result_def,
+)
+from xdsl.parser import Parser, UnresolvedOperand
+from xdsl.printer import Printer
+from xdsl.traits import (
+    HasParent,
+    IsTerminator,
+    NoMemoryEffect,
+    Pure,
+    RecursiveMemoryEffect,
+    SingleBlockImplicitTerminator,
+    ensure_terminator,
+)
+from xdsl.utils.exceptions import VerifyException
+
+UB_BYTES = 196608
+"""Unified buffer of one AIV (a2a3-machine.md, CANN platform file: ub_size)."""
+
+CORE_KINDS = ("vector", "cube", "mix")
+ROUNDING_MODES = ("rint", "round", "floor", "ceil", "trunc", "odd", "none")
+
+
+def element_bytes(t: Attribute) -> int:
+    """Bytes of one element of a scalar type used in tiles and memrefs."""
+    if isinstance(t, Float32Type):
+        return 4
+    if isinstance(t, (BFloat16Type, Float16Type)):
+        return 2
+    if isinstance(t, Float64Type):
+        return 8
+    if isinstance(t, IntegerType):
+        return max(1, t.width.data // 8)
+    if isinstance(t, IndexType):
+        return 8
+    raise VerifyException(f"unsupported element type {t}")
+
+
+def tile_bytes(t: TensorType[Attribute]) -> int:
+    return t.element_count() * element_bytes(t.get_element_type())
+
+
+def _check_tile_fits(op: Operation, t: TensorType[Attribute], what: str) -> None:
+    nbytes = tile_bytes(t)
+    if nbytes > UB_BYTES:
+        raise VerifyException(
+            f"{what} {t} is {nbytes} bytes and does not fit the {UB_BYTES}-byte "
+            "unified buffer of one vector core; split it into smaller tiles"
+        )
+
+
+def _shape(t: Attribute) -> tuple[int, ...]:
+    assert isinstance(t, TensorType)
+    return tuple(t.get_shape())  # pyright: ignore[reportUnknownArgumentType]
+
+
+def _elem(t: Attribute) -> Attribute:
+    assert isinstance(t, (TensorType, MemRefType))
+    return t.get_element_type()  # pyright: ignore[reportUnknownVariableType, reportUnknownMemberType]
+
+
+def _check_index_operands(op: Operation, values: Sequence[SSAValue], what: str) -> None:
+    for i, v in enumerate(values):
+        if not isinstance(v.type, IndexType):
+            raise VerifyException(f"{what} #{i} must be of type index, got {v.type}")
+
+
+# --------------------------------------------------------------------------- yield
+
+
+@irdl_op_definition
+class YieldOp(IRDLOperation):
+    """Terminator of `pto.spmd`, `pto.unroll` and `pto.range` bodies."""
+
+    name = "pto.yield"
+
+    values = var_operand_def()
+
+    traits = lazy_traits_def(
+        lambda: (IsTerminator(), Pure(), HasParent(SpmdOp, UnrollOp, RangeOp))
+    )
+
+    assembly_format = "attr-dict ($values^ `:` type($values))?"
+
+    def __init__(self, *values: SSAValue | Operation):
+        super().__init__(operands=[values])
+
+
+def _verify_carried(
+    op: Operation,
+    body: Region,
+    inits: Sequence[SSAValue],
+    results: Sequence[SSAValue],
+    loop: str,
+) -> None:
+    block = body.block
+    if len(block.args) != len(inits) + 1:
+        raise VerifyException(
+            f"the body of {loop} takes the {loop.split('.')[1]} index and "
+            f"{len(inits)} iter_args, but its block has {len(block.args)} arguments"
+        )
+    if not isinstance(block.args[0].type, IndexType):
+        raise VerifyException(f"the {loop} index must be of type index")
+    for i, (arg, init) in enumerate(zip(block.args[1:], inits)):
+        if arg.type != init.type:
+            raise VerifyException(
+                f"iter_arg #{i} has type {arg.type} but its initial value has type {init.type}"
+            )
+    if len(results) != len(inits):
+        raise VerifyException(
+            f"{loop} has {len(inits)} iter_args but {len(results)} results"
+        )
+    for i, (res, init) in enumerate(zip(results, inits)):
+        if res.type != init.type:
+            raise VerifyException(
+                f"result #{i} has type {res.type} but iter_arg #{i} has type {init.type}"
+            )
+    term = block.last_op
+    if isinstance(term, YieldOp):
+        if len(term.values) != len(inits):
+            raise VerifyException(
+                f"pto.yield returns {len(term.values)} values but {loop} carries "
+                f"{len(inits)} iter_args"
+            )
+        for i, (v, init) in enumerate(zip(term.values, inits)):
+            if v.type != init.type:
+                raise VerifyException(
+                    f"pto.yield value #{i} has type {v.type} but iter_arg #{i} "
+                    f"has type {init.type}"
+                )
+
+
+def _print_iter_args(printer: Printer, args: Sequence[SSAValue], inits: Sequence[SSAValue]) -> None:
+    if not inits:
+        return
+    printer.print_string(" iter_args(")
+    printer.print_list(zip(args, inits), lambda p: print_assignment(printer, *p))  # pyright: ignore[reportArgumentType]
+    printer.print_string(") -> (")
+    printer.print_list((a.type for a in args), printer.print_attribute)
+    printer.print_string(")")
+
+
+def _parse_iter_args(
+    parser: Parser,
+) -> tuple[list[Parser.UnresolvedArgument], list[SSAValue], list[Attribute]]:
+    pos = parser.pos
+    names: list[Parser.UnresolvedArgument] = []
+    operands: list[UnresolvedOperand] = []
+    types: list[Attribute] = []
+    if parser.parse_optional_keyword("iter_args"):
+        for name, operand in parser.parse_comma_separated_list(
+            Parser.Delimiter.PAREN, lambda: parse_assignment(parser)
+        ):
+            names.append(name)
+            operands.append(operand)
+        parser.parse_punctuation("->")
+        types = parser.parse_comma_separated_list(
+            Parser.Delimiter.PAREN, parser.parse_attribute
+        )
+        if len(types) != len(operands):
+            parser.raise_error(
+                f"iter_args lists {len(operands)} values but {len(types)} types", pos
+            )
+    return names, parser.resolve_operands(operands, types, pos), types
+
+
+def _print_body(printer: Printer, body: Region, has_yield_values: bool) -> None:
+    printer.print_string(" ")
+    printer.print_region(
+        body,
+        print_entry_block_args=False,
+        print_empty_block=False,
+        print_block_terminators=has_yield_values,
+    )
+
+
+def _finish_parse(op: Operation, parser: Parser) -> None:
+    attrs = parser.parse_optional_attr_dict()
+    op.attributes |= attrs
+    for trait in op.get_traits_of_type(SingleBlockImplicitTerminator):
+        block = op.regions[0].blocks.first
+        if block is not None and (block.last_op is None or not block.last_op.has_trait(IsTerminator)):
+            ensure_terminator(op, trait)
+
+
+# --------------------------------------------------------------------------- spmd
+
+
+@irdl_op_definition
+class SpmdOp(IRDLOperation):
+    """`N` independent tasks of one kernel scope.
+
+    ```
+    pto.spmd %t = 0 to 64 name "softmax_pool" core vector { ... }
+    pto.spmd %t = 0 to %n name "dyn" { ... }
+    ```
+
+    The body takes the task id (`index`). Tasks must not depend on each other: all
+    effects go through memory, and `pto-check-races` checks that their stores are
+    disjoint. The task count is the `count` property, or the `dyn_count` operand.
+    """
+
+    name = "pto.spmd"
+
+    dyn_count = opt_operand_def(IndexType)
+    count = opt_prop_def(IntegerAttr)
+    scope = opt_prop_def(StringAttr, prop_name="name")
+    core = opt_prop_def(StringAttr)
+    body = region_def("single_block")
+
+    traits = traits_def(SingleBlockImplicitTerminator(YieldOp), RecursiveMemoryEffect())
+
+    def __init__(
+        self,
+        count: int | SSAValue | Operation,
+        body: Region | Block | Sequence[Operation],
+        scope: str | None = None,
+        core: str | None = None,
+    ):
+        if isinstance(body, Block):
+            body = Region(body)
+        elif not isinstance(body, Region):
+            body = Region(Block(body, arg_types=[IndexType()]))
+        props: dict[str, Attribute | None] = {
+            "name": StringAttr(scope) if scope is not None else None,
+            "core": StringAttr(core) if core is not None else None,
+        }
+        operands: list[Sequence[SSAValue | Operation]] = [[]]
+        if isinstance(count, int):
+            props["count"] = IntegerAttr(count, IndexType())
+        else:
+            operands = [[count]]
+        super().__init__(operands=operands, properties=props, regions=[body])
+
+    @property
+    def static_count(self) -> int | None:
+        return None if self.count is None else self.count.value.data
+
+    @property
+    def scope_name(self) -> str | None:
+        return None if self.scope is None else self.scope.data
+
+    @property
+    def task_id(self) -> SSAValue:
+        return self.body.block.args[0]
+
+    def verify_(self) -> None:
+        if (self.count is None) == (self.dyn_count is None):
+            raise VerifyException(
+                "pto.spmd needs exactly one task count: a static `0 to N` or an index operand"
+            )
+        if self.count is not None and self.count.value.data < 1:
+            raise VerifyException(
+                f"pto.spmd task count must be >= 1, got {self.count.value.data}"
+            )
+        if self.core is not None and self.core.data not in CORE_KINDS:
+            raise VerifyException(
+                f"pto.spmd core must be one of {', '.join(CORE_KINDS)}, got '{self.core.data}'"
+            )
+        block = self.body.block
+        if len(block.args) != 1 or not isinstance(block.args[0].type, IndexType):
+            raise VerifyException("the body of pto.spmd takes exactly one index argument: the task id")
+        term = block.last_op
+        if isinstance(term, YieldOp) and term.values:
+            raise VerifyException("pto.spmd has no results: its pto.yield must be empty")
+
+    def print(self, printer: Printer) -> None:
+        printer.print_string(" ")
+        printer.print_ssa_value(self.task_id)
+        printer.print_string(" = 0 to ")
+        if self.count is not None:
+            printer.print_int(self.count.value.data)
+        elif self.dyn_count is not None:
+            printer.print_ssa_value(self.dyn_count)
+        if self.scope is not None:
+            printer.print_string(" name ")
+            printer.print_string_literal(self.scope.data)
+        if self.core is not None:
+            printer.print_string(f" core {self.core.data}")
+        _print_body(printer, self.body, False)
+        printer.print_op_attributes(self.attributes)
+
+    @classmethod
+    def parse(cls, parser: Parser) -> SpmdOp:
+        task = parser.parse_argument(expect_type=False)
+        parser.parse_punctuation("=")
+        pos = parser.pos
+        lb = parser.parse_integer(allow_boolean=False, allow_negative=False)
+        if lb != 0:
+            parser.raise_error("pto.spmd tasks are numbered from 0: expected `0 to N`", pos)
+        parser.parse_keyword("to")
+        count: int | SSAValue
+        if (n := parser.parse_optional_integer(allow_boolean=False, allow_negative=True)) is not None:
+            count = n
+        else:
+            count = parser.parse_operand()
+        scope = None
+        core = None
+        if parser.parse_optional_keyword("name"):
+            scope = parser.parse_str_literal()
+        if parser.parse_optional_keyword("core"):
+            core = parser.parse_identifier()
+        body = parser.parse_region((task.resolve(IndexType()),))
+        op = cls(count, body, scope, core)
+        _finish_parse(op, parser)
+        return op
+
+
+# --------------------------------------------------------------------------- unroll
+
+
+@irdl_op_definition
+class UnrollOp(IRDLOperation):
+    """A loop unrolled at trace time.
+
+    ```
+    %r = pto.unroll %j = 0 to 2 iter_args(%a = %x) -> (f32) { ... pto.yield %b : f32 }
+    ```
+
+    Every iteration owns its values (its own buffers on the core). Values may be
+    carried as iter_args the way a Python variable is updated while tracing; after
+    `pto-unroll-expand` every iteration's values are distinct SSA values.
+    """
+
+    name = "pto.unroll"
+
+    count = prop_def(IntegerAttr)
+    iter_args = var_operand_def()
+    res = var_result_def()
+    body = region_def("single_block")
+
+    traits = traits_def(SingleBlockImplicitTerminator(YieldOp), RecursiveMemoryEffect())
+
+    def __init__(
+        self,
+        count: int,
+        iter_args: Sequence[SSAValue | Operation],
+        body: Region | Block,
+    ):
+        if isinstance(body, Block):
+            body = Region(body)
+        super().__init__(
+            operands=[iter_args],
+            result_types=[[SSAValue.get(a).type for a in iter_args]],
+            properties={"count": IntegerAttr(count, IndexType())},
+            regions=[body],
+        )
+
+    @property
+    def trip_count(self) -> int:
+        return self.count.value.data
+
+    @property
+    def index(self) -> SSAValue:
+        return self.body.block.args[0]
+
+    def verify_(self) -> None:
+        if self.count.value.data < 1:
+            raise VerifyException(f"pto.unroll count must be >= 1, got {self.count.value.data}")
+        _verify_carried(self, self.body, self.iter_args, self.res, "pto.unroll")
+
+    def print(self, printer: Printer) -> None:
+        printer.print_string(" ")
+        printer.print_ssa_value(self.index)
+        printer.print_string(f" = 0 to {self.count.value.data}")
+        _print_iter_args(printer, self.body.block.args[1:], self.iter_args)
+        _print_body(printer, self.body, bool(self.iter_args))
+        printer.print_op_attributes(self.attributes)
+
+    @classmethod
+    def parse(cls, parser: Parser) -> UnrollOp:
+        idx = parser.parse_argument(expect_type=False)
+        parser.parse_punctuation("=")
+        pos = parser.pos
+        lb = parser.parse_integer(allow_boolean=False, allow_negative=False)
+        if lb != 0:
+            parser.raise_error("pto.unroll counts from 0: expected `0 to N`", pos)
+        parser.parse_keyword("to")
+        n = parser.parse_integer(allow_boolean=False, allow_negative=True)
+        names, inits, types = _parse_iter_args(parser)
+        args = [idx.resolve(IndexType())] + [a.resolve(t) for a, t in zip(names, types)]
+        body = parser.parse_region(args)
+        op = cls(n, inits, body)
+        _finish_parse(op, parser)
+        return op
+
+
+# --------------------------------------------------------------------------- range
+
+
+@irdl_op_definition
+class RangeOp(IRDLOperation):
+    """A runtime loop, like `scf.for`, with an optional software-pipeline depth.
+
+    ```
+    %r = pto.range %s = %c0 to %c4 step %c1 pipeline 2
+           iter_args(%mi = %m0) -> (tensor<1x64xf32>) { ... }
+    ```
+
+    One body runs every iteration: a value defined in it is one buffer reused by all
+    iterations, and values cross iterations only as iter_args. `pipeline = K`
+    double-buffers (K stages) the body's loads.
+    """
+
+    name = "pto.range"
+
+    lb = operand_def(IndexType)
+    ub = operand_def(IndexType)
+    step = operand_def(IndexType)
+    iter_args = var_operand_def()
+    pipeline = opt_prop_def(IntegerAttr)
+    res = var_result_def()
+    body = region_def("single_block")
+
+    traits = traits_def(SingleBlockImplicitTerminator(YieldOp), RecursiveMemoryEffect())
+
+    def __init__(
+        self,
+        lb: SSAValue | Operation,
+        ub: SSAValue | Operation,
+        step: SSAValue | Operation,
+        iter_args: Sequence[SSAValue | Operation],
+        body: Region | Block,
+        pipeline: int | None = None,
+    ):
+        if isinstance(body, Block):
+            body = Region(body)
+        super().__init__(
+            operands=[lb, ub, step, iter_args],
+            result_types=[[SSAValue.get(a).type for a in iter_args]],
+            properties={
+                "pipeline": IntegerAttr(pipeline, IndexType()) if pipeline is not None else None
+            },
+            regions=[body],
+        )
+
+    @property
+    def index(self) -> SSAValue:
+        return self.body.block.args[0]
+
+    @property
+    def stages(self) -> int:
+        return 1 if self.pipeline is None else self.pipeline.value.data
+
+    def verify_(self) -> None:
+        if self.pipeline is not None and self.pipeline.value.data < 1:
+            raise VerifyException(
+                f"pto.range pipeline depth must be >= 1, got {self.pipeline.value.data}"
+            )
+        _verify_carried(self, self.body, self.iter_args, self.res, "pto.range")
+
+    def print(self, printer: Printer) -> None:
+        printer.print_string(" ")
+        printer.print_ssa_value(self.index)
+        printer.print_string(" = ")
+        printer.print_ssa_value(self.lb)
+        printer.print_string(" to ")
+        printer.print_ssa_value(self.ub)
+        printer.print_string(" step ")
+        printer.print_ssa_value(self.step)
+        if self.pipeline is not None:
+            printer.print_string(f" pipeline {self.pipeline.value.data}")
+        _print_iter_args(printer, self.body.block.args[1:], self.iter_args)
+        _print_body(printer, self.body, bool(self.iter_args))
+        printer.print_op_attributes(self.attributes)
+
+    @classmethod
+    def parse(cls, parser: Parser) -> RangeOp:
+        idx = parser.parse_argument(expect_type=False)
+        parser.parse_punctuation("=")
+        lb = parser.parse_operand()
+        parser.parse_keyword("to")
+        ub = parser.parse_operand()
+        parser.parse_keyword("step")
+        step = parser.parse_operand()
+        pipeline = None
+        if parser.parse_optional_keyword("pipeline"):
+            pipeline = parser.parse_integer(allow_boolean=False, allow_negative=True)
+        names, inits, types = _parse_iter_args(parser)
+        args = [idx.resolve(IndexType())] + [a.resolve(t) for a, t in zip(names, types)]
+        body = parser.parse_region(args)
+        op = cls(lb, ub, step, inits, body, pipeline)
+        _finish_parse(op, parser)
+        return op
+
+
+# --------------------------------------------------------------------------- memory
+
+
+def _verify_access(
+    op: Operation, mem: SSAValue, indices: Sequence[SSAValue], tile: tuple[int, ...] | None
+) -> MemRefType[Attribute]:
+    mt = mem.type
+    assert isinstance(mt, MemRefType)
+    shape = tuple(mt.get_shape())  # pyright: ignore[reportUnknownArgumentType, reportUnknownMemberType]
+    if len(indices) != len(shape):
+        raise VerifyException(
+            f"{op.name} indexes a rank-{len(shape)} memref {mt} with {len(indices)} indices"
+        )
+    _check_index_operands(op, indices, "index")
+    if tile is not None:
+        if len(tile) != len(shape):
+            raise VerifyException(
+                f"tile shape {list(tile)} has rank {len(tile)} but the memref "
+                f"{mt} has rank {len(shape)}"
+            )
+        for d, (t, m) in enumerate(zip(tile, shape)):
+            if m >= 0 and t > m:
+                raise VerifyException(
+                    f"tile dimension {d} is {t} but the memref {mt} has only {m}"
+                )
+    return mt  # pyright: ignore[reportUnknownVariableType]
+
+
+@irdl_op_definition
+class LoadOp(IRDLOperation):
+    """Load a static-shape tile from global memory at dynamic offsets.
+
+    `%t = pto.load %m[%r, %c] : memref<64x2048xf32> -> tensor<1x64xf32>`
+    """
+
+    name = "pto.load"
+
+    source = operand_def(MemRefType)
+    indices = var_operand_def(IndexType)
+    result = result_def(TensorType)
+
+    assembly_format = "$source `[` $indices `]` attr-dict `:` type($source) `->` type($result)"
+
+    def __init__(self, source: SSAValue | Operation, indices: Sequence[SSAValue | Operation], result_type: Attribute):
+        super().__init__(operands=[source, indices], result_types=[result_type])
+
+    def verify_(self) -> None:
+        rt = self.result.type
+        assert isinstance(rt, TensorType)
+        mt = _verify_access(self, self.source, self.indices, _shape(rt))
+        if _elem(rt) != _elem(mt):
+            raise VerifyException(
+                f"tile element type {_elem(rt)} differs from the memref's {_elem(mt)}"
+            )
+        _check_tile_fits(self, rt, "loaded tile")  # pyright: ignore[reportUnknownArgumentType]
+
+
+@irdl_op_definition
+class StoreOp(IRDLOperation):
+    """Store a tile into global memory at dynamic offsets.
+
+    `pto.store %t, %m[%r, %c] : tensor<1x64xf32>, memref<64x512xf32>`
+    """
+
+    name = "pto.store"
+
+    value = operand_def(TensorType)
+    dest = operand_def(MemRefType)
+    indices = var_operand_def(IndexType)
+
+    assembly_format = (
+        "$value `,` $dest `[` $indices `]` attr-dict `:` type($value) `,` type($dest)"
+    )
+
+    def __init__(self, value: SSAValue | Operation, dest: SSAValue | Operation, indices: Sequence[SSAValue | Operation]):
+        super().__init__(operands=[value, dest, indices])
+
+    def verify_(self) -> None:
+        vt = self.value.type
+        assert isinstance(vt, TensorType)
+        mt = _verify_access(self, self.dest, self.indices, _shape(vt))
+        if _elem(vt) != _elem(mt):
+            raise VerifyException(
+                f"tile element type {_elem(vt)} differs from the memref's {_elem(mt)}"
+            )
+
+
+@irdl_op_definition
+class ReadOp(IRDLOperation):
+    """Read one scalar element from global memory (a cache-missing scalar load).
+
+    `%v = pto.read %bt[%b, %k] : memref<64x65xi32> -> i32`
+    """
+
+    name = "pto.read"
+
+    source = operand_def(MemRefType)
+    indices = var_operand_def(IndexType)
+    result = result_def()
+
+    assembly_format = "$source `[` $indices `]` attr-dict `:` type($source) `->` type($result)"
+
+    traits = traits_def()
+
+    def __init__(self, source: SSAValue | Operation, indices: Sequence[SSAValue | Operation], result_type: Attribute):
+        super().__init__(operands=[source, indices], result_types=[result_type])
+
+    def verify_(self) -> None:
+        mt = _verify_access(self, self.source, self.indices, None)
+        if self.result.type != _elem(mt):
+            raise VerifyException(
+                f"pto.read returns {self.result.type} but the memref holds {_elem(mt)}"
+            )
+
+
+# --------------------------------------------------------------------------- tiles
+
+
+class _RowReduceOp(IRDLOperation):
+    input = operand_def(TensorType)
+    result = result_def(TensorType)
+    traits = traits_def(Pure())
+
+    assembly_format = "$input attr-dict `:` type($input) `->` type($result)"
+
+    def __init__(self, input: SSAValue | Operation, result_type: Attribute | None = None):
+        if result_type is None:
+            it = SSAValue.get(input).type
+            assert isinstance(it, TensorType)
+            shape = list(_shape(it))
+            shape[-1] = 1
+            result_type = TensorType(_elem(it), shape)
+        super().__init__(operands=[input], result_types=[result_type])
+
+    def verify_(self) -> None:
+        it, rt = self.input.type, self.result.type
+        ishape, rshape = _shape(it), _shape(rt)
+        want = (*ishape[:-1], 1)
+        if rshape != want:
+            raise VerifyException(
+                f"{self.name} of a {list(ishape)} tile gives a {list(want)} tile, "
+                f"not {list(rshape)}"
+            )
+        if _elem(it) != _elem(rt):
+            raise VerifyException(f"element types of input and result differ")
+        _check_tile_fits(self, it, "input tile")  # pyright: ignore[reportArgumentType]
+
+
+@irdl_op_definition
+class RowSumOp(_RowReduceOp):
+    """Sum of each row: `[R, C] -> [R, 1]`."""
+
+    name = "pto.row_sum"
+
+
+@irdl_op_definition
+class RowMaxOp(_RowReduceOp):
+    """Maximum of each row: `[R, C] -> [R, 1]`."""
+
+    name = "pto.row_max"
+
+
+class _ExpandMulOp(IRDLOperation):
+    lhs = operand_def(TensorType)
+    rhs = operand_def(TensorType)
+    result = result_def(TensorType)
+    traits = traits_def(Pure())
+
+    assembly_format = "$lhs `,` $rhs attr-dict `:` type($lhs) `,` type($rhs) `->` type($result)"
+
+    BROADCAST_AXIS: ClassVar[int]
+
+    def __init__(self, lhs: SSAValue | Operation, rhs: SSAValue | Operation):
+        super().__init__(operands=[lhs, rhs], result_types=[SSAValue.get(lhs).type])
+
+    def verify_(self) -> None:
+        lt, rt, ot = self.lhs.type, self.rhs.type, self.result.type
+        ls, rs = _shape(lt), _shape(rt)
+        if len(ls) != 2 or len(rs) != 2:
+            raise VerifyException(f"{self.name} works on 2-d tiles")
+        want = (ls[0], 1) if self.BROADCAST_AXIS == 1 else (1, ls[1])
+        if rs != want:
+            raise VerifyException(
+                f"{self.name} scales a {list(ls)} tile by a {list(want)} tile, not {list(rs)}"
+            )
+        if ot != lt or _elem(rt) != _elem(lt):
+            raise VerifyException(f"operand and result types must agree")
+
+
+@irdl_op_definition
+class RowExpandMulOp(_ExpandMulOp):
+    """Multiply every row by its own scalar: `[R, C] * [R, 1] -> [R, C]`."""
+
+    name = "pto.row_expand_mul"
+    BROADCAST_AXIS: ClassVar[int] = 1
+
+
+@irdl_op_definition
+class ColExpandMulOp(_ExpandMulOp):
+    """Multiply every column by its own scalar: `[R, C] * [1, C] -> [R, C]`."""
+
+    name = "pto.col_expand_mul"
+    BROADCAST_AXIS: ClassVar[int] = 0
+
+
+def _verify_mm(op: Operation, a: SSAValue, b: SSAValue, out: Attribute) -> None:
+    sa, sb, so = _shape(a.type), _shape(b.type), _shape(out)
+    if len(sa) != 2 or len(sb) != 2 or len(so) != 2:
+        raise VerifyException(f"{op.name} works on 2-d tiles")
+    if sa[1] != sb[0]:
+        raise VerifyException(
+            f"inner dimensions differ: [{sa[0]}, {sa[1]}] x [{sb[0]}, {sb[1]}]"
+        )
+    if so != (sa[0], sb[1]):
+        raise VerifyException(
+            f"{op.name} of [{sa[0]}, {sa[1]}] x [{sb[0]}, {sb[1]}] gives "
+            f"[{sa[0]}, {sb[1]}], not {list(so)}"
+        )
+    if _elem(a.type) != _elem(b.type):
+        raise VerifyException(f"{op.name}: the two inputs have different element types")
+    if not isinstance(_elem(out), Float32Type):
+        raise VerifyException(f"{op.name} accumulates in f32; its result must be f32")
+
+
+@irdl_op_definition
+class MatmulOp(IRDLOperation):
+    """Matrix product on the cube unit, accumulated in fp32.
+
+    `%c = pto.matmul %a, %b : tensor<64x512xbf16>, tensor<512x64xbf16> -> tensor<64x64xf32>`
+    """
+
+    name = "pto.matmul"
+
+    lhs = operand_def(TensorType)
+    rhs = operand_def(TensorType)
+    result = result_def(TensorType)
+    traits = traits_def(Pure())
+
+    assembly_format = "$lhs `,` $rhs attr-dict `:` type($lhs) `,` type($rhs) `->` type($result)"
+
+    def __init__(self, lhs: SSAValue | Operation, rhs: SSAValue | Operation, result_type: Attribute):
+        super().__init__(operands=[lhs, rhs], result_types=[result_type])
+
+    def verify_(self) -> None:
+        _verify_mm(self, self.lhs, self.rhs, self.result.type)
+
+
+@irdl_op_definition
+class MatmulAccOp(IRDLOperation):
+    """`acc + lhs x rhs` on the cube unit.
+
+    `%d = pto.matmul_acc %c, %a, %b : tensor<64x64xf32>, tensor<64x512xbf16>, tensor<512x64xbf16>`
+    """
+
+    name = "pto.matmul_acc"
+
+    acc = operand_def(TensorType)
+    lhs = operand_def(TensorType)
+    rhs = operand_def(TensorType)
+    result = result_def(TensorType)
+    traits = traits_def(Pure())
+
+    assembly_format = (
+        "$acc `,` $lhs `,` $rhs attr-dict `:` type($acc) `,` type($lhs) `,` type($rhs)"
+        " `->` type($result)"
+    )
+
+    def __init__(self, acc: SSAValue | Operation, lhs: SSAValue | Operation, rhs: SSAValue | Operation):
+        super().__init__(operands=[acc, lhs, rhs], result_types=[SSAValue.get(acc).type])
+
+    def verify_(self) -> None:
+        _verify_mm(self, self.lhs, self.rhs, self.result.type)
+        if self.acc.type != self.result.type:
+            raise VerifyException("accumulator and result types differ")
+
+
+@irdl_op_definition
+class GatherOp(IRDLOperation):
+    """Gather along the last axis: `out[..., j] = src[..., idx[..., j]]`.
+
+    `%g = pto.gather %src, %idx : tensor<1x64xf32>, tensor<1x64xi32> -> tensor<1x64xf32>`
+    """
+
+    name = "pto.gather"
+
+    source = operand_def(TensorType)
+    index = operand_def(TensorType)
+    result = result_def(TensorType)
+    traits = traits_def(Pure())
+
+    assembly_format = (
+        "$source `,` $index attr-dict `:` type($source) `,` type($index) `->` type($result)"
+    )
+
+    def __init__(self, source: SSAValue | Operation, index: SSAValue | Operation):
+        st = SSAValue.get(source).type
+        it = SSAValue.get(index).type
+        super().__init__(
+            operands=[source, index], result_types=[TensorType(_elem(st), _shape(it))]
+        )
+
+    def verify_(self) -> None:
+        ss, si, so = _shape(self.source.type), _shape(self.index.type), _shape(self.result.type)
+        if not isinstance(_elem(self.index.type), IntegerType):
+            raise VerifyException("indices must be an integer tile")
+        if so != si:
+            raise VerifyException(
+                f"result shape {list(so)} must equal the index shape {list(si)}"
+            )
+        if len(ss) != len(si) or ss[:-1] != si[:-1]:
+            raise VerifyException(
+                f"source {list(ss)} and indices {list(si)} must agree on all "
+                "but the last axis"
+            )
+        if _elem(self.result.type) != _elem(self.source.type):
+            raise VerifyException("result and source element types differ")
+
+
+@irdl_op_definition
+class ArangeOp(IRDLOperation):
+    """`start, start + step, ...` along the last axis, the same in every row.
+
+    `%i = pto.arange start 0 step 1 : tensor<1x64xi32>`
+    """
+
+    name = "pto.arange"
+
+    start = prop_def(IntAttr)
+    step = prop_def(IntAttr)
+    result = result_def(TensorType)
+    traits = traits_def(Pure())
+
+    assembly_format = "`start` $start `step` $step attr-dict `:` type($result)"
+
+    def __init__(self, start: int, step: int, result_type: Attribute):
+        super().__init__(
+            properties={"start": IntAttr(start), "step": IntAttr(step)},
+            result_types=[result_type],
+        )
+
+    def verify_(self) -> None:
+        _check_tile_fits(self, self.result.type, "result tile")  # pyright: ignore[reportArgumentType]
+
+
+@irdl_op_definition
+class CastOp(IRDLOperation):
+    """Convert a tile's element type, with an explicit rounding mode.
+
+    `%h = pto.cast %x round "rint" : tensor<1x512xf32> -> tensor<1x512xbf16>`
+
+    `rint` is round-to-nearest-even; `trunc`, `floor`, `ceil`, `round` (half away from
+    zero) as in CANN. Without a mode: exact (or nearest-even) conversion.
+    """
+
+    name = "pto.cast"
+
+    input = operand_def(TensorType)
+    round = opt_prop_def(StringAttr)
+    result = result_def(TensorType)
+    traits = traits_def(Pure())
+
+    assembly_format = (
+        "$input (`round` $round^)? attr-dict `:` type($input) `->` type($result)"
+    )
+
+    def __init__(self, input: SSAValue | Operation, result_type: Attribute, round: str | None = None):
+        super().__init__(
+            operands=[input],
+            result_types=[result_type],
+            properties={"round": StringAttr(round) if round is not None else None},
+        )
+
+    def verify_(self) -> None:
+        if _shape(self.input.type) != _shape(self.result.type):
+            raise VerifyException(
+                f"pto.cast changes the element type only: {self.input.type} -> {self.result.type}"
+            )
+        if self.round is not None and self.round.data not in ROUNDING_MODES:
+            raise VerifyException(
+                f"pto.cast rounding must be one of {', '.join(ROUNDING_MODES)}, "
+                f"got '{self.round.data}'"
+            )
+
+
+PTO = Dialect(
+    "pto",
+    [
+        SpmdOp,
+        UnrollOp,
+        RangeOp,
+        YieldOp,
+        LoadOp,
+        StoreOp,
+        ReadOp,
+        RowSumOp,
+        RowMaxOp,
+        RowExpandMulOp,
+        ColExpandMulOp,
+        MatmulOp,
+        MatmulAccOp,
+        GatherOp,
+        ArangeOp,
+        CastOp,
+    ],
+    [],
+)
+
+__all__ = [
+    "PTO",
+    "SpmdOp",
+    "UnrollOp",
+    "RangeOp",
+    "YieldOp",
+    "LoadOp",
+    "StoreOp",
+    "ReadOp",
+    "RowSumOp",
+    "RowMaxOp",
+    "RowExpandMulOp",
+    "ColExpandMulOp",
+    "MatmulOp",
+    "MatmulAccOp",
+    "GatherOp",
+    "ArangeOp",
+    "CastOp",
+    "UB_BYTES",
+    "element_bytes",
+    "tile_bytes",
+]
+

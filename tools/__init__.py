@@ -1,0 +1,1 @@
+"""Command-line tools of ptoc: thin shells over the library."""

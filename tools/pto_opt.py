@@ -1,0 +1,264 @@
+"""`pto-opt`: xdsl-opt for ptoc, with the `pto` dialect and every ptoc pass.
+
+Every error is a one-line diagnostic (with `file:line:col` where the input gives it)
+and a non-zero exit; with `--verify-diagnostics` the diagnostic is printed to stdout and
+the exit is 0, as in xdsl-opt. The output file (`-o`) is written only once everything
+succeeded, and never before the input has been read.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import os
+import signal
+import sys
+import tempfile
+from collections.abc import Callable, Sequence
+from io import StringIO
+from types import FrameType
+from typing import IO, NoReturn
+
+from xdsl.dialects.builtin import ModuleOp
+from xdsl.passes import ModulePass
+from xdsl.printer import Printer
+from xdsl.utils.exceptions import DiagnosticException, ParseError
+from xdsl.xdsl_opt_main import xDSLOptMain
+
+from ptoc.diagnostics import PtoDiagnostic, format_parse_error
+
+PARSE_TIMEOUT_S = 120
+
+
+class ToolError(Exception):
+    """An error about the command line or the files, reported as `pto-opt: error: ...`."""
+
+
+class _Timeout(Exception):
+    pass
+
+
+def _alarm(_signum: int, _frame: FrameType | None) -> NoReturn:
+    raise _Timeout()
+
+
+def write_atomically(path: str, text: str) -> None:
+    """Write `text` to `path` through a temporary file in the same folder."""
+    folder = os.path.dirname(os.path.abspath(path))
+    fd, tmp = tempfile.mkstemp(prefix=".pto-opt-", dir=folder)
+    try:
+        with os.fdopen(fd, "w") as f:
+            f.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
+
+
+def read_input(path: str | None) -> tuple[str, str]:
+    """(text, name) of the input file or stdin; raises ToolError if unreadable."""
+    if path is None or path == "-":
+        data = sys.stdin.buffer.read()
+        name = "<stdin>"
+    else:
+        try:
+            with open(path, "rb") as f:
+                data = f.read()
+        except OSError as e:
+            raise ToolError(f"cannot read '{path}': {e.strerror or e}") from e
+        name = path
+    if b"\x00" in data:
+        raise PtoDiagnostic(None, "input is binary (contains NUL bytes), not an MLIR file", name)
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as e:
+        raise PtoDiagnostic(
+            None, f"input is not UTF-8 text (byte {e.start}): is it an MLIR file?", name
+        ) from e
+    return text, name
+
+
+def split_chunks(text: str, split: bool) -> list[tuple[str, int]]:
+    if not split:
+        return [(text, 0)]
+    chunks: list[tuple[str, int]] = []
+    offset = 0
+    for chunk in text.split("// -----"):
+        chunks.append((chunk, offset))
+        offset += chunk.count("\n")
+    return chunks
+
+
+class PtoOptMain(xDSLOptMain):
+    """The `pto-opt` driver."""
+
+    version_format = "pto-opt (ptoc) built on xdsl {xdsl_version}"
+
+    def __init__(self, args: Sequence[str] | None = None):
+        self.setup_error: Exception | None = None
+        super().__init__(description="ptoc modular optimizer driver", args=args)
+
+    def register_all_dialects(self) -> None:
+        from ptoc.api import context
+
+        self.ctx = context()
+
+    def register_all_passes(self) -> None:
+        from ptoc.passes import available_passes
+
+        for name, factory in available_passes().items():
+            self.register_pass(name, factory)
+
+    def register_all_arguments(self, arg_parser: argparse.ArgumentParser) -> None:
+        super().register_all_arguments(arg_parser)
+        arg_parser.add_argument(
+            "--parse-timeout",
+            type=int,
+            default=PARSE_TIMEOUT_S,
+            help="give up on an input whose parsing takes longer than this many seconds",
+        )
+
+    def setup_pipeline(self) -> None:
+        try:
+            super().setup_pipeline()
+        except DiagnosticException as e:
+            self.setup_error = e
+        except Exception as e:  # xdsl signals bad pipelines with several exception types
+            self.setup_error = ToolError(f"bad pass pipeline '{self.args.passes}': {e}")
+
+    # ------------------------------------------------------------------ running
+
+    def _parse(self, text: str, name: str, offset: int) -> ModuleOp:
+        from ptoc.api import parse
+
+        use_alarm = self.args.parse_timeout > 0 and hasattr(signal, "SIGALRM")
+        if use_alarm:
+            old: Callable[..., object] | int | None = signal.signal(signal.SIGALRM, _alarm)
+            signal.alarm(self.args.parse_timeout)
+        try:
+            return parse(text, name, self.ctx, line_offset=offset, verify_module=not self.args.disable_verify)
+        except _Timeout:
+            raise ToolError(
+                f"{name}: parsing did not finish within {self.args.parse_timeout} s; "
+                "the input is malformed or too large (see --parse-timeout)"
+            ) from None
+        finally:
+            if use_alarm:
+                signal.alarm(0)
+                signal.signal(signal.SIGALRM, old)  # pyright: ignore[reportPossiblyUnboundVariable, reportArgumentType]
+
+    def _apply(self, module: ModuleOp) -> None:
+        from ptoc.diagnostics import verify
+
+        for p in self.pipeline.passes:
+            p.apply(self.ctx, module)
+            if not self.args.disable_verify:
+                verify(module)
+            if self.args.print_between_passes:
+                print(f"IR after {p.name}:")
+                Printer(stream=sys.stdout).print_op(module)
+                print("\n\n")
+
+    def _emit(self, module: ModuleOp) -> str:
+        return self.output_resulting_program(module)
+
+    def run(self) -> None:  # noqa: C901
+        sys.exit(self.run_and_exit_code())
+
+    def run_and_exit_code(self) -> int:
+        if self.setup_error is not None:
+            raise self.setup_error
+        text, name = read_input(self.args.input_file)
+        chunks = split_chunks(text, self.args.split_input_file)
+        out = StringIO()
+        failed = False
+        for i, (chunk, offset) in enumerate(chunks):
+            if i > 0:
+                out.write("// -----\n")
+            try:
+                module = self._parse(chunk, name, offset)
+                self._apply(module)
+                out.write(self._emit(module))
+            except ParseError as e:
+                e.span = dataclasses.replace(e.span, line_offset=offset)
+                if self.args.verify_diagnostics or self.args.parsing_diagnostics:
+                    out.write(f"{format_parse_error(e)}\n")
+                else:
+                    print(format_parse_error(e), file=sys.stderr)
+                    failed = True
+                    break
+            except DiagnosticException as e:
+                msg = _diagnostic_text(e)
+                if self.args.verify_diagnostics:
+                    out.write(f"{msg}\n")
+                else:
+                    print(msg, file=sys.stderr)
+                    failed = True
+                    break
+        if failed:
+            return 1
+        result = out.getvalue()
+        if self.args.output_file:
+            try:
+                write_atomically(self.args.output_file, result)
+            except OSError as e:
+                raise ToolError(f"cannot write '{self.args.output_file}': {e.strerror or e}") from e
+        else:
+            sys.stdout.write(result)
+            sys.stdout.flush()
+        return 0
+
+    def prepare_output(self) -> IO[str]:  # never opened early: see run()
+        return sys.stdout
+
+
+def _diagnostic_text(e: DiagnosticException) -> str:
+    if isinstance(e, PtoDiagnostic):
+        return str(e)
+    # xdsl diagnostics carry the whole module as a note; the first line is the message
+    msg = str(e.args[0]) if e.args else str(e)
+    return "error: " + (msg.strip().splitlines() or [type(e).__name__])[0]
+
+
+def report_and_exit(tool: str, run: Callable[[], int]) -> NoReturn:
+    """Run a tool body, turning every exception into a one-line diagnostic."""
+    try:
+        code = run()
+    except ToolError as e:
+        print(f"{tool}: error: {e}", file=sys.stderr)
+        code = 1
+    except ParseError as e:
+        print(format_parse_error(e), file=sys.stderr)
+        code = 1
+    except DiagnosticException as e:
+        print(_diagnostic_text(e), file=sys.stderr)
+        code = 1
+    except KeyboardInterrupt:
+        print(f"{tool}: interrupted", file=sys.stderr)
+        code = 130
+    except RecursionError:
+        print(f"{tool}: error: the input nests too deeply to process", file=sys.stderr)
+        code = 1
+    except Exception as e:
+        if os.environ.get("PTOC_DEBUG"):
+            raise
+        print(
+            f"{tool}: internal error: {type(e).__name__}: {e} "
+            "(please report this; set PTOC_DEBUG=1 for a traceback)",
+            file=sys.stderr,
+        )
+        code = 2
+    sys.exit(code)
+
+
+def main(argv: Sequence[str] | None = None) -> NoReturn:
+    def body() -> int:
+        return PtoOptMain(args=argv).run_and_exit_code()
+
+    report_and_exit("pto-opt", body)
+
+
+
+if __name__ == "__main__":
+    main()
