@@ -867,8 +867,6 @@ class ArangeOp(IRDLOperation):
     result = result_def(TensorType)
     traits = traits_def(Pure())
 
-    assembly_format = "`start` $start `step` $step attr-dict `:` type($result)"
-
     def __init__(self, start: int, step: int, result_type: Attribute):
         super().__init__(
             properties={"start": IntAttr(start), "step": IntAttr(step)},
@@ -876,7 +874,27 @@ class ArangeOp(IRDLOperation):
         )
 
     def verify_(self) -> None:
+        if not isinstance(_elem(self.result.type), IntegerType):
+            raise VerifyException("pto.arange makes an integer tile; cast it for floats")
         _check_tile_fits(self, self.result.type, "result tile")  # pyright: ignore[reportArgumentType]
+
+    def print(self, printer: Printer) -> None:
+        printer.print_string(f" start {self.start.data} step {self.step.data}")
+        printer.print_op_attributes(self.attributes)
+        printer.print_string(" : ")
+        printer.print_attribute(self.result.type)
+
+    @classmethod
+    def parse(cls, parser: Parser) -> ArangeOp:
+        parser.parse_keyword("start")
+        start = parser.parse_integer(allow_boolean=False)
+        parser.parse_keyword("step")
+        step = parser.parse_integer(allow_boolean=False)
+        attrs = parser.parse_optional_attr_dict()
+        parser.parse_punctuation(":")
+        op = cls(start, step, parser.parse_type())
+        op.attributes |= attrs
+        return op
 
 
 @irdl_op_definition
