@@ -78,4 +78,5 @@ def verify(module: ModuleOp) -> None:
             prefix = "Operation does not verify: "
             if msg.startswith(prefix):
                 msg = msg[len(prefix):]
-            raise PtoDiagnostic(op, msg.strip().splitlines()[0] if msg.strip() else type(e).__name__) from e
+            lines = [line.strip() for line in msg.strip().splitlines() if line.strip()]
+            raise PtoDiagnostic(op, " ".join(lines) if lines else type(e).__name__) from e
