@@ -1,0 +1,1191 @@
+"""The numpy interpreter: runs a `pto` module (before or after passes) on numpy arrays.
+
+```python
+prog = compile_module(module)            # compile once
+res = prog.run({"state": s, ...})        # run many times
+res.outputs["pooled"]; res.record        # memrefs after the run; the execution record
+```
+
+Compilation turns every op into one Python closure reading and writing a flat frame
+(a list indexed by slot numbers, one slot per SSA value); a region is a tuple of
+closures. Running is a loop over closures: no per-op dispatch, no xDSL interpreter.
+Variants of the closures are compiled lazily for the run options that change the hot
+path (`record`, `check_nan`, `debug`), so options cost nothing when they are off.
+
+Memrefs are numpy arrays of their declared dtype (copies of the inputs); tiles are numpy
+arrays; `index` scalars are exact Python ints; see `ptoc.backend.numerics`. Every
+access is bounds-checked: an out-of-bounds (or negative) `pto.load`, `pto.store` or
+`pto.read` raises an `InterpreterError` that names the op, its `file:line:col`, the index
+values, the tile shape and the memref shape.
+
+The record (`ptoc.backend.record`) gets one `OpEvent` per executed tile op, memory op
+and scalar op (scalar constants are immediates and control ops are not recorded; ops
+outside every `pto.spmd` belong to no task and are not recorded). Buffer ids follow the
+record module: a value's buffer is keyed by its static identity and by the iterations of
+the enclosing `pto.unroll`s (every iteration its own buffer) and pipelined `pto.range`s
+(`iteration % K`); a plain `pto.range` body reuses one buffer every iteration. Values
+that only forward another value (iter_args, loop and `scf.if` results) share its buffer.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+from xdsl.dialects import arith, func, scf, tensor
+from xdsl.dialects.builtin import (
+    DenseIntOrFPElementsAttr,
+    FloatAttr,
+    IndexType,
+    IntegerAttr,
+    IntegerType,
+    MemRefType,
+    ModuleOp,
+    TensorType,
+)
+from xdsl.ir import Attribute, Block, Operation, SSAValue
+
+from ptoc.backend import numerics as nm
+from ptoc.backend.numerics import BF16, NpArray, NumericError
+from ptoc.backend.record import (
+    CoreKind,
+    EventKind,
+    ExecutionRecord,
+    OpEvent,
+    ScopeRecord,
+    TaskRecord,
+)
+from ptoc.diagnostics import PtoDiagnostic
+from ptoc.dialects import pto
+
+__all__ = [
+    "InterpreterError",
+    "Program",
+    "RunResult",
+    "compile_module",
+    "random_inputs",
+]
+
+Frame = list[Any]
+Thunk = Callable[[Frame], None]
+Compute = Callable[[Frame], Any]
+
+# reserved frame slots
+_EV = 0  # append() of the current task's event list
+_CTX = 1  # buffer context: iterations of the enclosing unrolls / pipelined ranges
+_BUFS = 2  # the current task's buffer table: (value, context) -> buffer id
+_FIRST_SLOT = 3
+
+
+class InterpreterError(PtoDiagnostic):
+    """An error while compiling or running a kernel, located at the op that failed."""
+
+
+@dataclass
+class RunResult:
+    outputs: dict[str, NpArray]
+    """Every memref argument after the run, by argument name."""
+    record: ExecutionRecord
+
+
+@dataclass(frozen=True)
+class _Variant:
+    record: bool
+    check_nan: bool
+    debug: bool
+
+
+@dataclass
+class _RunState:
+    """What the closures of a running program read besides the frame."""
+
+    record: ExecutionRecord = field(default_factory=ExecutionRecord)
+    task_order: str = "forward"
+
+
+@dataclass
+class _Block:
+    thunks: tuple[Thunk, ...]
+    args: tuple[int, ...]
+    """Slots of the block arguments (values, then buffer ids of tile arguments)."""
+    yields: tuple[int, ...]
+    """Slots of the terminator's operands (values, then buffer ids), matching `args`."""
+    nvalues: int
+    """How many of `yields` are values (the rest are buffer ids)."""
+
+
+def _is_tile(t: Attribute) -> bool:
+    return isinstance(t, TensorType)
+
+
+def _shape_of(t: Attribute) -> tuple[int, ...]:
+    assert isinstance(t, (TensorType, MemRefType))
+    return tuple(int(d) for d in t.get_shape())  # pyright: ignore[reportUnknownVariableType, reportUnknownArgumentType, reportUnknownMemberType]
+
+
+def _elem_of(t: Attribute) -> Attribute:
+    if isinstance(t, (TensorType, MemRefType)):
+        return t.get_element_type()  # pyright: ignore[reportUnknownMemberType, reportUnknownVariableType]
+    return t
+
+
+def _dtype_name(t: Attribute) -> str:
+    return nm.np_dtype(_elem_of(t)).name
+
+
+def _nbytes(t: Attribute) -> int:
+    d = nm.np_dtype(_elem_of(t))
+    if isinstance(t, TensorType):
+        return int(np.prod(_shape_of(t), dtype=np.int64)) * d.itemsize
+    return d.itemsize
+
+
+def _check_order(order: str) -> Callable[[int], Sequence[int]]:
+    if order == "forward":
+        return lambda n: range(n)
+    if order == "reverse":
+        return lambda n: range(n - 1, -1, -1)
+    if order.startswith("random:"):
+        try:
+            seed = int(order[len("random:"):])
+        except ValueError:
+            seed = None
+        if seed is not None:
+            rng = random.Random(seed)
+
+            def shuffled(n: int) -> Sequence[int]:
+                ids = list(range(n))
+                rng.shuffle(ids)
+                return ids
+
+            return shuffled
+    raise InterpreterError(
+        None, f"unknown task order '{order}': expected forward, reverse or random:SEED"
+    )
+
+
+def _describe_nonfinite(r: Any) -> str:
+    a = np.asarray(r)
+    bad = ~np.isfinite(a)
+    what = "NaN" if np.isnan(a).any() else "Inf"
+    if a.ndim == 0:
+        return f"{what} (value {a.item()})"
+    first = tuple(int(i) for i in np.argwhere(bad)[0])
+    return f"{what} ({int(bad.sum())} of {a.size} elements; first at {list(first)}: {a[first]})"
+
+
+# =========================================================================== compiler
+
+
+class _Compiler:
+    def __init__(self, fn: func.FuncOp, variant: _Variant, state: _RunState):
+        self.fn = fn
+        self.v = variant
+        self.state = state
+        self.slots: dict[SSAValue, int] = {}
+        self.bslots: dict[SSAValue, int] = {}
+        self.nslots = _FIRST_SLOT
+        self.spmd_depth = 0
+        self.n_scopes = 0
+
+    # ------------------------------------------------------------------ slots
+
+    def _new_slot(self) -> int:
+        self.nslots += 1
+        return self.nslots - 1
+
+    def slot(self, v: SSAValue) -> int:
+        s = self.slots.get(v)
+        if s is None:
+            s = self.slots[v] = self._new_slot()
+            if _is_tile(v.type) and self.v.record:
+                self.bslots[v] = self._new_slot()
+        return s
+
+    def bslot(self, v: SSAValue) -> int:
+        self.slot(v)
+        return self.bslots[v]
+
+    def _carried(self, values: Sequence[SSAValue]) -> list[int]:
+        """Slots of `values`, then the buffer-id slots of the tile ones."""
+        out = [self.slot(v) for v in values]
+        if self.v.record:
+            out += [self.bslot(v) for v in values if _is_tile(v.type)]
+        return out
+
+    # ------------------------------------------------------------------ regions
+
+    def block(self, block: Block) -> _Block:
+        thunks: list[Thunk] = []
+        yields: list[SSAValue] = []
+        for op in block.ops:
+            if _is_terminator(op):
+                yields = list(op.operands)
+                continue
+            t = self.op(op)
+            if t is not None:
+                thunks.append(t)
+        return _Block(
+            tuple(thunks),
+            tuple(self._carried(block.args)),
+            tuple(self._carried(yields)),
+            len(yields),
+        )
+
+    def op(self, op: Operation) -> Thunk | None:
+        handler = _HANDLERS.get(op.name)
+        if handler is None:
+            raise InterpreterError(op, f"the interpreter does not implement '{op.name}'")
+        return handler(self, op)
+
+    # ------------------------------------------------------------------ value ops
+
+    def value_op(
+        self,
+        op: Operation,
+        compute: Compute,
+        kind: EventKind | None,
+        *,
+        guarded: bool = False,
+        nan_check: bool = True,
+        k: int = 0,
+        record_as: Attribute | None = None,
+    ) -> Thunk:
+        """A thunk that stores `compute(frame)` into the op's single result and records."""
+        res = op.results[0]
+        rt = res.type
+        o = self.slot(res)
+        if guarded:
+            compute = _guard(op, compute)
+        if self.v.check_nan and nan_check and nm.is_float_type(_elem_of(rt)):
+            compute = _nan_checked(op, compute, self)
+        if self.v.debug:
+            compute = _type_checked(op, compute, rt)
+        if not self.v.record or kind is None:
+            def plain(f: Frame) -> None:
+                f[o] = compute(f)
+
+            return plain
+        name = op.name
+        if not _is_tile(rt):
+            et = record_as or rt
+            ev = OpEvent(kind, name, (), _dtype_name(et), _nbytes(et))
+
+            def scalar(f: Frame) -> None:
+                f[o] = compute(f)
+                f[_EV](ev)
+
+            return scalar
+        bo = self.bslot(res)
+        shape, dt, nb = _shape_of(rt), _dtype_name(rt), _nbytes(rt)
+        rbs = tuple(self.bslot(x) for x in op.operands if _is_tile(x.type))
+        cache: dict[Any, OpEvent] = {}
+
+        def event(reads: tuple[int, ...], w: int) -> OpEvent:
+            return OpEvent(kind, name, shape, dt, nb, reads, w, k)
+
+        if not rbs:
+
+            def tile0(f: Frame) -> None:
+                f[o] = compute(f)
+                bufs = f[_BUFS]
+                key = (bo, f[_CTX])
+                w = bufs.get(key)
+                if w is None:
+                    w = bufs[key] = len(bufs)
+                f[bo] = w
+                ev = cache.get(w)
+                if ev is None:
+                    ev = cache[w] = event((), w)
+                f[_EV](ev)
+
+            return tile0
+        if len(rbs) == 1:
+            (r0,) = rbs
+
+            def tile1(f: Frame) -> None:
+                f[o] = compute(f)
+                bufs = f[_BUFS]
+                key = (bo, f[_CTX])
+                w = bufs.get(key)
+                if w is None:
+                    w = bufs[key] = len(bufs)
+                f[bo] = w
+                ck = (f[r0], w)
+                ev = cache.get(ck)
+                if ev is None:
+                    ev = cache[ck] = event(ck[:1], w)
+                f[_EV](ev)
+
+            return tile1
+        if len(rbs) == 2:
+            r0, r1 = rbs
+
+            def tile2(f: Frame) -> None:
+                f[o] = compute(f)
+                bufs = f[_BUFS]
+                key = (bo, f[_CTX])
+                w = bufs.get(key)
+                if w is None:
+                    w = bufs[key] = len(bufs)
+                f[bo] = w
+                ck = (f[r0], f[r1], w)
+                ev = cache.get(ck)
+                if ev is None:
+                    ev = cache[ck] = event(ck[:2], w)
+                f[_EV](ev)
+
+            return tile2
+
+        def tilen(f: Frame) -> None:
+            f[o] = compute(f)
+            bufs = f[_BUFS]
+            key = (bo, f[_CTX])
+            w = bufs.get(key)
+            if w is None:
+                w = bufs[key] = len(bufs)
+            f[bo] = w
+            ck = (*(f[r] for r in rbs), w)
+            ev = cache.get(ck)
+            if ev is None:
+                ev = cache[ck] = event(ck[:-1], w)
+            f[_EV](ev)
+
+        return tilen
+
+    def operands(self, op: Operation) -> list[int]:
+        return [self.slot(x) for x in op.operands]
+
+
+def _is_terminator(op: Operation) -> bool:
+    return isinstance(op, (pto.YieldOp, scf.YieldOp, func.ReturnOp))
+
+
+def _guard(op: Operation, compute: Compute) -> Compute:
+    def guarded(f: Frame) -> Any:
+        try:
+            return compute(f)
+        except NumericError as e:
+            raise InterpreterError(op, str(e)) from None
+
+    return guarded
+
+
+def _nan_checked(op: Operation, compute: Compute, c: _Compiler) -> Compute:
+    ins = [c.slot(x) for x in op.operands if nm.is_float_type(_elem_of(x.type))]
+
+    def checked(f: Frame) -> Any:
+        r = compute(f)
+        if not np.all(np.isfinite(r)) and all(np.all(np.isfinite(f[s])) for s in ins):
+            raise InterpreterError(
+                op, f"produced {_describe_nonfinite(r)} from finite inputs (--check-nan)"
+            )
+        return r
+
+    return checked
+
+
+def _type_checked(op: Operation, compute: Compute, t: Attribute) -> Compute:
+    et = _elem_of(t)
+    want = nm.np_dtype(et)
+    tile = _is_tile(t)
+    shape = _shape_of(t) if tile else ()
+    is_int = isinstance(et, (IntegerType, IndexType))
+
+    def checked(f: Frame) -> Any:
+        r = compute(f)
+        if tile:
+            ok = isinstance(r, np.ndarray) and r.dtype == want and r.shape == shape  # pyright: ignore[reportUnknownMemberType]
+        elif is_int:
+            ok = isinstance(r, int)
+        else:
+            ok = isinstance(r, np.generic) and r.dtype == want
+        if not ok:
+            got = f"{type(r).__name__} {getattr(r, 'dtype', '')} {getattr(r, 'shape', '')}"
+            raise InterpreterError(op, f"internal: result is {got.strip()}, declared {t}")
+        return r
+
+    return checked
+
+
+# =========================================================================== handlers
+
+_Handler = Callable[[_Compiler, Any], "Thunk | None"]
+_HANDLERS: dict[str, _Handler] = {}
+
+
+def _handles(*names: str) -> Callable[[_Handler], _Handler]:
+    def reg(h: _Handler) -> _Handler:
+        for n in names:
+            _HANDLERS[n] = h
+        return h
+
+    return reg
+
+
+# ------------------------------------------------------------------ pto control
+
+
+@_handles("pto.spmd")
+def _spmd(c: _Compiler, op: pto.SpmdOp) -> Thunk:
+    if c.spmd_depth:
+        raise InterpreterError(op, "a pto.spmd inside a task is not supported")
+    c.spmd_depth += 1
+    body = c.block(op.body.block)
+    c.spmd_depth -= 1
+    c.n_scopes += 1
+    name = op.scope_name or f"spmd{c.n_scopes - 1}"
+    core: CoreKind = op.core.data if op.core is not None else "vector"  # pyright: ignore[reportAssignmentType]
+    static = op.static_count
+    cs = c.slot(op.dyn_count) if op.dyn_count is not None else -1
+    tid = body.args[0]
+    thunks = body.thunks
+    state = c.state
+    rec = c.v.record
+
+    def run(f: Frame) -> None:
+        n: int = static if static is not None else f[cs]
+        if n < 0:
+            raise InterpreterError(op, f"task count is negative: {n}")
+        order = _check_order(state.task_order)(n)
+        saved = f[_EV], f[_CTX], f[_BUFS]
+        if rec:
+            scope = ScopeRecord(name, core, [TaskRecord(i) for i in range(n)])
+            state.record.scopes.append(scope)
+            tasks = scope.tasks
+            for t in order:
+                f[_EV] = tasks[t].events.append
+                f[_CTX] = ()
+                f[_BUFS] = {}
+                f[tid] = t
+                for th in thunks:
+                    th(f)
+        else:
+            for t in order:
+                f[tid] = t
+                for th in thunks:
+                    th(f)
+        f[_EV], f[_CTX], f[_BUFS] = saved
+
+    return run
+
+
+def _loop(
+    c: _Compiler,
+    op: Operation,
+    body_block: Block,
+    inits: Sequence[SSAValue],
+    bounds: Callable[[Frame], range],
+    stages: int,
+    unrolled: bool,
+) -> Thunk:
+    body = c.block(body_block)
+    init = tuple(c._carried(inits))  # pyright: ignore[reportPrivateUsage]
+    results = tuple(c._carried(op.results))  # pyright: ignore[reportPrivateUsage]
+    idx = body.args[0]
+    args = body.args[1:]
+    yields = body.yields
+    thunks = body.thunks
+    rotate = c.v.record and (unrolled or stages > 1)
+
+    def run(f: Frame) -> None:
+        vals = [f[s] for s in init]
+        parent = f[_CTX]
+        for it, i in enumerate(bounds(f)):
+            f[idx] = i
+            for s, v in zip(args, vals):
+                f[s] = v
+            if rotate:
+                f[_CTX] = (parent, it if unrolled else it % stages)
+            for th in thunks:
+                th(f)
+            vals = [f[s] for s in yields]
+        if rotate:
+            f[_CTX] = parent
+        for s, v in zip(results, vals):
+            f[s] = v
+
+    return run
+
+
+@_handles("pto.unroll")
+def _unroll(c: _Compiler, op: pto.UnrollOp) -> Thunk:
+    n = op.trip_count
+    return _loop(c, op, op.body.block, op.iter_args, lambda f: range(n), 1, True)
+
+
+def _range_bounds(c: _Compiler, op: Operation, lb: SSAValue, ub: SSAValue, step: SSAValue) -> Callable[[Frame], range]:
+    a, b, s = c.slot(lb), c.slot(ub), c.slot(step)
+
+    def bounds(f: Frame) -> range:
+        st = f[s]
+        if st <= 0:
+            raise InterpreterError(op, f"loop step must be positive, got {st}")
+        return range(f[a], f[b], st)
+
+    return bounds
+
+
+@_handles("pto.range")
+def _range(c: _Compiler, op: pto.RangeOp) -> Thunk:
+    bounds = _range_bounds(c, op, op.lb, op.ub, op.step)
+    return _loop(c, op, op.body.block, op.iter_args, bounds, op.stages, False)
+
+
+@_handles("scf.for")
+def _scf_for(c: _Compiler, op: scf.ForOp) -> Thunk:
+    bounds = _range_bounds(c, op, op.lb, op.ub, op.step)
+    return _loop(c, op, op.body.block, op.iter_args, bounds, 1, False)
+
+
+@_handles("scf.if")
+def _scf_if(c: _Compiler, op: scf.IfOp) -> Thunk:
+    cond = c.slot(op.cond)
+    then = c.block(op.true_region.block)
+    els = c.block(op.false_region.block) if op.false_region.blocks else None
+    results = tuple(c._carried(op.results))  # pyright: ignore[reportPrivateUsage]
+    t_th, t_y = then.thunks, then.yields
+    e_th, e_y = (els.thunks, els.yields) if els is not None else ((), ())
+
+    def run(f: Frame) -> None:
+        if f[cond]:
+            for th in t_th:
+                th(f)
+            vals = [f[s] for s in t_y]
+        else:
+            for th in e_th:
+                th(f)
+            vals = [f[s] for s in e_y]
+        for s, v in zip(results, vals):
+            f[s] = v
+
+    return run
+
+
+# ------------------------------------------------------------------ pto memory
+
+
+def _oob(
+    op: Operation, what: str, idx: Sequence[int], tile: Sequence[int] | None, shape: Sequence[int]
+) -> InterpreterError:
+    bad = ""
+    for d, i in enumerate(idx):
+        t = 1 if tile is None else tile[d]
+        if i < 0:
+            bad = f"dimension {d}: index {i} < 0"
+            break
+        if i + t > shape[d]:
+            bad = (
+                f"dimension {d}: {i} + {t} > {shape[d]}" if tile is not None
+                else f"dimension {d}: index {i} >= {shape[d]}"
+            )
+            break
+    tile_txt = f" of a {list(tile)} tile" if tile is not None else ""
+    return InterpreterError(
+        op,
+        f"out-of-bounds {what}{tile_txt} at indices {list(idx)} in a memref of shape "
+        f"{list(shape)} ({bad})",
+    )
+
+
+def _in_bounds(idx: Sequence[int], tile: Sequence[int], shape: Sequence[int]) -> bool:
+    return all(i >= 0 and i + t <= m for i, t, m in zip(idx, tile, shape))
+
+
+@_handles("pto.load")
+def _load(c: _Compiler, op: pto.LoadOp) -> Thunk:
+    ms = c.slot(op.source)
+    ix = [c.slot(i) for i in op.indices]
+    tile = _shape_of(op.result.type)
+    if len(ix) == 2:
+        a, b = ix
+        t0, t1 = tile
+
+        def load2(f: Frame) -> Any:
+            m = f[ms]
+            i, j = f[a], f[b]
+            s0, s1 = m.shape
+            if i < 0 or j < 0 or i + t0 > s0 or j + t1 > s1:
+                raise _oob(op, "load", (i, j), tile, m.shape)
+            return m[i:i + t0, j:j + t1].copy()
+
+        compute: Compute = load2
+    else:
+
+        def loadn(f: Frame) -> Any:
+            m = f[ms]
+            idx = [f[s] for s in ix]
+            if not _in_bounds(idx, tile, m.shape):
+                raise _oob(op, "load", idx, tile, m.shape)
+            return m[tuple(slice(i, i + t) for i, t in zip(idx, tile))].copy()
+
+        compute = loadn
+    return c.value_op(op, compute, "load", nan_check=False)
+
+
+@_handles("pto.store")
+def _store(c: _Compiler, op: pto.StoreOp) -> Thunk:
+    vs = c.slot(op.value)
+    ms = c.slot(op.dest)
+    ix = [c.slot(i) for i in op.indices]
+    tile = _shape_of(op.value.type)
+
+    def store(f: Frame) -> None:
+        m = f[ms]
+        idx = [f[s] for s in ix]
+        if not _in_bounds(idx, tile, m.shape):
+            raise _oob(op, "store", idx, tile, m.shape)
+        m[tuple(slice(i, i + t) for i, t in zip(idx, tile))] = f[vs]
+
+    if not c.v.record:
+        return store
+    vt = op.value.type
+    bv = c.bslot(op.value)
+    shape, dt, nb = tile, _dtype_name(vt), _nbytes(vt)
+    cache: dict[int, OpEvent] = {}
+
+    def store_rec(f: Frame) -> None:
+        store(f)
+        r = f[bv]
+        ev = cache.get(r)
+        if ev is None:
+            ev = cache[r] = OpEvent("store", "pto.store", shape, dt, nb, (r,), None)
+        f[_EV](ev)
+
+    return store_rec
+
+
+@_handles("pto.read")
+def _read(c: _Compiler, op: pto.ReadOp) -> Thunk:
+    ms = c.slot(op.source)
+    ix = [c.slot(i) for i in op.indices]
+    rt = op.result.type
+    as_int = isinstance(rt, (IntegerType, IndexType))
+
+    def read(f: Frame) -> Any:
+        m = f[ms]
+        idx = tuple(f[s] for s in ix)
+        for i, n in zip(idx, m.shape):
+            if i < 0 or i >= n:
+                raise _oob(op, "read", idx, None, m.shape)
+        return int(m[idx]) if as_int else m[idx]
+
+    return c.value_op(op, read, "read", nan_check=False)
+
+
+# ------------------------------------------------------------------ pto tile compute
+
+
+@_handles("pto.row_sum")
+def _row_sum(c: _Compiler, op: pto.RowSumOp) -> Thunk:
+    x = c.slot(op.input)
+    dt = nm.np_dtype(_elem_of(op.result.type))
+    if dt == np.float32 or dt == np.float64 or dt.kind in "iu":
+        return c.value_op(op, lambda f: np.sum(f[x], axis=-1, keepdims=True, dtype=dt), "vector")
+    # narrow floats accumulate in f32, then round once
+    return c.value_op(
+        op,
+        lambda f: np.sum(f[x], axis=-1, keepdims=True, dtype=np.float32).astype(dt),
+        "vector",
+    )
+
+
+@_handles("pto.row_max")
+def _row_max(c: _Compiler, op: pto.RowMaxOp) -> Thunk:
+    x = c.slot(op.input)
+    return c.value_op(op, lambda f: np.max(f[x], axis=-1, keepdims=True), "vector")
+
+
+@_handles("pto.row_expand_mul", "pto.col_expand_mul")
+def _expand_mul(c: _Compiler, op: pto.RowExpandMulOp) -> Thunk:
+    a, b = c.slot(op.lhs), c.slot(op.rhs)
+    return c.value_op(op, lambda f: np.multiply(f[a], f[b]), "vector")
+
+
+@_handles("pto.matmul")
+def _matmul(c: _Compiler, op: pto.MatmulOp) -> Thunk:
+    a, b = c.slot(op.lhs), c.slot(op.rhs)
+    k = _shape_of(op.lhs.type)[1]
+    f32 = np.float32
+
+    def mm(f: Frame) -> Any:
+        return np.matmul(f[a].astype(f32, copy=False), f[b].astype(f32, copy=False))
+
+    return c.value_op(op, mm, "matmul", k=k)
+
+
+@_handles("pto.matmul_acc")
+def _matmul_acc(c: _Compiler, op: pto.MatmulAccOp) -> Thunk:
+    acc, a, b = c.slot(op.acc), c.slot(op.lhs), c.slot(op.rhs)
+    k = _shape_of(op.lhs.type)[1]
+    f32 = np.float32
+
+    def mma(f: Frame) -> Any:
+        return f[acc] + np.matmul(f[a].astype(f32, copy=False), f[b].astype(f32, copy=False))
+
+    return c.value_op(op, mma, "matmul", k=k)
+
+
+@_handles("pto.gather")
+def _gather(c: _Compiler, op: pto.GatherOp) -> Thunk:
+    s, ix = c.slot(op.source), c.slot(op.index)
+    n = _shape_of(op.source.type)[-1]
+
+    def gather(f: Frame) -> Any:
+        idx = f[ix]
+        if idx.size and (idx.min() < 0 or idx.max() >= n):
+            bad = idx[(idx < 0) | (idx >= n)].flat[0]
+            raise NumericError(f"gather index {bad} is out of bounds for a last axis of {n}")
+        return np.take_along_axis(f[s], idx.astype(np.intp), axis=-1)
+
+    return c.value_op(op, gather, "vector", guarded=True)
+
+
+@_handles("pto.arange")
+def _arange(c: _Compiler, op: pto.ArangeOp) -> Thunk:
+    rt = op.result.type
+    shape = _shape_of(rt)
+    dt = nm.np_dtype(_elem_of(rt))
+    line = op.start.data + op.step.data * np.arange(shape[-1], dtype=np.int64)
+    arr = np.broadcast_to(line.astype(dt), shape).copy()
+    arr.flags.writeable = False
+    return c.value_op(op, lambda f: arr, "vector")
+
+
+@_handles("pto.cast")
+def _cast(c: _Compiler, op: pto.CastOp) -> Thunk:
+    x = c.slot(op.input)
+    dt = nm.np_dtype(_elem_of(op.result.type))
+    mode = op.round.data if op.round is not None else None
+    return c.value_op(op, lambda f: nm.cast_tile(f[x], dt, mode), "vector")
+
+
+# ------------------------------------------------------------------ arith / math
+
+
+def _kind(t: Attribute) -> EventKind:
+    return "vector" if _is_tile(t) else "scalar"
+
+
+@_handles("arith.constant")
+def _constant(c: _Compiler, op: arith.ConstantOp) -> Thunk:
+    attr = op.value
+    rt = op.result.type
+    val: Any
+    if isinstance(attr, DenseIntOrFPElementsAttr):
+        dt = nm.np_dtype(_elem_of(rt))
+        raw = np.array(attr.get_values())
+        if dt == np.bool_:
+            raw = raw != 0
+        arr = raw.astype(dt).reshape(_shape_of(rt))
+        arr.flags.writeable = False
+        val = arr
+    elif isinstance(attr, IntegerAttr):
+        bits = nm.int_width(rt)
+        val = nm.wrap(int(attr.value.data), bits)  # pyright: ignore[reportUnknownArgumentType, reportUnknownMemberType]
+    elif isinstance(attr, FloatAttr):
+        val = nm.np_dtype(rt).type(attr.value.data)  # pyright: ignore[reportUnknownMemberType]
+    else:
+        raise InterpreterError(op, f"the interpreter does not implement constants like {attr}")
+    # scalar constants are immediates; a constant tile is a fill on the vector unit
+    return c.value_op(op, lambda f: val, "vector" if _is_tile(rt) else None)
+
+
+_INT_BINARY = (
+    "addi subi muli divsi divui floordivsi ceildivsi ceildivui remsi remui andi ori xori "
+    "shli shrsi shrui maxsi minsi maxui minui"
+).split()
+_GUARDED = {"divsi", "divui", "floordivsi", "ceildivsi", "ceildivui", "remsi", "remui"}
+
+
+@_handles(*(f"arith.{n}" for n in _INT_BINARY))
+def _int_binary(c: _Compiler, op: Operation) -> Thunk:
+    short = op.name.split(".")[1]
+    a, b = c.operands(op)
+    rt = op.results[0].type
+    if _is_tile(rt):
+        tfn = nm.tile_int_binary(short)
+        assert tfn is not None
+        compute: Compute = lambda f: tfn(f[a], f[b])  # noqa: E731
+    else:
+        sfn = nm.scalar_int_binary(short, nm.int_width(rt))
+        assert sfn is not None
+        compute = lambda f: sfn(f[a], f[b])  # noqa: E731
+    return c.value_op(op, compute, _kind(rt), guarded=short in _GUARDED)
+
+
+@_handles(*nm.FLOAT_BINARY)
+def _float_binary(c: _Compiler, op: Operation) -> Thunk:
+    fn = nm.FLOAT_BINARY[op.name]
+    a, b = c.operands(op)
+    return c.value_op(op, lambda f: fn(f[a], f[b]), _kind(op.results[0].type))
+
+
+@_handles(*nm.FLOAT_UNARY)
+def _float_unary(c: _Compiler, op: Operation) -> Thunk:
+    fn = nm.FLOAT_UNARY[op.name]
+    (a,) = c.operands(op)
+    return c.value_op(op, lambda f: fn(f[a]), _kind(op.results[0].type))
+
+
+@_handles("math.fma")
+def _fma(c: _Compiler, op: Operation) -> Thunk:
+    a, b, d = c.operands(op)
+    return c.value_op(op, lambda f: f[a] * f[b] + f[d], _kind(op.results[0].type))
+
+
+@_handles("math.absi")
+def _absi(c: _Compiler, op: Operation) -> Thunk:
+    (a,) = c.operands(op)
+    rt = op.results[0].type
+    if _is_tile(rt):
+        return c.value_op(op, lambda f: np.abs(f[a]), "vector")
+    bits = nm.int_width(rt)
+    return c.value_op(op, lambda f: nm.wrap(abs(f[a]), bits), "scalar")
+
+
+_CMPI_SCALAR: dict[int, Callable[[int, int], bool]] = {
+    0: lambda a, b: a == b,
+    1: lambda a, b: a != b,
+    2: lambda a, b: a < b,
+    3: lambda a, b: a <= b,
+    4: lambda a, b: a > b,
+    5: lambda a, b: a >= b,
+}
+_CMPI_TILE: dict[int, Callable[[Any, Any], Any]] = {
+    0: np.equal, 1: np.not_equal, 2: np.less, 3: np.less_equal, 4: np.greater, 5: np.greater_equal,
+}
+
+
+@_handles("arith.cmpi")
+def _cmpi(c: _Compiler, op: arith.CmpiOp) -> Thunk:
+    a, b = c.slot(op.lhs), c.slot(op.rhs)
+    pred = op.predicate.value.data
+    base = pred - 4 if pred >= 6 else pred  # ult.. -> slt.. on unsigned values
+    rt = op.result.type
+    if _is_tile(rt):
+        tfn = _CMPI_TILE[base]
+        if pred >= 6:
+            uv = nm._unsigned_view  # pyright: ignore[reportPrivateUsage]
+            compute: Compute = lambda f: tfn(uv(f[a]), uv(f[b]))  # noqa: E731
+        else:
+            compute = lambda f: tfn(f[a], f[b])  # noqa: E731
+        return c.value_op(op, compute, "vector")
+    sfn = _CMPI_SCALAR[base]
+    bits = nm.int_width(op.lhs.type)
+    if pred >= 6:
+        compute = lambda f: sfn(nm.unsigned(f[a], bits), nm.unsigned(f[b], bits))  # noqa: E731
+    elif bits == 1:
+        compute = lambda f: sfn(nm.signed(f[a], 1), nm.signed(f[b], 1))  # noqa: E731
+    else:
+        compute = lambda f: sfn(f[a], f[b])  # noqa: E731
+    return c.value_op(op, compute, "scalar")
+
+
+@_handles("arith.cmpf")
+def _cmpf(c: _Compiler, op: arith.CmpfOp) -> Thunk:
+    a, b = c.slot(op.lhs), c.slot(op.rhs)
+    fn = nm.CMPF[op.predicate.value.data]
+    if _is_tile(op.result.type):
+        return c.value_op(op, lambda f: np.asarray(fn(f[a], f[b])), "vector")
+    return c.value_op(op, lambda f: bool(fn(f[a], f[b])), "scalar")
+
+
+@_handles("arith.select")
+def _select(c: _Compiler, op: arith.SelectOp) -> Thunk:
+    cs, t, e = c.slot(op.cond), c.slot(op.lhs), c.slot(op.rhs)
+    rt = op.result.type
+    if _is_tile(op.cond.type):
+        return c.value_op(op, lambda f: np.where(f[cs], f[t], f[e]), "vector")
+    return c.value_op(op, lambda f: f[t] if f[cs] else f[e], _kind(rt))
+
+
+def _int_convert(src: Attribute, dst: Attribute, how: str) -> Callable[[Any], Any]:
+    sb, db = nm.int_width(src), nm.int_width(dst)
+    if how == "signed":
+        return lambda v: nm.wrap(nm.signed(v, sb), db)
+    return lambda v: nm.wrap(nm.unsigned(v, sb), db)
+
+
+@_handles("arith.index_cast", "arith.index_castui", "arith.extsi", "arith.extui", "arith.trunci")
+def _int_cast(c: _Compiler, op: Operation) -> Thunk:
+    (a,) = c.operands(op)
+    st, rt = op.operands[0].type, op.results[0].type
+    if _is_tile(rt):
+        dt = nm.np_dtype(_elem_of(rt))
+        if op.name in ("arith.extui", "arith.index_castui"):
+            uv = nm._unsigned_view  # pyright: ignore[reportPrivateUsage]
+            return c.value_op(op, lambda f: uv(f[a]).astype(dt), "vector")
+        return c.value_op(op, lambda f: f[a].astype(dt), "vector")
+    how = "unsigned" if op.name in ("arith.extui", "arith.index_castui") else "signed"
+    conv = _int_convert(st, rt, how)
+    return c.value_op(op, lambda f: conv(f[a]), "scalar")
+
+
+@_handles("arith.sitofp", "arith.uitofp")
+def _int_to_float(c: _Compiler, op: Operation) -> Thunk:
+    (a,) = c.operands(op)
+    st, rt = op.operands[0].type, op.results[0].type
+    dt = nm.np_dtype(_elem_of(rt))
+    if _is_tile(rt):
+        if op.name == "arith.uitofp":
+            uv = nm._unsigned_view  # pyright: ignore[reportPrivateUsage]
+            return c.value_op(op, lambda f: uv(f[a]).astype(dt), "vector")
+        return c.value_op(op, lambda f: f[a].astype(dt), "vector")
+    bits = nm.int_width(st)
+    conv = nm.signed if op.name == "arith.sitofp" else nm.unsigned
+    ty = dt.type
+    return c.value_op(op, lambda f: ty(conv(f[a], bits)), "scalar")
+
+
+@_handles("arith.fptosi", "arith.fptoui")
+def _float_to_int(c: _Compiler, op: Operation) -> Thunk:
+    (a,) = c.operands(op)
+    rt = op.results[0].type
+    if _is_tile(rt):
+        dt = nm.np_dtype(_elem_of(rt))
+        if op.name == "arith.fptoui":
+            dt = np.dtype(f"uint{dt.itemsize * 8}") if dt != np.bool_ else dt
+            out = nm.np_dtype(_elem_of(rt))
+            return c.value_op(
+                op, lambda f: nm.float_to_int(f[a], dt, "trunc").astype(out), "vector"
+            )
+        return c.value_op(op, lambda f: nm.float_to_int(f[a], dt, "trunc"), "vector")
+    bits = nm.int_width(rt)
+    return c.value_op(
+        op, lambda f: nm.wrap(int(np.trunc(np.float64(f[a]))) if np.isfinite(f[a]) else 0, bits),
+        "scalar",
+    )
+
+
+@_handles("arith.extf", "arith.truncf")
+def _float_cast(c: _Compiler, op: Operation) -> Thunk:
+    (a,) = c.operands(op)
+    rt = op.results[0].type
+    dt = nm.np_dtype(_elem_of(rt))
+    if _is_tile(rt):
+        return c.value_op(op, lambda f: f[a].astype(dt), "vector")
+    ty = dt.type
+    return c.value_op(op, lambda f: ty(f[a]), "scalar")
+
+
+@_handles("arith.bitcast")
+def _bitcast(c: _Compiler, op: Operation) -> Thunk:
+    (a,) = c.operands(op)
+    st, rt = op.operands[0].type, op.results[0].type
+    sd, dt = nm.np_dtype(_elem_of(st)), nm.np_dtype(_elem_of(rt))
+    if _is_tile(rt):
+        return c.value_op(op, lambda f: f[a].view(dt), "vector")
+    is_int = isinstance(rt, (IntegerType, IndexType))
+
+    def cast(f: Frame) -> Any:
+        v = np.array(f[a], dtype=sd).view(dt)[()]
+        return int(v) if is_int else v
+
+    return c.value_op(op, cast, "scalar")
+
+
+@_handles("tensor.splat")
+def _splat(c: _Compiler, op: tensor.SplatOp) -> Thunk:
+    if op.dynamicSizes:
+        raise InterpreterError(op, "tensor.splat with dynamic sizes is not supported")
+    x = c.slot(op.input)
+    rt = op.result.type
+    shape = _shape_of(rt)
+    dt = nm.np_dtype(_elem_of(rt))
+    return c.value_op(op, lambda f: np.full(shape, f[x], dtype=dt), "vector")
+
+
+# =========================================================================== program
+
+
+class Program:
+    """A compiled kernel function: `run` it on inputs as often as needed."""
+
+    def __init__(self, fn: func.FuncOp):
+        self.func = fn
+        self.name = fn.sym_name.data
+        block = fn.body.block
+        self.arg_names: list[str] = [
+            a.name_hint or f"arg{i}" for i, a in enumerate(block.args)
+        ]
+        self.arg_types: list[Attribute] = [a.type for a in block.args]
+        for n, a in zip(self.arg_names, block.args):
+            t = a.type
+            if isinstance(t, MemRefType):
+                _check_elem(fn, n, _elem_of(t))
+            elif isinstance(t, (IntegerType, IndexType)) or nm.is_float_type(t):
+                _check_elem(fn, n, t)
+            else:
+                raise InterpreterError(
+                    fn, f"argument %{n} has type {t}: kernel arguments are memrefs or scalars"
+                )
+        self._state = _RunState()
+        self._variants: dict[_Variant, tuple[_Block, int, list[int]]] = {}
+        self._variant(_Variant(record=True, check_nan=False, debug=False))
+
+    def _variant(self, v: _Variant) -> tuple[_Block, int, list[int]]:
+        got = self._variants.get(v)
+        if got is None:
+            c = _Compiler(self.func, v, self._state)
+            arg_slots = [c.slot(a) for a in self.func.body.block.args]
+            body = c.block(self.func.body.block)
+            got = self._variants[v] = (body, c.nslots, arg_slots)
+        return got
+
+    # ------------------------------------------------------------------ inputs
+
+    def prepare_inputs(self, inputs: Mapping[str, Any]) -> list[Any]:
+        """Checked copies of `inputs`, in argument order."""
+        fn = self.func
+        extra = sorted(set(inputs) - set(self.arg_names))
+        if extra:
+            raise InterpreterError(
+                fn,
+                f"unexpected input {', '.join(repr(e) for e in extra)}: @{self.name} takes "
+                f"{', '.join(self.arg_names)}",
+            )
+        values: list[Any] = []
+        for name, t in zip(self.arg_names, self.arg_types):
+            if name not in inputs:
+                raise InterpreterError(fn, f"missing input '{name}' (argument %{name} : {t})")
+            values.append(_convert_input(fn, name, t, inputs[name]))
+        return values
+
+    # ------------------------------------------------------------------ run
+
+    def run(
+        self,
+        inputs: Mapping[str, Any],
+        *,
+        task_order: str = "forward",
+        check_nan: bool = False,
+        record: bool = True,
+        debug: bool = False,
+    ) -> RunResult:
+        """Run the kernel on copies of `inputs`.
+
+        `task_order` (forward | reverse | random:SEED) is the order in which the tasks
+        of every `pto.spmd` run; a race-free kernel gives the same outputs in any order.
+        `check_nan` stops at the first op that makes NaN or Inf from finite inputs.
+        `record=False` skips the execution record. `debug` checks the dtype and shape of
+        every result against its declared type.
+        """
+        _check_order(task_order)
+        values = self.prepare_inputs(inputs)
+        body, nslots, arg_slots = self._variant(_Variant(record, check_nan, debug))
+        state = self._state
+        state.record = ExecutionRecord()
+        state.task_order = task_order
+        f: Frame = [None] * nslots
+        sink: list[OpEvent] = []
+        f[_EV], f[_CTX], f[_BUFS] = sink.append, (), {}
+        for s, v in zip(arg_slots, values):
+            f[s] = v
+        with np.errstate(all="ignore"):
+            for th in body.thunks:
+                th(f)
+        outputs = {
+            n: v for n, t, v in zip(self.arg_names, self.arg_types, values)
+            if isinstance(t, MemRefType)
+        }
+        rec = state.record
+        state.record = ExecutionRecord()
+        return RunResult(outputs, rec)
+
+
+def _check_elem(fn: Operation, name: str, t: Attribute) -> None:
+    try:
+        nm.np_dtype(t)
+    except ValueError as e:
+        raise InterpreterError(fn, f"argument %{name}: {e}") from None
+
+
+def _convert_input(fn: Operation, name: str, t: Attribute, x: Any) -> Any:
+    et = _elem_of(t)
+    want = nm.np_dtype(et)
+    arr = np.asarray(x)
+    if arr.dtype != want and want == BF16 and arr.dtype.kind == "V" and arr.dtype.itemsize == 2:
+        arr = arr.view(BF16)  # bf16 saved by np.savez reads back as raw 2-byte voids
+    if isinstance(t, MemRefType):
+        if arr.dtype != want:
+            raise InterpreterError(
+                fn, f"input '{name}' has dtype {arr.dtype}, but %{name} is {t} (dtype {want})"
+            )
+        shape = _shape_of(t)
+        ok = arr.ndim == len(shape) and all(d < 0 or d == n for d, n in zip(shape, arr.shape))
+        if not ok:
+            want_shape = "x".join("?" if d < 0 else str(d) for d in shape)
+            raise InterpreterError(
+                fn, f"input '{name}' has shape {list(arr.shape)}, but %{name} is {t} "
+                f"(shape {want_shape})"
+            )
+        return np.array(arr, dtype=want, copy=True, order="C")
+    if arr.ndim != 0:
+        raise InterpreterError(
+            fn, f"input '{name}' has shape {list(arr.shape)}, but %{name} is a scalar {t}"
+        )
+    if isinstance(et, (IntegerType, IndexType)):
+        if arr.dtype.kind not in "iub":
+            raise InterpreterError(fn, f"input '{name}' has dtype {arr.dtype}, but %{name} is {t}")
+        return nm.wrap(int(arr), nm.int_width(et))
+    if arr.dtype != want:
+        raise InterpreterError(
+            fn, f"input '{name}' has dtype {arr.dtype}, but %{name} is {t} (dtype {want})"
+        )
+    return arr[()]
+
+
+def _functions(module: ModuleOp) -> list[func.FuncOp]:
+    return [op for op in module.body.block.ops if isinstance(op, func.FuncOp)]
+
+
+def compile_module(module: ModuleOp, func: str | None = None) -> Program:
+    """Compile the kernel function `func` of `module` (the only function if None)."""
+    fns = _functions(module)
+    names = [f.sym_name.data for f in fns]
+    if func is not None:
+        chosen = [f for f in fns if f.sym_name.data == func]
+        if not chosen:
+            have = ", ".join(f"@{n}" for n in names) or "none"
+            raise InterpreterError(None, f"no function @{func} in the module (functions: {have})")
+        fn = chosen[0]
+    else:
+        if not fns:
+            raise InterpreterError(None, "the module has no func.func to run")
+        defined = [f for f in fns if f.body.blocks]
+        if len(defined) != 1:
+            raise InterpreterError(
+                None,
+                "the module has several functions "
+                f"({', '.join('@' + f.sym_name.data for f in defined)}): choose one",
+            )
+        fn = defined[0]
+    if not fn.body.blocks:
+        raise InterpreterError(fn, f"@{fn.sym_name.data} is a declaration without a body")
+    return Program(fn)
+
+
+def random_inputs(prog: Program, seed: int, *, dyn_size: int = 64) -> dict[str, NpArray]:
+    """Random inputs for every argument of `prog`.
+
+    Floats are standard normal (rounded to their dtype); integers are uniform in
+    [0, 4), small enough to be valid block-table entries and start positions for the
+    seed kernels; a dynamic dimension has `dyn_size` elements.
+    """
+    rng = np.random.default_rng(seed)
+    out: dict[str, NpArray] = {}
+    for name, t in zip(prog.arg_names, prog.arg_types):
+        et = _elem_of(t)
+        dt = nm.np_dtype(et)
+        shape = tuple(dyn_size if d < 0 else d for d in _shape_of(t)) if isinstance(t, MemRefType) else ()
+        if nm.is_float_dtype(dt):
+            out[name] = rng.standard_normal(shape, dtype=np.float32).astype(dt)
+        elif dt == np.bool_:
+            out[name] = rng.integers(0, 2, shape).astype(np.bool_)
+        else:
+            out[name] = rng.integers(0, 4, shape).astype(dt)
+    return out
