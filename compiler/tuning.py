@@ -1,0 +1,609 @@
+"""Tuning the coarsening factor of one SPMD scope: a sweep over factors, in-process.
+
+`sweep(module, "softmax_pool", (1, 2, 4, 8, 16), inputs=..., machine="a2a3")` clones the
+parsed module once per factor (`module.clone()`, no re-parsing), applies
+`pto-spmd-coarsen{scope=S factor=G}` and `pto-unroll-expand` to the clone (factor 1 is the
+module as it is), checks it with `pto-check-carried` and `pto-check-races`, compiles it
+once with the interpreter, runs it on the same inputs, simulates the execution record
+with the cost model and returns one `TunePoint` per factor: tasks, waves, span, Exec%
+and tail overhead of the scope, the kernel's total time, and whether the variant is
+legal. `best(points)` is the fastest legal point.
+
+Design decisions (documented for users of `pto-tune` and `pto-auto-coarsen`):
+
+* A factor that does not divide the scope's task count is **skipped with a reason**
+  (`status == "skipped"`) by default: the remainder task would do less work than the
+  others, and its guard would add a data-dependent branch to every task. Pass
+  `remainder="guard"` to tune such factors too (`pto-spmd-coarsen{remainder=guard}`).
+* A variant is **never dropped silently**: a variant whose legality checks fail is kept
+  with `legal == False`, `status == "illegal"` and the checks' diagnostics as reasons;
+  a variant that the passes or the interpreter reject is kept with `status == "failed"`.
+* Every legal variant's outputs are compared bit for bit with the outputs of the
+  unchanged module (coarsening must not change results); a difference makes the
+  variant illegal (`status == "illegal"`, reason "outputs differ ...").
+* The legality checks run after coarsening and before unroll expansion, where the
+  structure they judge (a `pto.unroll` or `pto.range` over the grouped tasks) is
+  still explicit.
+* The machine may be given by name (`"a2a3"`), by path to a TOML file, or as a loaded
+  `ptoc.costmodel.Machine`.
+
+Inputs: the kernel runs for real (trip counts and branches depend on the data), so a
+sweep needs inputs. `example_inputs(path, seed)` returns the inputs of an example
+that ships an `inputs.py` with `make_inputs(seed)` next to its kernel, and
+`ptoc.backend.interpreter.random_inputs` is the generic fallback.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import math
+import os
+import sys
+import time
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Literal
+
+import numpy as np
+from ptoc.dialects.pto import SpmdOp
+from xdsl.dialects import func
+from xdsl.dialects.builtin import ModuleOp
+from xdsl.ir import Operation
+from xdsl.passes import ModulePass
+from xdsl.utils.exceptions import DiagnosticException
+
+if TYPE_CHECKING:
+    from ptoc.backend.record import ExecutionRecord
+    from ptoc.costmodel import Machine
+    from xdsl.context import Context
+
+__all__ = [
+    "DEFAULT_CHECKS",
+    "JSON_SCHEMA_VERSION",
+    "TuneError",
+    "TunePoint",
+    "best",
+    "divisors",
+    "example_inputs",
+    "find_scope",
+    "format_table",
+    "load_npz_inputs",
+    "scope_names",
+    "sweep",
+    "to_json",
+]
+
+JSON_SCHEMA_VERSION = 1
+
+DEFAULT_CHECKS: tuple[str, ...] = ("pto-check-carried", "pto-check-races")
+"""The legality checks every variant must pass (pass names; they must not rewrite)."""
+
+INPUT_HOOK = "inputs.py"
+"""An example may ship this file, with `make_inputs(seed) -> dict`, next to its kernel."""
+
+Status = Literal["ok", "illegal", "skipped", "failed"]
+ProgressFn = Callable[[int, int, int], None]
+"""`progress(done, total, factor)`: called before each variant, and once at the end."""
+
+
+class TuneError(ValueError):
+    """A user error in a tuning request (unknown scope, bad factor, bad inputs)."""
+
+
+@dataclass(frozen=True)
+class TunePoint:
+    """The result of one factor of a sweep."""
+
+    factor: int
+    status: Status
+    legal: bool
+    """True when the variant was built, ran, passed every check and matched the outputs."""
+    tasks: int | None = None
+    waves: int | None = None
+    span_us: float | None = None
+    exec_pct: float | None = None
+    tail_oh_us: float | None = None
+    total_us: float | None = None
+    reasons: tuple[str, ...] = ()
+    """Why the point is illegal, skipped or failed (one line each)."""
+    checks: tuple[tuple[str, str], ...] = ()
+    """(check name, "pass" | "fail" | "unavailable") for every legality check."""
+    wall_s: float = 0.0
+    """Seconds this variant took to build, check, run and simulate (not stable)."""
+    timings: tuple[tuple[str, float], ...] = field(default=(), compare=False)
+    """Seconds per phase: passes, checks, compile, run, simulate (not stable)."""
+
+    @property
+    def timed(self) -> bool:
+        return self.total_us is not None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "factor": self.factor,
+            "status": self.status,
+            "legal": self.legal,
+            "tasks": self.tasks,
+            "waves": self.waves,
+            "span_us": self.span_us,
+            "exec_pct": self.exec_pct,
+            "tail_oh_us": self.tail_oh_us,
+            "total_us": self.total_us,
+            "reasons": list(self.reasons),
+            "checks": dict(self.checks),
+            "wall_s": round(self.wall_s, 4),
+        }
+
+
+# --------------------------------------------------------------------------- scopes
+
+
+def _spmd_ops(module: Operation, func_name: str | None = None) -> list[SpmdOp]:
+    found: list[SpmdOp] = []
+    for op in module.walk():
+        if isinstance(op, SpmdOp):
+            if func_name is not None and function_of(op) != func_name:
+                continue
+            found.append(op)
+    return found
+
+
+def function_of(op: Operation) -> str | None:
+    parent = op.parent_op()
+    while parent is not None:
+        if isinstance(parent, func.FuncOp):
+            return parent.sym_name.data
+        parent = parent.parent_op()
+    return None
+
+
+def _function_names(module: ModuleOp) -> list[str]:
+    return [op.sym_name.data for op in module.walk() if isinstance(op, func.FuncOp)]
+
+
+def scope_names(module: ModuleOp, func_name: str | None = None) -> list[str]:
+    """The names of the `pto.spmd` scopes (in program order; unnamed ones left out)."""
+    return [n for op in _spmd_ops(module, func_name) if (n := op.scope_name) is not None]
+
+
+def find_scope(module: ModuleOp, scope: str, func_name: str | None = None) -> SpmdOp:
+    """The one `pto.spmd` named `scope`; `TuneError` (listing the scopes) otherwise."""
+    if func_name is not None and func_name not in _function_names(module):
+        names = ", ".join(_function_names(module)) or "none"
+        raise TuneError(f"no function '{func_name}' in the module (functions: {names})")
+    ops = [op for op in _spmd_ops(module, func_name) if op.scope_name == scope]
+    if not ops:
+        names = scope_names(module, func_name)
+        listed = ", ".join(names) if names else "none (no named pto.spmd)"
+        raise TuneError(f"unknown scope '{scope}' (scopes: {listed})")
+    if len(ops) > 1:
+        funcs = sorted({f for op in ops if (f := function_of(op)) is not None})
+        hint = f"; choose a function with --func ({', '.join(funcs)})" if len(funcs) > 1 else ""
+        raise TuneError(f"{len(ops)} pto.spmd ops are named '{scope}'{hint}")
+    return ops[0]
+
+
+def divisors(n: int, limit: int | None = None) -> list[int]:
+    """The divisors of `n` in increasing order (at most `limit`, if given)."""
+    if n < 1:
+        raise TuneError(f"cannot take the divisors of {n}")
+    small = [d for d in range(1, math.isqrt(n) + 1) if n % d == 0]
+    all_divs = sorted(set(small + [n // d for d in small]))
+    return [d for d in all_divs if limit is None or d <= limit]
+
+
+def check_factors(factors: Sequence[int]) -> list[int]:
+    """The factors, validated (each >= 1), duplicates removed, order kept."""
+    if not factors:
+        raise TuneError("no factors to try")
+    out: list[int] = []
+    for f in factors:
+        if isinstance(f, bool) or not isinstance(f, int):  # pyright: ignore[reportUnnecessaryIsInstance]
+            raise TuneError(f"factor {f!r} is not an integer")
+        if f <= 0:
+            raise TuneError(f"factor {f} must be >= 1")
+        if f not in out:
+            out.append(f)
+    return out
+
+
+# --------------------------------------------------------------------------- inputs
+
+
+def example_inputs(kernel_path: str, seed: int) -> dict[str, np.ndarray] | None:
+    """Inputs from the example's hook: `make_inputs(seed)` in `inputs.py` next to the kernel.
+
+    None when there is no such file. The hook is Python code that ships with the
+    example (like a test's conftest.py): it is imported and run.
+    """
+    hook = os.path.join(os.path.dirname(os.path.abspath(kernel_path)), INPUT_HOOK)
+    if not os.path.isfile(hook):
+        return None
+    name = f"_ptoc_example_inputs_{abs(hash(hook))}"
+    try:
+        spec = importlib.util.spec_from_file_location(name, hook)
+        if spec is None or spec.loader is None:
+            raise TuneError(f"cannot import the input hook {hook}")
+        mod = importlib.util.module_from_spec(spec)
+        sys.modules[name] = mod
+        try:
+            spec.loader.exec_module(mod)
+        finally:
+            sys.modules.pop(name, None)
+        make = getattr(mod, "make_inputs", None)
+        if not callable(make):
+            raise TuneError(f"{hook} has no function make_inputs(seed)")
+        result = make(seed)
+    except TuneError:
+        raise
+    except Exception as e:
+        raise TuneError(f"{hook}: make_inputs({seed}) failed: {type(e).__name__}: {e}") from e
+    if not isinstance(result, Mapping):
+        raise TuneError(f"{hook}: make_inputs({seed}) must return a dict of arrays")
+    arrays: dict[str, np.ndarray] = {}
+    for k, v in result.items():  # pyright: ignore[reportUnknownVariableType]
+        if not isinstance(k, str) or not isinstance(v, np.ndarray):
+            raise TuneError(f"{hook}: make_inputs({seed}) must return a dict of str -> numpy array")
+        arrays[k] = v
+    return arrays
+
+
+def load_npz_inputs(path: str) -> dict[str, np.ndarray]:
+    """The arrays of an .npz file, by name."""
+    try:
+        with np.load(path, allow_pickle=False) as data:
+            return {k: np.asarray(data[k]) for k in data.files}
+    except OSError as e:
+        raise TuneError(f"cannot read inputs '{path}': {e.strerror or e}") from e
+    except Exception as e:
+        raise TuneError(f"'{path}' is not a readable .npz file: {e}") from e
+
+
+# --------------------------------------------------------------------------- sweep
+
+
+def _pass(name: str, **options: Any) -> ModulePass:
+    from ptoc.passes import available_passes
+
+    table = available_passes()
+    if name not in table:
+        raise TuneError(f"the pass {name} is not available in this installation")
+    return table[name]()(**options)
+
+
+def _load_machine(machine: Machine | str) -> Machine:
+    from ptoc.costmodel import load_machine
+
+    if isinstance(machine, str):
+        try:
+            return load_machine(machine)
+        except DiagnosticException:
+            raise
+        except (OSError, ValueError, KeyError) as e:
+            raise TuneError(f"cannot load machine '{machine}': {e}") from e
+    return machine
+
+
+def _first_line(e: BaseException) -> str:
+    text = str(e.args[0]) if e.args else str(e)
+    lines = [line for line in text.strip().splitlines() if line.strip()]
+    return lines[0] if lines else type(e).__name__
+
+
+def _same_outputs(a: Mapping[str, np.ndarray], b: Mapping[str, np.ndarray]) -> list[str]:
+    """Names of the outputs that differ bit for bit."""
+    diff: list[str] = []
+    for name, x in a.items():
+        y = b.get(name)
+        if y is None or x.shape != y.shape or x.dtype != y.dtype or x.tobytes() != y.tobytes():
+            diff.append(name)
+    return diff
+
+
+def _scope_report(rep: Any, scope: str) -> Any:
+    for s in rep.scopes:
+        if s.name == scope:
+            return s
+    return None
+
+
+def sweep(
+    module: ModuleOp,
+    scope: str,
+    factors: Sequence[int],
+    *,
+    inputs: Mapping[str, np.ndarray],
+    machine: Machine | str,
+    inner: str = "unroll",
+    func: str | None = None,
+    remainder: Literal["skip", "guard"] = "skip",
+    checks: Sequence[str | ModulePass] = DEFAULT_CHECKS,
+    compare_outputs: bool = True,
+    progress: ProgressFn | None = None,
+    ctx: Context | None = None,
+) -> list[TunePoint]:
+    """One `TunePoint` per factor, in the order given (see the module docstring).
+
+    `module` is not modified. `checks` are pass names (or pass instances) that must
+    not rewrite the IR; a check that raises a diagnostic makes the variant illegal.
+    """
+    from ptoc.api import context
+
+    if remainder not in ("skip", "guard"):
+        raise TuneError(f"remainder must be 'skip' or 'guard', not '{remainder}'")
+    if inner not in ("unroll", "range"):
+        raise TuneError(f"inner must be 'unroll' or 'range', not '{inner}'")
+    factors = check_factors(factors)
+    spmd = find_scope(module, scope, func)
+    count = spmd.static_count
+    if count is None:
+        raise TuneError(f"scope '{scope}' has a dynamic task count; only static counts can be tuned")
+    func_name = func or function_of(spmd)
+    mach = _load_machine(machine)
+    ctx = ctx or context()
+    check_passes: list[tuple[str, ModulePass | None]] = []
+    for c in checks:
+        if isinstance(c, str):
+            try:
+                check_passes.append((c, _pass(c)))
+            except TuneError:
+                check_passes.append((c, None))  # not installed: reported as "unavailable"
+        else:
+            check_passes.append((c.name, c))
+
+    points: list[TunePoint] = []
+    baseline: dict[str, np.ndarray] | None = None
+    baseline_tried = False
+    for i, g in enumerate(factors):
+        if progress is not None:
+            progress(i, len(factors), g)
+        if g > count:
+            points.append(
+                TunePoint(g, "skipped", False, reasons=(f"{g} is more than the {count} tasks",))
+            )
+            continue
+        if count % g != 0 and remainder == "skip":
+            points.append(
+                TunePoint(
+                    g,
+                    "skipped",
+                    False,
+                    reasons=(f"{g} does not divide the {count} tasks (use remainder=guard)",),
+                )
+            )
+            continue
+        point, outputs = _variant(
+            module, ctx, scope, g, count, inner, remainder, func_name, inputs, mach, check_passes
+        )
+        if compare_outputs and outputs is not None:
+            if g == 1:
+                baseline, baseline_tried = outputs, True
+            else:
+                if not baseline_tried:
+                    baseline, baseline_tried = _run_baseline(module, func_name, inputs), True
+                differ = [] if baseline is None else _same_outputs(baseline, outputs)
+                if differ and point.status == "ok":
+                    point = _replace(
+                        point,
+                        status="illegal",
+                        legal=False,
+                        reasons=(
+                            *point.reasons,
+                            f"outputs differ from the unchanged kernel: {', '.join(differ)}",
+                        ),
+                    )
+        points.append(point)
+    if progress is not None:
+        progress(len(factors), len(factors), factors[-1])
+    return points
+
+
+def _replace(p: TunePoint, **kw: Any) -> TunePoint:
+    import dataclasses
+
+    return dataclasses.replace(p, **kw)
+
+
+def _run_baseline(
+    module: ModuleOp, func_name: str | None, inputs: Mapping[str, np.ndarray]
+) -> dict[str, np.ndarray] | None:
+    from ptoc.backend.interpreter import compile_module
+
+    try:
+        return dict(compile_module(module, func=func_name).run(inputs).outputs)
+    except DiagnosticException:
+        return None
+
+
+def _variant(
+    module: ModuleOp,
+    ctx: Context,
+    scope: str,
+    g: int,
+    count: int,
+    inner: str,
+    remainder: str,
+    func_name: str | None,
+    inputs: Mapping[str, np.ndarray],
+    mach: Machine,
+    check_passes: Sequence[tuple[str, ModulePass | None]],
+) -> tuple[TunePoint, dict[str, np.ndarray] | None]:
+    from ptoc.backend.interpreter import compile_module
+    from ptoc.costmodel import simulate
+    from ptoc.diagnostics import verify
+
+    t0 = time.perf_counter()
+    timings: list[tuple[str, float]] = []
+
+    def lap(phase: str, since: float) -> float:
+        now = time.perf_counter()
+        timings.append((phase, now - since))
+        return now
+
+    def failed(why: str) -> tuple[TunePoint, None]:
+        return (
+            TunePoint(
+                g,
+                "failed",
+                False,
+                reasons=(why,),
+                wall_s=time.perf_counter() - t0,
+                timings=tuple(timings),
+            ),
+            None,
+        )
+
+    variant = module.clone()
+    t = t0
+    try:
+        if g != 1:
+            rem = "guard" if count % g else "error"
+            _pass(
+                "pto-spmd-coarsen", factor=g, inner=inner, remainder=rem, scope=scope
+            ).apply(ctx, variant)
+            verify(variant)
+    except TuneError as e:
+        return failed(str(e))
+    except DiagnosticException as e:
+        return failed(f"pto-spmd-coarsen: {_first_line(e)}")
+    t = lap("coarsen", t)
+
+    results: list[tuple[str, str]] = []
+    reasons: list[str] = []
+    for name, check in check_passes:
+        if check is None:
+            results.append((name, "unavailable"))
+            continue
+        try:
+            check.apply(ctx, variant)
+            results.append((name, "pass"))
+        except DiagnosticException as e:
+            results.append((name, "fail"))
+            reasons.append(f"{name}: {_first_line(e)}")
+    t = lap("checks", t)
+
+    try:
+        if g != 1:
+            _pass("pto-unroll-expand").apply(ctx, variant)
+            verify(variant)
+    except TuneError as e:
+        return failed(str(e))
+    except DiagnosticException as e:
+        return failed(f"pto-unroll-expand: {_first_line(e)}")
+    t = lap("expand", t)
+
+    try:
+        prog = compile_module(variant, func=func_name)
+        t = lap("compile", t)
+        res = prog.run(inputs)
+        t = lap("run", t)
+    except DiagnosticException as e:
+        return failed(f"interpreter: {_first_line(e)}")
+    record: ExecutionRecord = res.record
+    rep = simulate(record, mach)
+    t = lap("simulate", t)
+    s = _scope_report(rep, scope)
+    legal = not reasons
+    point = TunePoint(
+        factor=g,
+        status="ok" if legal else "illegal",
+        legal=legal,
+        tasks=None if s is None else int(s.tasks),
+        waves=None if s is None else int(s.waves),
+        span_us=None if s is None else float(s.span_us),
+        exec_pct=None if s is None else float(s.exec_pct),
+        tail_oh_us=None if s is None else float(s.tail_oh_us),
+        total_us=float(rep.total_us),
+        reasons=tuple(reasons),
+        checks=tuple(results),
+        wall_s=time.perf_counter() - t0,
+        timings=tuple(timings),
+    )
+    return point, dict(res.outputs)
+
+
+def best(points: Sequence[TunePoint]) -> TunePoint | None:
+    """The fastest legal point (the smaller factor on a tie); None if none is legal."""
+    legal = [p for p in points if p.legal and p.total_us is not None]
+    if not legal:
+        return None
+    return min(legal, key=lambda p: (p.total_us, p.factor))
+
+
+# --------------------------------------------------------------------------- reports
+
+
+def to_json(
+    points: Sequence[TunePoint],
+    *,
+    scope: str,
+    tasks: int | None = None,
+    func: str | None = None,
+    machine: str | None = None,
+    inner: str = "unroll",
+    file: str | None = None,
+    inputs: str | None = None,
+) -> dict[str, Any]:
+    """A machine-readable sweep (schema version `JSON_SCHEMA_VERSION`)."""
+    b = best(points)
+    return {
+        "schema": JSON_SCHEMA_VERSION,
+        "tool": "pto-tune",
+        "file": file,
+        "func": func,
+        "scope": scope,
+        "tasks": tasks,
+        "machine": machine,
+        "inner": inner,
+        "inputs": inputs,
+        "factors": [p.factor for p in points],
+        "best": None if b is None else b.factor,
+        "best_total_us": None if b is None else b.total_us,
+        "points": [p.to_json() for p in points],
+    }
+
+
+def _fmt(v: float | int | None, spec: str) -> str:
+    return "-" if v is None else format(v, spec)
+
+
+def format_table(points: Sequence[TunePoint], *, title: str | None = None) -> str:
+    """The sweep as a fixed-width table, the best point marked `<- best`."""
+    b = best(points)
+    head = ("factor", "tasks", "waves", "span us", "Exec%", "tail OH us", "total us", "legal")
+    rows: list[tuple[str, ...]] = []
+    notes: list[str] = []
+    for p in points:
+        legal = {"ok": "yes", "illegal": "NO", "skipped": "skipped", "failed": "failed"}[p.status]
+        rows.append(
+            (
+                str(p.factor),
+                _fmt(p.tasks, "d"),
+                _fmt(p.waves, "d"),
+                _fmt(p.span_us, ".2f"),
+                _fmt(p.exec_pct, ".1f"),
+                _fmt(p.tail_oh_us, ".2f"),
+                _fmt(p.total_us, ".2f"),
+                legal,
+            )
+        )
+        notes.extend(f"  factor {p.factor}: {r}" for r in p.reasons)
+    widths = [max(len(h), *(len(r[i]) for r in rows)) for i, h in enumerate(head)]
+    lines: list[str] = []
+    if title:
+        lines.append(title)
+    lines.append("  ".join(h.rjust(w) for h, w in zip(head, widths, strict=True)).rstrip())
+    for p, r in zip(points, rows, strict=True):
+        line = "  ".join(c.rjust(w) for c, w in zip(r, widths, strict=True))
+        if b is not None and p is b:
+            base = next((q for q in points if q.factor == 1 and q.total_us is not None), None)
+            gain = ""
+            if base is not None and base is not b and base.total_us and b.total_us is not None:
+                gain = f" ({(b.total_us - base.total_us) / base.total_us * 100:+.1f}% vs factor 1)"
+            line += f"  <- best{gain}"
+        lines.append(line.rstrip())
+    if b is None:
+        lines.append("no legal factor")
+    if notes:
+        lines.append("notes:")
+        lines.extend(notes)
+    return "\n".join(lines)

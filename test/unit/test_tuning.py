@@ -1,0 +1,303 @@
+"""ptoc.tuning: the in-process factor sweep behind pto-tune and pto-auto-coarsen."""
+
+from __future__ import annotations
+
+import dataclasses
+import importlib
+import importlib.util
+import json
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import ptoc
+import pytest
+from ptoc import tuning
+from ptoc.diagnostics import op_error
+from ptoc.dialects.pto import SpmdOp
+from ptoc.tuning import TuneError, TunePoint
+from xdsl.context import Context
+from xdsl.dialects.builtin import ModuleOp
+from xdsl.passes import ModulePass
+
+# 8 independent row tasks: y[t] = exp(x[t]) + x[t]
+ROWS = """
+func.func @rows(%x: memref<8x64xf32>, %y: memref<8x64xf32>) {
+  pto.spmd %t = 0 to 8 name "rows" core vector {
+    %c0 = arith.constant 0 : index
+    %a = pto.load %x[%t, %c0] : memref<8x64xf32> -> tensor<1x64xf32>
+    %e = math.exp %a : tensor<1x64xf32>
+    %s = arith.addf %e, %a : tensor<1x64xf32>
+    pto.store %s, %y[%t, %c0] : tensor<1x64xf32>, memref<8x64xf32>
+  }
+  func.return
+}
+"""
+
+# two scopes; the second one races: every task writes y[0]
+TWO = """
+func.func @two(%x: memref<8x64xf32>, %y: memref<8x64xf32>, %z: memref<1x64xf32>) {
+  pto.spmd %t = 0 to 8 name "rows" core vector {
+    %c0 = arith.constant 0 : index
+    %a = pto.load %x[%t, %c0] : memref<8x64xf32> -> tensor<1x64xf32>
+    %e = math.exp %a : tensor<1x64xf32>
+    pto.store %e, %y[%t, %c0] : tensor<1x64xf32>, memref<8x64xf32>
+  }
+  pto.spmd %t = 0 to 4 name "racy" core vector {
+    %c0 = arith.constant 0 : index
+    %a = pto.load %x[%t, %c0] : memref<8x64xf32> -> tensor<1x64xf32>
+    pto.store %a, %z[%c0, %c0] : tensor<1x64xf32>, memref<1x64xf32>
+  }
+  func.return
+}
+"""
+
+
+def _have(module: str, attr: str | None = None) -> bool:
+    try:
+        if importlib.util.find_spec(module) is None:
+            return False
+        if attr is None:
+            return True
+        mod = importlib.import_module(module)
+        return hasattr(mod, attr)
+    except ImportError:
+        return False
+
+
+PIPELINE_READY = (
+    _have("ptoc.backend.interpreter", "compile_module")
+    and _have("ptoc.costmodel", "simulate")
+    and _have("ptoc.passes.spmd_coarsen")
+    and _have("ptoc.passes.unroll_expand")
+)
+needs_pipeline = pytest.mark.skipif(
+    not PIPELINE_READY,
+    reason="needs the interpreter, the cost model, pto-spmd-coarsen and pto-unroll-expand",
+)
+
+
+def _inputs(seed: int = 0) -> dict[str, np.ndarray]:
+    rng = np.random.default_rng(seed)
+    return {
+        "x": rng.standard_normal((8, 64)).astype(np.float32),
+        "y": np.zeros((8, 64), np.float32),
+    }
+
+
+# --------------------------------------------------------------------------- pure helpers
+
+
+def test_divisors() -> None:
+    assert tuning.divisors(64) == [1, 2, 4, 8, 16, 32, 64]
+    assert tuning.divisors(12) == [1, 2, 3, 4, 6, 12]
+    assert tuning.divisors(1) == [1]
+    assert tuning.divisors(64, limit=16) == [1, 2, 4, 8, 16]
+    with pytest.raises(TuneError):
+        tuning.divisors(0)
+
+
+def test_check_factors() -> None:
+    assert tuning.check_factors([1, 2, 2, 4]) == [1, 2, 4]
+    for bad in ([], [0], [1, -2]):
+        with pytest.raises(TuneError):
+            tuning.check_factors(bad)
+
+
+def test_scopes_and_find_scope() -> None:
+    m = ptoc.parse(TWO)
+    assert tuning.scope_names(m) == ["rows", "racy"]
+    assert tuning.find_scope(m, "racy").static_count == 4
+    with pytest.raises(TuneError, match=r"unknown scope 'nope' \(scopes: rows, racy\)"):
+        tuning.find_scope(m, "nope")
+    with pytest.raises(TuneError, match="no function 'g'"):
+        tuning.find_scope(m, "rows", "g")
+
+
+def _pt(factor: int, total: float | None, legal: bool = True, status: str = "ok") -> TunePoint:
+    return TunePoint(
+        factor,
+        status,  # type: ignore[arg-type]
+        legal,
+        tasks=None if total is None else 64 // factor,
+        waves=1,
+        span_us=1.0,
+        exec_pct=50.0,
+        tail_oh_us=2.0,
+        total_us=total,
+        reasons=() if legal else ("why",),
+    )
+
+
+def test_best_is_fastest_legal() -> None:
+    pts = [
+        _pt(1, 300.0),
+        _pt(2, 250.0),
+        _pt(4, 100.0, legal=False, status="illegal"),
+        _pt(8, None, legal=False, status="skipped"),
+        _pt(16, 250.0),
+    ]
+    b = tuning.best(pts)
+    assert b is not None and b.factor == 2  # tie with 16: the smaller factor wins
+    assert b.total_us == min(p.total_us for p in pts if p.legal and p.total_us is not None)
+    assert tuning.best([_pt(1, 1.0, legal=False, status="illegal")]) is None
+    assert tuning.best([]) is None
+
+
+def test_table_and_json_schema() -> None:
+    pts = [_pt(1, 300.0), _pt(2, 250.0), _pt(4, 100.0, legal=False, status="illegal")]
+    table = tuning.format_table(pts, title="t")
+    lines = table.splitlines()
+    assert lines[0] == "t"
+    assert lines[1].split()[:2] == ["factor", "tasks"]
+    best_lines = [ln for ln in lines if "<- best" in ln]
+    assert len(best_lines) == 1 and best_lines[0].split()[0] == "2"
+    assert "NO" in next(ln for ln in lines if ln.split() and ln.split()[0] == "4")
+    assert "factor 4: why" in table
+
+    doc = tuning.to_json(pts, scope="s", tasks=64, machine="a2a3")
+    doc = json.loads(json.dumps(doc))
+    assert doc["schema"] == tuning.JSON_SCHEMA_VERSION
+    assert doc["best"] == 2 and doc["best_total_us"] == 250.0
+    assert doc["factors"] == [1, 2, 4]
+    keys = {
+        "factor", "status", "legal", "tasks", "waves", "span_us", "exec_pct",
+        "tail_oh_us", "total_us", "reasons", "checks", "wall_s",
+    }
+    for p in doc["points"]:
+        assert set(p) == keys
+    assert [p["legal"] for p in doc["points"]] == [True, True, False]
+
+
+def test_example_inputs_hook(tmp_path: Any) -> None:
+    kernel = tmp_path / "kernel.mlir"
+    kernel.write_text(ROWS)
+    assert tuning.example_inputs(str(kernel), 0) is None
+    (tmp_path / "inputs.py").write_text(
+        "import numpy as np\n"
+        "def make_inputs(seed):\n"
+        "    return {'x': np.full((8, 64), seed, np.float32), 'y': np.zeros((8, 64), np.float32)}\n"
+    )
+    got = tuning.example_inputs(str(kernel), 3)
+    assert got is not None and float(got["x"][0, 0]) == 3.0
+    (tmp_path / "inputs.py").write_text("def make_inputs(seed):\n    raise RuntimeError('boom')\n")
+    with pytest.raises(TuneError, match="boom"):
+        tuning.example_inputs(str(kernel), 0)
+
+
+def test_npz_inputs(tmp_path: Any) -> None:
+    path = tmp_path / "in.npz"
+    np.savez(path, **_inputs())
+    got = tuning.load_npz_inputs(str(path))
+    assert set(got) == {"x", "y"} and got["x"].dtype == np.float32
+    with pytest.raises(TuneError):
+        tuning.load_npz_inputs(str(tmp_path / "missing.npz"))
+
+
+# --------------------------------------------------------------------------- sweeps
+
+
+@needs_pipeline
+def test_sweep_structure_and_clone_leaves_module_unchanged() -> None:
+    m = ptoc.parse(ROWS)
+    before = str(m)
+    pts = tuning.sweep(m, "rows", [1, 2, 3, 4, 8, 16], inputs=_inputs(), machine="a2a3")
+    assert str(m) == before  # every variant was a clone
+    assert [p.factor for p in pts] == [1, 2, 3, 4, 8, 16]
+    by = {p.factor: p for p in pts}
+    for g in (1, 2, 4, 8):
+        p = by[g]
+        assert p.status == "ok" and p.legal, p.reasons
+        assert p.tasks == 8 // g
+        assert p.waves is not None and p.waves >= 1
+        assert p.total_us is not None and p.total_us > 0
+        assert p.span_us is not None and 0 < p.span_us <= p.total_us
+        assert p.exec_pct is not None and 0 < p.exec_pct <= 100
+        assert p.tail_oh_us is not None and p.tail_oh_us >= 0
+    assert by[3].status == "skipped" and "does not divide" in by[3].reasons[0]
+    assert by[16].status == "skipped" and by[16].total_us is None
+    b = tuning.best(pts)
+    assert b is not None
+    legal_totals = [p.total_us for p in pts if p.legal and p.total_us is not None]
+    assert b.total_us == min(legal_totals)
+
+
+@needs_pipeline
+def test_sweep_inputs_not_modified() -> None:
+    m = ptoc.parse(ROWS)
+    ins = _inputs()
+    copy = {k: v.copy() for k, v in ins.items()}
+    tuning.sweep(m, "rows", [1, 2], inputs=ins, machine="a2a3")
+    for k in ins:
+        assert np.array_equal(ins[k], copy[k])
+
+
+@dataclass(frozen=True)
+class _RejectSmallLaunches(ModulePass):
+    """A stand-in legality check: rejects a `rows` scope of fewer than 4 tasks."""
+
+    name = "test-reject-small"
+
+    def apply(self, ctx: Context, op: ModuleOp) -> None:
+        for o in op.walk():
+            if isinstance(o, SpmdOp) and o.scope_name == "rows" and (o.static_count or 0) < 4:
+                raise op_error(o, "too few tasks for this test")
+
+
+@needs_pipeline
+def test_failing_check_marks_the_variant_illegal() -> None:
+    m = ptoc.parse(ROWS)
+    pts = tuning.sweep(
+        m, "rows", [1, 2, 4, 8], inputs=_inputs(), machine="a2a3", checks=[_RejectSmallLaunches()]
+    )
+    by = {p.factor: p for p in pts}
+    assert [p.factor for p in pts] == [1, 2, 4, 8]  # nothing dropped
+    assert by[1].legal and by[2].legal
+    for g in (4, 8):
+        assert not by[g].legal and by[g].status == "illegal"
+        assert "too few tasks" in by[g].reasons[0]
+        assert by[g].total_us is not None  # still timed, for the curve
+        assert dict(by[g].checks)["test-reject-small"] == "fail"
+    b = tuning.best(pts)
+    assert b is not None and b.factor in (1, 2)
+    assert b.total_us == min(by[1].total_us or 0, by[2].total_us or 0)
+
+
+@needs_pipeline
+@pytest.mark.skipif(not _have("ptoc.passes.check_races"), reason="needs pto-check-races")
+def test_real_race_check_marks_racy_factor_illegal() -> None:
+    # every task of "racy" stores to z[0]: a race unless one task does all the work
+    m = ptoc.parse(TWO)
+    ins = _inputs() | {"z": np.zeros((1, 64), np.float32)}
+    pts = tuning.sweep(m, "racy", [1, 2, 4], inputs=ins, machine="a2a3")
+    by = {p.factor: p for p in pts}
+    assert not by[1].legal and dict(by[1].checks)["pto-check-races"] == "fail"
+    assert by[4].legal, by[4].reasons
+    b = tuning.best(pts)
+    assert b is not None and b.factor == 4
+
+
+@needs_pipeline
+def test_sweep_errors() -> None:
+    m = ptoc.parse(ROWS)
+    with pytest.raises(TuneError, match="unknown scope 'x'"):
+        tuning.sweep(m, "x", [1], inputs=_inputs(), machine="a2a3")
+    with pytest.raises(TuneError, match="must be >= 1"):
+        tuning.sweep(m, "rows", [0, 2], inputs=_inputs(), machine="a2a3")
+
+
+@needs_pipeline
+def test_progress_callback() -> None:
+    calls: list[tuple[int, int, int]] = []
+    m = ptoc.parse(ROWS)
+    tuning.sweep(
+        m, "rows", [1, 2], inputs=_inputs(), machine="a2a3",
+        progress=lambda d, t, f: calls.append((d, t, f)),
+    )
+    assert calls[0] == (0, 2, 1) and calls[-1][0] == 2
+
+
+def test_point_is_frozen() -> None:
+    p = _pt(1, 1.0)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        p.factor = 2  # type: ignore[misc]

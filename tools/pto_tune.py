@@ -1,0 +1,321 @@
+"""`pto-tune`: sweep the coarsening factor of one SPMD scope and print the U-curve.
+
+```
+pto-tune examples/dsv4_compressor_ratio4/kernel.mlir --scope softmax_pool --factors 1,2,4,8,16
+pto-tune kernel.mlir --scope softmax_pool --auto --json
+pto-tune kernel.mlir --scope softmax_pool --plot ucurve.png
+```
+
+For every factor the parsed module is cloned in-process, coarsened
+(`pto-spmd-coarsen{scope=S factor=G}`), checked (`pto-check-carried`, `pto-check-races`),
+unroll-expanded, run once with the interpreter on the same inputs and simulated with the
+cost model (see `ptoc.tuning`). The table lists factor, tasks, waves, span, Exec%, tail
+overhead, total time and legality, and marks the fastest legal factor; `--json` prints
+the same as JSON. A factor that does not divide the task count is skipped with a
+reason unless `--remainder guard`.
+
+Inputs: `--inputs x.npz` (one array per kernel argument, by its SSA name), or `--seed N`
+(the default is seed 0). With `--seed`, an example may provide its own generator: if a
+file `inputs.py` with a function `make_inputs(seed)` sits next to FILE, it is imported
+and used; otherwise `ptoc.backend.interpreter.random_inputs(prog, seed)` makes random
+inputs from the argument types. `inputs.py` is code that runs: tune only files you trust.
+
+Every error is a one-line diagnostic and a non-zero exit. A progress bar is drawn on
+stderr when the sweep takes more than a second and stderr is a terminal (`--progress`
+forces it, `--no-progress` turns it off).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import time
+from collections.abc import Mapping, Sequence
+from typing import IO, Any, NoReturn
+
+import numpy as np
+from ptoc.tools.pto_opt import ToolError, read_input, report_and_exit
+from ptoc.tuning import TuneError, TunePoint
+
+TOOL = "pto-tune"
+DEFAULT_FACTORS = (1, 2, 4, 8, 16)
+PROGRESS_DELAY_S = 1.0
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, but a usage error is a one-line `pto-tune: error: ...`."""
+
+    def error(self, message: str) -> NoReturn:
+        raise ToolError(message)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = _Parser(
+        prog=TOOL,
+        description="Sweep the coarsening factor of one pto.spmd scope with the interpreter "
+        "and the cost model; print the U-curve and the best legal factor.",
+    )
+    p.add_argument("file", metavar="FILE", help="the kernel (.mlir); '-' reads stdin")
+    p.add_argument("--scope", required=True, help="the name of the pto.spmd scope to tune")
+    fac = p.add_mutually_exclusive_group()
+    fac.add_argument(
+        "--factors",
+        help="comma-separated coarsening factors (default: 1,2,4,8,16)",
+    )
+    fac.add_argument(
+        "--auto",
+        action="store_true",
+        help="try every divisor of the scope's task count",
+    )
+    src = p.add_mutually_exclusive_group()
+    src.add_argument("--inputs", metavar="NPZ", help="the kernel's inputs, one array per argument")
+    src.add_argument(
+        "--seed",
+        type=int,
+        help="make inputs from this seed (the example's inputs.py if present; default 0)",
+    )
+    p.add_argument("--machine", default="a2a3", help="machine name or .toml (default a2a3)")
+    p.add_argument("--func", help="the function holding the scope (default: the one that has it)")
+    p.add_argument(
+        "--inner",
+        choices=("unroll", "range"),
+        default="unroll",
+        help="the loop over the grouped tasks (default unroll)",
+    )
+    p.add_argument(
+        "--remainder",
+        choices=("skip", "guard"),
+        default="skip",
+        help="a factor that does not divide the task count: skip it (default) or guard it",
+    )
+    p.add_argument("--plot", metavar="PNG", help="draw the U-curve (needs matplotlib)")
+    p.add_argument("--json", action="store_true", help="print JSON instead of the table")
+    prog = p.add_mutually_exclusive_group()
+    prog.add_argument("--progress", action="store_true", default=None, help="always draw progress")
+    prog.add_argument("--no-progress", dest="progress", action="store_false", help="never draw it")
+    return p
+
+
+def parse_factors(text: str) -> list[int]:
+    """`"1,2,4"` -> [1, 2, 4]; a ToolError naming the bad item otherwise."""
+    items = [t.strip() for t in text.split(",")]
+    if not text.strip() or any(t == "" for t in items):
+        raise ToolError(f"bad --factors '{text}': expected comma-separated integers like 1,2,4")
+    out: list[int] = []
+    for t in items:
+        try:
+            f = int(t, 10)
+        except ValueError:
+            raise ToolError(f"bad --factors '{text}': '{t}' is not an integer") from None
+        if f <= 0:
+            raise ToolError(f"bad --factors '{text}': factor {f} must be >= 1")
+        out.append(f)
+    return out
+
+
+class Progress:
+    """A one-line progress bar on a stream, drawn only after `delay` seconds."""
+
+    def __init__(self, stream: IO[str], enabled: bool, delay: float = PROGRESS_DELAY_S):
+        self.stream = stream
+        self.enabled = enabled
+        self.delay = delay
+        self.start = time.monotonic()
+        self.drawn = False
+
+    def __call__(self, done: int, total: int, factor: int) -> None:
+        if not self.enabled:
+            return
+        elapsed = time.monotonic() - self.start
+        if elapsed < self.delay and not self.drawn:
+            return
+        width = 24
+        filled = width * done // max(total, 1)
+        bar = "#" * filled + "." * (width - filled)
+        what = "done" if done >= total else f"factor {factor}"
+        self.stream.write(f"\r{TOOL} [{bar}] {done}/{total} {what} {elapsed:5.1f}s")
+        self.stream.flush()
+        self.drawn = True
+
+    def close(self) -> None:
+        if self.drawn:
+            self.stream.write("\n")
+            self.stream.flush()
+
+
+def _inputs(args: argparse.Namespace, module: Any, func: str | None) -> tuple[dict[str, np.ndarray], str]:
+    from ptoc.tuning import example_inputs, load_npz_inputs
+
+    if args.inputs is not None:
+        return load_npz_inputs(args.inputs), args.inputs
+    seed: int = 0 if args.seed is None else args.seed
+    if args.file != "-":
+        made = example_inputs(args.file, seed)
+        if made is not None:
+            return made, f"inputs.py seed {seed}"
+    from ptoc.backend.interpreter import compile_module, random_inputs
+
+    return random_inputs(compile_module(module, func=func), seed), f"random seed {seed}"
+
+
+def plot_ucurve(
+    points: Sequence[TunePoint], path: str, *, scope: str, machine: str, title: str | None = None
+) -> None:
+    """Total time against factor, legal points joined, illegal ones crossed, best starred."""
+    try:
+        import matplotlib
+
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as pyplot
+    except ImportError:
+        raise ToolError(
+            "--plot needs matplotlib: install the plot extra (pip install 'ptoc[plot]')"
+        ) from None
+    from ptoc.tuning import best
+
+    timed = [p for p in points if p.total_us is not None]
+    legal = [p for p in timed if p.legal]
+    illegal = [p for p in timed if not p.legal]
+    b = best(points)
+    plt: Any = pyplot  # matplotlib's stubs leave many keyword arguments untyped
+    fig: Any
+    ax: Any
+    fig, ax = plt.subplots(figsize=(6.4, 4.0), dpi=120)
+    try:
+        ax.plot(
+            [p.factor for p in legal],
+            [p.total_us for p in legal],
+            "o-",
+            color="tab:blue",
+            label="legal",
+        )
+        if illegal:
+            ax.plot(
+                [p.factor for p in illegal],
+                [p.total_us for p in illegal],
+                "x",
+                color="tab:red",
+                markersize=9,
+                label="illegal",
+            )
+        if b is not None and b.total_us is not None:
+            ax.plot([b.factor], [b.total_us], "*", color="tab:orange", markersize=16,
+                    label=f"best: factor {b.factor}")
+            ax.annotate(
+                f"{b.total_us:.1f} us",
+                (b.factor, b.total_us),
+                textcoords="offset points",
+                xytext=(0, -16),
+                ha="center",
+            )
+        factors = sorted({p.factor for p in timed})
+        if factors and all(f > 0 for f in factors):
+            ax.set_xscale("log", base=2)
+            ax.set_xticks(factors)
+            ax.set_xticklabels([str(f) for f in factors])
+        ax.set_xlabel(f"coarsening factor of {scope}")
+        ax.set_ylabel("total time (us, cost model)")
+        ax.set_title(title or f"{scope} on {machine}: total time vs factor")
+        ax.grid(True, alpha=0.3)
+        ax.legend()
+        fig.tight_layout()
+        folder = os.path.dirname(os.path.abspath(path))
+        if not os.path.isdir(folder):
+            raise ToolError(f"cannot write '{path}': no such directory '{folder}'")
+        try:
+            fig.savefig(path, format="png")
+        except OSError as e:
+            raise ToolError(f"cannot write '{path}': {e.strerror or e}") from e
+    finally:
+        plt.close(fig)
+
+
+def run(argv: Sequence[str] | None, stdout: IO[str], stderr: IO[str], env: Mapping[str, str]) -> int:
+    from ptoc.api import parse
+    from ptoc.tuning import (
+        best,
+        divisors,
+        find_scope,
+        format_table,
+        sweep,
+        to_json,
+    )
+
+    args = build_parser().parse_args(argv)
+    factors: list[int] = list(DEFAULT_FACTORS)
+    if args.factors is not None:
+        factors = parse_factors(args.factors)
+    if args.plot is not None and not args.plot.strip():
+        raise ToolError("--plot needs a file name")
+    text, name = read_input(args.file)
+    module = parse(text, name)
+    try:
+        spmd = find_scope(module, args.scope, args.func)
+        count = spmd.static_count
+        if count is None:
+            raise TuneError(f"scope '{args.scope}' has a dynamic task count and cannot be tuned")
+        if args.auto:
+            factors = divisors(count)
+        from ptoc.tuning import function_of
+
+        func = args.func or function_of(spmd)
+        inputs, inputs_desc = _inputs(args, module, func)
+        forced = args.progress
+        enabled = forced if forced is not None else (
+            stderr.isatty() or env.get("PTO_TUNE_PROGRESS", "") not in ("", "0")
+        )
+        bar = Progress(stderr, enabled)
+        try:
+            points = sweep(
+                module,
+                args.scope,
+                factors,
+                inputs=inputs,
+                machine=args.machine,
+                inner=args.inner,
+                func=func,
+                remainder=args.remainder,
+                progress=bar,
+            )
+        finally:
+            bar.close()
+    except TuneError as e:
+        raise ToolError(str(e)) from e
+    b = best(points)
+    if args.json:
+        doc = to_json(
+            points,
+            scope=args.scope,
+            tasks=count,
+            func=func,
+            machine=args.machine,
+            inner=args.inner,
+            file=name,
+            inputs=inputs_desc,
+        )
+        stdout.write(json.dumps(doc, indent=2) + "\n")
+    else:
+        title = (
+            f"{TOOL}: scope {args.scope} of @{func} ({count} tasks), machine {args.machine}, "
+            f"inputs: {inputs_desc}, inner loop: {args.inner}"
+        )
+        stdout.write(format_table(points, title=title) + "\n")
+        if b is not None:
+            stdout.write(f"best: factor {b.factor} ({b.total_us:.2f} us)\n")
+    stdout.flush()
+    if args.plot is not None:
+        plot_ucurve(points, args.plot, scope=args.scope, machine=args.machine)
+    if b is None:
+        print(f"{TOOL}: error: no factor of scope '{args.scope}' is legal", file=stderr)
+        return 1
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> NoReturn:
+    report_and_exit(TOOL, lambda: run(argv, sys.stdout, sys.stderr, os.environ))
+
+
+if __name__ == "__main__":
+    main()
