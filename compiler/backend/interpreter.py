@@ -49,6 +49,7 @@ from xdsl.dialects.builtin import (
 from xdsl.ir import Attribute, Block, Operation, SSAValue
 
 from ptoc.backend import numerics as nm
+from ptoc.backend.blas import single_threaded_blas
 from ptoc.backend.numerics import BF16, NpArray, NumericError
 from ptoc.backend.record import (
     CoreKind,
@@ -1085,7 +1086,7 @@ class Program:
         f[_EV], f[_CTX], f[_BUFS] = sink.append, (), {}
         for s, v in zip(arg_slots, values):
             f[s] = v
-        with np.errstate(all="ignore"):
+        with np.errstate(all="ignore"), single_threaded_blas():
             for th in body.thunks:
                 th(f)
         outputs = {
