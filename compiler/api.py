@@ -9,9 +9,9 @@ from xdsl.dialects.builtin import FileLineColLoc, IntAttr, ModuleOp, StringAttr,
 from xdsl.ir import Operation
 from xdsl.parser import Parser
 from xdsl.passes import ModulePass, PassPipeline
-from xdsl.utils.exceptions import DiagnosticException, ParseError
+from xdsl.utils.exceptions import ArgSpecParseError, DiagnosticException, ParseError
 
-from ptoc.diagnostics import PtoDiagnostic, verify
+from ptoc.diagnostics import PtoDiagnostic, describe_pipeline_error, verify
 
 UPSTREAM_DIALECTS = ("builtin", "func", "arith", "math", "scf", "memref", "tensor")
 
@@ -97,8 +97,8 @@ def parse_pipeline(pipeline: str) -> list[ModulePass]:
         built = PassPipeline.parse_spec(available_passes(), pipeline)
     except DiagnosticException:
         raise
-    except Exception as e:  # xdsl reports bad specs with several exception types
-        raise PtoDiagnostic(None, f"bad pass pipeline '{pipeline}': {e}") from e
+    except (Exception, ArgSpecParseError) as e:  # xdsl reports bad specs in several ways
+        raise PtoDiagnostic(None, describe_pipeline_error(pipeline, e)) from e
     passes.extend(built.passes)
     return passes
 

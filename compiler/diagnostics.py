@@ -53,6 +53,16 @@ def format_parse_error(e: ParseError) -> str:
     return "\n".join([f"{loc}: error: {e.msg}", *context])
 
 
+def describe_pipeline_error(pipeline: str, e: BaseException) -> str:
+    """One line for an error xdsl raised while reading a pass pipeline string."""
+    lines = [line.strip() for line in str(e).splitlines() if line.strip()]
+    where = next((ln for ln in lines if ln.startswith("pass-pipeline:")), None)
+    msg = lines[-1] if lines else type(e).__name__
+    if where is not None:
+        msg = f"at column {where.rsplit(':', 1)[-1]}: {msg}"
+    return f"bad pass pipeline '{pipeline}': {msg}"
+
+
 def warn(op: Operation | None, message: str) -> None:
     """Print a warning about `op` to stderr; compilation continues."""
     print(format_diagnostic(op, message, "warning"), file=sys.stderr)

@@ -22,10 +22,10 @@ from typing import IO, NoReturn
 from xdsl.dialects.builtin import ModuleOp
 from xdsl.passes import ModulePass
 from xdsl.printer import Printer
-from xdsl.utils.exceptions import DiagnosticException, ParseError
+from xdsl.utils.exceptions import ArgSpecParseError, DiagnosticException, ParseError
 from xdsl.xdsl_opt_main import xDSLOptMain
 
-from ptoc.diagnostics import PtoDiagnostic, format_parse_error
+from ptoc.diagnostics import PtoDiagnostic, describe_pipeline_error, format_parse_error
 
 PARSE_TIMEOUT_S = 120
 
@@ -124,8 +124,8 @@ class PtoOptMain(xDSLOptMain):
             super().setup_pipeline()
         except DiagnosticException as e:
             self.setup_error = e
-        except Exception as e:  # xdsl signals bad pipelines with several exception types
-            self.setup_error = ToolError(f"bad pass pipeline '{self.args.passes}': {e}")
+        except (Exception, ArgSpecParseError) as e:  # xdsl signals bad pipelines in several ways
+            self.setup_error = ToolError(describe_pipeline_error(self.args.passes, e))
 
     # ------------------------------------------------------------------ running
 
@@ -240,7 +240,9 @@ def report_and_exit(tool: str, run: Callable[[], int]) -> NoReturn:
     except RecursionError:
         print(f"{tool}: error: the input nests too deeply to process", file=sys.stderr)
         code = 1
-    except Exception as e:
+    except SystemExit:
+        raise
+    except BaseException as e:  # xdsl raises some errors as BaseException subclasses
         if os.environ.get("PTOC_DEBUG"):
             raise
         print(

@@ -2,7 +2,7 @@
 // RUN: pto-opt %examples/softmax_pool.mlir > %t.custom.mlir
 // RUN: pto-opt %t.custom.mlir | diff %t.custom.mlir -
 // RUN: pto-opt --print-op-generic %examples/softmax_pool.mlir | pto-opt | diff %t.custom.mlir -
-// RUN: filecheck %s --input-file %t.custom.mlir
+// RUN: filecheck --input-file %t.custom.mlir %s
 
 // CHECK:      pto.spmd %b = 0 to 64 name "softmax_pool" core vector {
 // CHECK:        %start_i32 = pto.read %start_pos[%b] : memref<64xi32> -> i32

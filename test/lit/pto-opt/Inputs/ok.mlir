@@ -1,0 +1,5 @@
+func.func @f() {
+  pto.spmd %t = 0 to 4 name "s" {
+  }
+  func.return
+}
