@@ -1,0 +1,309 @@
+"""`pto-run`: run a kernel with the numpy interpreter and report its cost-model schedule.
+
+```
+pto-run kernel.mlir --inputs in.npz --outputs out.npz
+pto-run kernel.mlir -p 'pto-spmd-coarsen{scope=softmax_pool factor=2},pto-unroll-expand'
+pto-run kernel.mlir --seed 3 --report json --trace trace.json --plot swimlane.png
+```
+
+The file is parsed, the pipeline (`-p`, the `pto-opt` syntax) applied, the function
+(`--func`, or the only one) compiled and run on the inputs, and the execution record
+simulated on the machine (`--machine`, default a2a3). The report is the cost model's
+table (or JSON) after a one-line run summary.
+
+Inputs: `--inputs x.npz` (one array per kernel argument, by its SSA name; bf16 arrays may
+be stored as raw 2-byte `|V2` arrays, as numpy saves them), or `--seed N` (default 0):
+the example's own generator if an `inputs.py` with `make_inputs(seed)` sits next to FILE
+(it is imported and run: use only files you trust), else random inputs from the argument
+types. `--outputs out.npz` writes every memref argument after the run (bf16 as `|V2`).
+`--task-order reverse|random:SEED` runs the tasks of every scope in another order: a
+race-free kernel gives the same outputs. `--check-nan` stops at the first op that makes
+NaN or Inf from finite inputs. Every error is a one-line diagnostic and a non-zero exit;
+no output file is written unless the whole run succeeded.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import json
+import os
+import sys
+import tempfile
+from collections.abc import Mapping, Sequence
+from typing import IO, Any, NoReturn
+
+from ptoc.tools.pto_opt import ToolError, read_input, report_and_exit, write_atomically
+
+TOOL = "pto-run"
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, but a usage error is a one-line `pto-run: error: ...`."""
+
+    def error(self, message: str) -> NoReturn:
+        raise ToolError(message)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = _Parser(
+        prog=TOOL,
+        description="Run a pto kernel with the numpy interpreter and report the cost model's "
+        "schedule of the run.",
+    )
+    p.add_argument("file", metavar="FILE", help="the kernel (.mlir); '-' reads stdin")
+    p.add_argument("-p", "--passes", metavar="PIPELINE", default="",
+                   help="pass pipeline to apply first (pto-opt -p syntax)")
+    src = p.add_mutually_exclusive_group()
+    src.add_argument("--inputs", metavar="NPZ", help="the kernel's inputs, one array per argument")
+    src.add_argument("--seed", type=int, help="make inputs from this seed (default 0)")
+    p.add_argument("--outputs", metavar="NPZ", help="write every memref argument after the run")
+    p.add_argument("--report", choices=("table", "json"), default="table",
+                   help="report format on stdout (default table)")
+    p.add_argument("--trace", metavar="JSON", help="write the Chrome trace-event JSON")
+    p.add_argument("--plot", metavar="PNG", help="draw the swimlane (needs matplotlib)")
+    p.add_argument("--check-nan", action="store_true",
+                   help="stop at the first op that makes NaN or Inf from finite inputs")
+    p.add_argument("--task-order", default="forward", metavar="ORDER",
+                   help="forward (default), reverse or random:SEED")
+    p.add_argument("--func", metavar="NAME", help="the function to run (default: the only one)")
+    p.add_argument("--machine", default="a2a3", help="machine name or .toml (default a2a3)")
+    return p
+
+
+# --------------------------------------------------------------------------- inputs
+
+
+def load_npz(path: str) -> dict[str, Any]:
+    """The arrays of an .npz file, by name; a ToolError if it cannot be read."""
+    import numpy as np
+
+    try:
+        with np.load(path, allow_pickle=False) as data:
+            if not hasattr(data, "files"):
+                raise ToolError(f"'{path}' is a single .npy array, not an .npz archive of inputs")
+            return {k: np.asarray(data[k]) for k in data.files}
+    except ToolError:
+        raise
+    except OSError as e:
+        raise ToolError(f"cannot read inputs '{path}': {e.strerror or e}") from e
+    except Exception as e:
+        msg = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
+        raise ToolError(f"'{path}' is not a readable .npz file: {msg}") from e
+
+
+def _example_inputs(file: str, seed: int) -> dict[str, Any] | None:
+    if file == "-":
+        return None
+    from ptoc.tuning import TuneError, example_inputs
+
+    try:
+        return example_inputs(file, seed)
+    except TuneError as e:
+        raise ToolError(str(e)) from e
+
+
+def make_inputs(args: argparse.Namespace, prog: Any) -> tuple[dict[str, Any], str]:
+    from ptoc.backend.interpreter import random_inputs
+
+    if args.inputs is not None:
+        return load_npz(args.inputs), args.inputs
+    seed = 0 if args.seed is None else args.seed
+    made = _example_inputs(args.file, seed)
+    if made is not None:
+        return made, f"inputs.py seed {seed}"
+    return random_inputs(prog, seed), f"random seed {seed}"
+
+
+# --------------------------------------------------------------------------- outputs
+
+
+def write_npz_atomically(path: str, arrays: Mapping[str, Any]) -> None:
+    import numpy as np
+
+    folder = os.path.dirname(os.path.abspath(path))
+    if not os.path.isdir(folder):
+        raise ToolError(f"cannot write '{path}': no such directory '{folder}'")
+    buf = io.BytesIO()
+    np.savez(buf, **{k: np.asarray(v) for k, v in arrays.items()})  # pyright: ignore[reportArgumentType]
+    fd, tmp = tempfile.mkstemp(prefix=".pto-run-", dir=folder)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(buf.getvalue())
+        os.replace(tmp, path)
+    except OSError as e:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise ToolError(f"cannot write '{path}': {e.strerror or e}") from e
+
+
+def run_summary(prog: Any, res: Any, inputs_desc: str, args: argparse.Namespace) -> dict[str, Any]:
+    """What ran: the function, the inputs, and per scope its tasks and recorded events."""
+    import numpy as np
+
+    scopes: list[dict[str, Any]] = []
+    for s in res.record.scopes:
+        scopes.append({
+            "name": s.name,
+            "core": s.core,
+            "tasks": len(s.tasks),
+            "events": sum(len(t.events) for t in s.tasks),
+        })
+    outputs: dict[str, Any] = {}
+    for name, a in res.outputs.items():
+        x = np.asarray(a)
+        outputs[name] = {
+            "shape": list(x.shape),
+            "dtype": x.dtype.name,
+            "finite": bool(np.all(np.isfinite(x.astype(np.float64)))) if x.size else True,
+        }
+    return {
+        "function": prog.name,
+        "inputs": inputs_desc,
+        "pipeline": args.passes,
+        "task_order": args.task_order,
+        "scopes": scopes,
+        "outputs": outputs,
+    }
+
+
+def summary_table(summary: Mapping[str, Any]) -> str:
+    lines = [
+        f"{TOOL}: @{summary['function']}, inputs: {summary['inputs']}, "
+        f"task order: {summary['task_order']}"
+        + (f", pipeline: {summary['pipeline']}" if summary["pipeline"] else ""),
+    ]
+    for s in summary["scopes"]:
+        lines.append(f"  scope {s['name']} ({s['core']}): {s['tasks']} tasks, {s['events']} ops run")
+    return "\n".join(lines)
+
+
+def _simulate(record: Any, machine: str) -> Any | None:
+    """The cost model's report, or None when the cost model is not installed."""
+    try:
+        from ptoc.costmodel import load_machine, simulate
+    except ImportError:
+        return None
+    try:
+        m = load_machine(machine)
+    except (OSError, ValueError, KeyError) as e:
+        raise ToolError(f"cannot load machine '{machine}': {e}") from e
+    return simulate(record, m)
+
+
+def _require_matplotlib() -> None:
+    try:
+        import matplotlib  # noqa: F401  # pyright: ignore[reportUnusedImport]
+    except ImportError:
+        raise ToolError(
+            "--plot needs matplotlib: install the plot extra (pip install 'ptoc[plot]')"
+        ) from None
+
+
+def plot_swimlane(report: Any, path: str, title: str) -> None:
+    """One row per core, one bar per task (start..end), coloured by scope."""
+    try:
+        import matplotlib
+
+        matplotlib.use("Agg")
+        import matplotlib.patches as patches
+        import matplotlib.pyplot as pyplot
+    except ImportError:
+        raise ToolError(
+            "--plot needs matplotlib: install the plot extra (pip install 'ptoc[plot]')"
+        ) from None
+    handles: list[Any] = []
+    folder = os.path.dirname(os.path.abspath(path))
+    if not os.path.isdir(folder):
+        raise ToolError(f"cannot write '{path}': no such directory '{folder}'")
+    plt: Any = pyplot
+    tasks = list(report.tasks)
+    cores = sorted({t.core for t in tasks}, key=lambda c: (c.rstrip("0123456789"), int("0" + c[len(c.rstrip("0123456789")):])))
+    row = {c: i for i, c in enumerate(cores)}
+    scope_names = list(dict.fromkeys(t.scope for t in tasks))
+    colors = plt.get_cmap("tab10")
+    fig: Any
+    ax: Any
+    fig, ax = plt.subplots(figsize=(10, max(2.5, 0.18 * len(cores) + 1.2)), dpi=110)
+    try:
+        for i, name in enumerate(scope_names):
+            mine = [t for t in tasks if t.scope == name]
+            handles.append(patches.Patch(color=colors(i % 10), label=name))
+            for t in mine:
+                y = row[t.core]
+                ax.broken_barh([(t.start_us, max(t.end_us - t.start_us, 1e-3))], (y - 0.4, 0.8),
+                               color=colors(i % 10))
+                if t.finish_us > t.end_us:
+                    ax.plot([t.end_us, t.finish_us], [y, y], color="0.6", linewidth=0.6)
+        ax.set_yticks(range(len(cores)))
+        ax.set_yticklabels(cores, fontsize=6)
+        ax.invert_yaxis()
+        ax.set_xlabel("time (us, cost model)")
+        ax.set_title(title, fontsize=9)
+        ax.legend(handles=handles, fontsize=7, loc="upper right")
+        ax.grid(True, axis="x", alpha=0.3)
+        fig.tight_layout()
+        try:
+            fig.savefig(path, format="png")
+        except OSError as e:
+            raise ToolError(f"cannot write '{path}': {e.strerror or e}") from e
+    finally:
+        plt.close(fig)
+
+
+# --------------------------------------------------------------------------- main
+
+
+def run(argv: Sequence[str] | None, stdout: IO[str]) -> int:
+    from ptoc.api import parse, run_pipeline
+    from ptoc.backend.interpreter import compile_module
+
+    args = build_parser().parse_args(argv)
+    for opt in ("outputs", "trace", "plot"):
+        value = getattr(args, opt)
+        if value is not None and not value.strip():
+            raise ToolError(f"--{opt} needs a file name")
+    if args.plot is not None:
+        _require_matplotlib()
+    text, name = read_input(args.file)
+    module = parse(text, name)
+    if args.passes:
+        run_pipeline(module, args.passes)
+    prog = compile_module(module, func=args.func)
+    inputs, inputs_desc = make_inputs(args, prog)
+    res = prog.run(inputs, task_order=args.task_order, check_nan=args.check_nan)
+    report = _simulate(res.record, args.machine)
+    summary = run_summary(prog, res, inputs_desc, args)
+    if args.report == "json":
+        doc: dict[str, Any] = {"run": summary}
+        if report is not None:
+            doc["cost"] = report.to_json()
+        stdout.write(json.dumps(doc, indent=2) + "\n")
+    else:
+        stdout.write(summary_table(summary) + "\n")
+        if report is not None:
+            stdout.write(report.to_table() + "\n")
+    stdout.flush()
+    if args.outputs is not None:
+        write_npz_atomically(args.outputs, res.outputs)
+    if args.trace is not None:
+        if report is None:
+            raise ToolError("--trace needs the cost model (ptoc.costmodel), which is missing")
+        try:
+            write_atomically(args.trace, json.dumps(report.to_trace_events()) + "\n")
+        except OSError as e:
+            raise ToolError(f"cannot write '{args.trace}': {e.strerror or e}") from e
+    if args.plot is not None:
+        if report is None:
+            raise ToolError("--plot needs the cost model (ptoc.costmodel), which is missing")
+        title = f"@{prog.name} on {args.machine}: total {report.total_us:.2f} us"
+        plot_swimlane(report, args.plot, title)
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> NoReturn:
+    report_and_exit(TOOL, lambda: run(argv, sys.stdout))
+
+
+if __name__ == "__main__":
+    main()
