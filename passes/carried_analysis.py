@@ -1,0 +1,663 @@
+"""Which values does a `pto.range` carry from one iteration into the next, and how?
+
+This is the analysis behind `pto-check-carried` (and a building block for
+`pto-auto-coarsen`). It classifies every iter_arg of a runtime loop by asking, for
+every path through one iteration of the body, how the value the body yields
+(*outgoing*) relates to the value it received (*incoming*).
+
+Paths and dependence
+--------------------
+A *path* is a choice of branch at every decision point inside the body: the two
+branches of an `scf.if` with results, and "runs no iterations" / "runs at least
+once" for a nested `pto.range` / `scf.for` whose trip count is not a known constant
+(a zero-trip loop passes its initial values through, exactly like an untaken branch).
+Along one path the outgoing value of iter_arg `k` is
+
+* **pass**: the incoming value itself (`scf.yield %mi` when the gate is false);
+* **dep**: computed from the incoming value (`li = a * li + e`);
+* **fresh**: computed without it (loaded or built from scratch).
+
+"Computed from" is transitive SSA data dependence: an op's results depend on all of
+its operands (so the results of an `scf.if` also depend on its condition, and the
+results of a loop on its bounds), the results of an `scf.if` depend on the values its
+taken branch yields, and the results of a nested loop depend on its initial values
+through its own iter_args (a fixed point over the nested loop's carries; the branch
+choices made *inside* a nested loop may differ from one of its iterations to the
+next, so they are not part of the outer path). Memory is not tracked: a value stored
+in one iteration and loaded in the next is `pto-check-races`' business.
+
+Kinds
+-----
+* `reduction`: every path is pass or dep, i.e. the outgoing value always derives from
+  the incoming one (`li = a * li + e`; an `scf.if` that updates on one branch and
+  passes through on the other is still a reduction). `invariant` is set when every
+  path is a pure pass-through (the value never changes). Legal.
+* `reset`: every path is fresh *and* the incoming block argument has no use in the
+  body. Nothing crosses iterations; the carry is needless and makes every iteration
+  share one buffer. Legal, warned about; droppable when the loop's result is unused.
+* `forward`: every path is fresh but the incoming block argument *is* used in the
+  body (e.g. stored, or feeding another carry): iteration i+1 reads what iteration i
+  produced, like a software-pipelined prefetch. Not droppable. Legal.
+* `leak`: some path is fresh and another is pass (or dep): under some gate the value
+  is recomputed from scratch, under the other it survives from the previous
+  iteration, so iteration i+1 can observe iteration i's state. An error.
+
+Cross-batch loops
+-----------------
+`batch_index(range)` recognizes the inner loop of a coarsened SPMD structurally: a
+`pto.range` that is the outermost loop of a `pto.spmd` task and whose induction
+variable is combined, through `arith` index arithmetic only, with the task id (the
+`%b = %g * G + %j` that `pto-spmd-coarsen{inner=range}` produces, or that a
+hand-written "loop over my rows" task computes). Such a loop iterates over batches;
+any carry that crosses its iterations (reduction, forward, leak) is cross-batch.
+
+`intended_carries(range)` reads the `pto.intended_carry` attribute: an array of
+iter_arg names (`["acc"]`, the SSA name without `%`) or indices (`[0]`).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import cast
+
+from ptoc.diagnostics import location_of, op_error
+from ptoc.dialects.pto import RangeOp, SpmdOp, UnrollOp
+from xdsl.dialects import arith, scf
+from xdsl.dialects.builtin import ArrayAttr, IntegerAttr, StringAttr
+from xdsl.ir import Attribute, Block, BlockArgument, Operation, OpResult, SSAValue
+
+REDUCTION = "reduction"
+RESET = "reset"
+LEAK = "leak"
+FORWARD = "forward"
+KINDS = (REDUCTION, RESET, LEAK, FORWARD)
+
+INTENDED_CARRY_ATTR = "pto.intended_carry"
+
+_MAX_OUTCOMES = 64
+"""Beyond this many outcomes per value, outcomes with equal dependence are merged
+(keeping only the decisions they share: an over-approximation of the paths)."""
+
+_MAX_FIXPOINT_ROUNDS = 64
+
+Loop = RangeOp | UnrollOp | scf.ForOp
+_Decision = tuple[Operation, bool]
+_Path = frozenset[_Decision]
+
+
+# --------------------------------------------------------------------------- public types
+
+
+@dataclass(frozen=True)
+class Decision:
+    """One branch choice on a path: `taken` is the `scf.if` condition's value, or for a
+    loop whether it runs at least once."""
+
+    op: Operation
+    taken: bool
+
+    def describe(self) -> str:
+        """`%gate is false`, or `pto.range %s at f:3:5 runs no iterations`."""
+        if isinstance(self.op, scf.IfOp):
+            return f"{cond_name(self.op)} is {'true' if self.taken else 'false'}"
+        what = _loop_name(self.op)
+        return f"{what} {'runs at least once' if self.taken else 'runs no iterations'}"
+
+
+@dataclass(frozen=True)
+class CarryInfo:
+    """The classification of iter_arg `index` of `loop`."""
+
+    loop: Operation
+    index: int
+    name: str
+    """The iter_arg's SSA name without `%` (`mi`), or `#index` when it has none."""
+    kind: str
+    """One of `reduction`, `reset`, `forward`, `leak`."""
+    observed: bool
+    """The incoming block argument has a use in the body."""
+    live_out: bool
+    """The loop's result for this iter_arg has a use after the loop."""
+    invariant: bool = False
+    """(reduction) the value is passed through unchanged on every path."""
+    gate: Operation | None = None
+    """(leak) the `scf.if` (or maybe-empty loop) whose choice separates the two paths."""
+    passed_unchanged: bool = False
+    """(leak) on `kept_path` the incoming value is passed through unchanged (else it is
+    updated from it)."""
+    kept_path: tuple[Decision, ...] = ()
+    """(leak) a path on which the incoming value survives."""
+    fresh_path: tuple[Decision, ...] = ()
+    """(leak) a path on which the value is recomputed from scratch."""
+    kept_when: str = ""
+    """(leak) `when %gate is false`: the condition of `kept_path`."""
+    fresh_when: str = ""
+    """(leak) `when true`: the condition of `fresh_path` (relative to `kept_when`)."""
+    path: str = ""
+    """(leak) the two paths in words: `when %gate is false, %mi is passed through
+    unchanged; when true, it is recomputed from scratch`."""
+
+    @property
+    def crosses_iterations(self) -> bool:
+        """Does iteration i+1 observe a value that iteration i produced?"""
+        return self.kind in (LEAK, FORWARD) or (self.kind == REDUCTION and not self.invariant)
+
+    @property
+    def legal(self) -> bool:
+        return self.kind != LEAK
+
+
+# --------------------------------------------------------------------------- outcomes
+
+
+@dataclass(frozen=True)
+class _Out:
+    """How a value relates to the tracked iter_args along the paths in `path`."""
+
+    path: _Path
+    deps: frozenset[int]
+    ident: int | None
+    inner: tuple[_Decision, ...] = field(default=(), compare=False, hash=False)
+
+
+_EMPTY_PATH: _Path = frozenset()
+_FRESH = _Out(_EMPTY_PATH, frozenset(), None)
+_TRIVIAL: frozenset[_Out] = frozenset({_FRESH})
+
+
+def _compatible(a: _Path, b: _Path) -> bool:
+    if len(a) > len(b):
+        a, b = b, a
+    return all((op, not taken) not in b for op, taken in a)
+
+
+def _merge_inner(a: tuple[_Decision, ...], b: tuple[_Decision, ...]) -> tuple[_Decision, ...]:
+    if not b:
+        return a
+    if not a:
+        return b
+    return tuple(dict.fromkeys(a + b))[:8]
+
+
+def _cap(outs: Iterable[_Out]) -> frozenset[_Out]:
+    result = frozenset(outs)
+    if len(result) <= _MAX_OUTCOMES:
+        return result
+    groups: dict[tuple[frozenset[int], int | None], list[_Out]] = {}
+    for o in result:
+        groups.setdefault((o.deps, o.ident), []).append(o)
+    merged: list[_Out] = []
+    for (deps, ident), members in groups.items():
+        common: _Path = members[0].path
+        for m in members[1:]:
+            common = common & m.path
+        merged.append(_Out(common, deps, ident, members[0].inner))
+    return frozenset(merged)
+
+
+def _combine(sets: Sequence[frozenset[_Out]]) -> frozenset[_Out]:
+    """Outcomes of a value computed from values with outcome sets `sets`."""
+    acc: frozenset[_Out] = _TRIVIAL
+    for s in sets:
+        if s == _TRIVIAL:
+            continue
+        new: set[_Out] = set()
+        for a in acc:
+            for b in s:
+                if _compatible(a.path, b.path):
+                    new.add(
+                        _Out(a.path | b.path, a.deps | b.deps, None, _merge_inner(a.inner, b.inner))
+                    )
+        acc = _cap(new)
+    return acc
+
+
+def _guard(
+    values: frozenset[_Out], control: frozenset[_Out], decision: _Decision | None
+) -> frozenset[_Out]:
+    """`values` as seen after a choice controlled by `control` (keeps identity)."""
+    extra: _Path = frozenset({decision}) if decision is not None else _EMPTY_PATH
+    out: set[_Out] = set()
+    for c in control:
+        cpath = c.path | extra
+        if decision is not None and (decision[0], not decision[1]) in c.path:
+            continue
+        for v in values:
+            if not _compatible(cpath, v.path):
+                continue
+            out.add(_Out(cpath | v.path, c.deps | v.deps, v.ident, _merge_inner(c.inner, v.inner)))
+    return _cap(out)
+
+
+def _strip(values: frozenset[_Out], loop: Operation) -> frozenset[_Out]:
+    """Forget the decisions made inside `loop` (they differ between its iterations)."""
+    out: set[_Out] = set()
+    for v in values:
+        inside = [d for d in v.path if d[0] is not loop and loop.is_ancestor(d[0])]
+        if not inside:
+            out.add(v)
+            continue
+        out.add(
+            _Out(v.path.difference(inside), v.deps, v.ident, _merge_inner(v.inner, tuple(inside)))
+        )
+    return _cap(out)
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def constant_int(v: SSAValue) -> int | None:
+    """The value of an integer/index `arith.constant`, else None."""
+    owner = v.owner
+    if isinstance(owner, arith.ConstantOp) and isinstance(owner.value, IntegerAttr):
+        return owner.value.value.data
+    return None
+
+
+def static_trip_count(op: Operation) -> int | None:
+    """Trip count of a `pto.unroll`, or of a `pto.range`/`scf.for` with constant bounds."""
+    if isinstance(op, UnrollOp):
+        return op.trip_count
+    if isinstance(op, (RangeOp, scf.ForOp)):
+        lb, ub, step = constant_int(op.lb), constant_int(op.ub), constant_int(op.step)
+        if lb is None or ub is None or step is None or step <= 0:
+            return None
+        return max(0, math.ceil((ub - lb) / step))
+    return None
+
+
+def value_name(v: SSAValue) -> str:
+    """`%name` of a value, or a description when it has no name."""
+    if v.name_hint:
+        return f"%{v.name_hint}"
+    if isinstance(v, OpResult):
+        return f"result #{v.index} of {v.op.name}"
+    if isinstance(v, BlockArgument):
+        return f"block argument #{v.index}"
+    return "an unnamed value"
+
+
+def cond_name(op: scf.IfOp) -> str:
+    """`%gate`, the name of the condition of an `scf.if`."""
+    if op.cond.name_hint:
+        return f"%{op.cond.name_hint}"
+    return f"the condition of the scf.if at {location_of(op) or '?'}"
+
+
+def _loop_name(op: Operation, with_loc: bool = True) -> str:
+    idx = op.regions[0].block.args[0] if op.regions and op.regions[0].blocks else None
+    name = f" %{idx.name_hint}" if idx is not None and idx.name_hint else ""
+    loc = location_of(op) if with_loc else None
+    return f"{op.name}{name}" + (f" at {loc}" if loc else "")
+
+
+def loop_description(op: Operation, with_loc: bool = True) -> str:
+    """`pto.range %j at f.mlir:12:5` (or just `pto.range %j`)."""
+    return _loop_name(op, with_loc)
+
+
+def carry_name(op: Operation, k: int) -> str:
+    arg = op.regions[0].block.args[k + 1]
+    if arg.name_hint:
+        return arg.name_hint
+    res = op.results[k] if k < len(op.results) else None
+    if res is not None and res.name_hint:
+        return res.name_hint
+    return f"#{k}"
+
+
+def _loop_parts(op: Loop) -> tuple[Block, Sequence[SSAValue], Sequence[SSAValue]]:
+    """(body block, initial values, yielded values) of a loop with iter_args."""
+    block = op.body.block
+    term = block.last_op
+    yielded: Sequence[SSAValue] = term.operands if term is not None else ()
+    return block, op.iter_args, yielded
+
+
+# --------------------------------------------------------------------------- evaluator
+
+
+class _Evaluator:
+    """Abstract interpretation of a body: the outcome set of every SSA value."""
+
+    def __init__(self, env: dict[SSAValue, frozenset[_Out]]):
+        self.env = env
+
+    def get(self, v: SSAValue) -> frozenset[_Out]:
+        return self.env.get(v, _TRIVIAL)
+
+    def run_block(self, block: Block) -> None:
+        for op in block.ops:
+            self.run_op(op)
+
+    def run_op(self, op: Operation) -> None:
+        if not op.results:
+            return  # nothing leaves it through SSA (stores, loops without carries, ...)
+        if isinstance(op, scf.IfOp):
+            self._if(op)
+        elif isinstance(op, (RangeOp, UnrollOp, scf.ForOp)):
+            self._loop(op)
+        elif op.regions:
+            self._opaque(op)
+        else:
+            res = _combine([self.get(o) for o in op.operands])
+            for r in op.results:
+                self.env[r] = res
+
+    def _if(self, op: scf.IfOp) -> None:
+        cond = self.get(op.cond)
+        results: list[set[_Out]] = [set() for _ in op.results]
+        for region, taken in ((op.true_region, True), (op.false_region, False)):
+            if not region.blocks:
+                continue
+            block = region.block
+            self.run_block(block)
+            term = block.last_op
+            if term is None or len(term.operands) != len(op.results):
+                continue
+            for i, v in enumerate(term.operands):
+                results[i] |= _guard(self.get(v), cond, (op, taken))
+        for r, s in zip(op.results, results, strict=False):
+            self.env[r] = _cap(s)
+
+    def _loop(self, op: Loop) -> None:
+        block, inits, yielded = _loop_parts(op)
+        bounds: list[frozenset[_Out]] = []
+        index: frozenset[_Out] = _TRIVIAL
+        if isinstance(op, (RangeOp, scf.ForOp)):
+            bounds = [self.get(op.lb), self.get(op.ub), self.get(op.step)]
+            index = _combine([self.get(op.lb), self.get(op.step)])
+        control = _combine(bounds)
+        init_sets = [self.get(v) for v in inits]
+        self.env[block.args[0]] = index
+        args = block.args[1:]
+        state = list(init_sets)
+        ys = list(init_sets)
+        for _ in range(_MAX_FIXPOINT_ROUNDS):
+            for a, s in zip(args, state, strict=False):
+                self.env[a] = s
+            self.run_block(block)
+            ys = [_strip(self.get(v), op) for v in yielded]
+            new = [_cap(s | y) for s, y in zip(state, ys, strict=False)]
+            if new == state:
+                break
+            state = new
+        else:  # did not converge: every carry may depend on every tracked value
+            merged = _combine(state)
+            ys = [merged for _ in state]
+        trips = static_trip_count(op)
+        for i, r in enumerate(op.results):
+            if trips is not None and trips >= 1:
+                self.env[r] = _guard(ys[i], control, None)
+            elif trips == 0:
+                self.env[r] = _guard(init_sets[i], control, None)
+            else:
+                self.env[r] = _cap(
+                    _guard(init_sets[i], control, (op, False)) | _guard(ys[i], control, (op, True))
+                )
+
+    def _opaque(self, op: Operation) -> None:
+        """An op with regions that the analysis does not model: its results depend on
+        everything it uses, including values captured by its regions."""
+        used: list[SSAValue] = list(op.operands)
+        for inner in op.walk():
+            if inner is op:
+                continue
+            for v in inner.operands:
+                owner = v.owner
+                owner_op = owner.parent_op() if isinstance(owner, Block) else owner
+                if owner_op is None or not op.is_ancestor(owner_op) or owner_op is op:
+                    used.append(v)
+        res = _combine([self.get(v) for v in used])
+        for r in op.results:
+            self.env[r] = res
+
+
+# --------------------------------------------------------------------------- classification
+
+
+def _order(loop: Operation) -> dict[Operation, int]:
+    return {o: i for i, o in enumerate(loop.walk())}
+
+
+def _sorted(path: Iterable[_Decision], order: dict[Operation, int]) -> list[_Decision]:
+    return sorted(path, key=lambda d: order.get(d[0], 1 << 30))
+
+
+def _conflicts(a: _Path, b: _Path) -> list[_Decision]:
+    """Decisions of `a` that `b` takes the other way."""
+    return [d for d in a if (d[0], not d[1]) in b]
+
+
+def _leak_witness(
+    kept: Sequence[_Out], fresh: Sequence[_Out], order: dict[Operation, int]
+) -> tuple[_Out, _Out, _Decision | None]:
+    best: tuple[tuple[int, int, int], _Out, _Out, _Decision | None] | None = None
+    for p in kept:
+        for f in fresh:
+            conf = _sorted(_conflicts(p.path, f.path), order)
+            gate = conf[0] if conf else None
+            key = (0 if conf else 1, len(conf), len(p.path) + len(f.path))
+            if best is None or key < best[0]:
+                best = (key, p, f, gate)
+    assert best is not None
+    return best[1], best[2], best[3]
+
+
+def _describe_paths(
+    kept: _Out, fresh: _Out, gate: _Decision | None, order: dict[Operation, int]
+) -> tuple[str, str]:
+    """('when %gate is false', 'when true') for a leak's two paths."""
+    if gate is None:
+        inner = kept.inner or fresh.inner
+        where = f" inside {_loop_name(inner[0][0].parent_op() or inner[0][0])}" if inner else ""
+        return (f"on some paths through the control flow{where}", "on others")
+    kept_text = " and ".join(Decision(*d).describe() for d in _sorted(kept.path, order))
+    diff = _sorted(fresh.path - kept.path, order)
+    if len(diff) == 1 and diff[0] == (gate[0], not gate[1]) and isinstance(gate[0], scf.IfOp):
+        fresh_text = "true" if diff[0][1] else "false"
+    else:
+        fresh_text = " and ".join(Decision(*d).describe() for d in diff) or "otherwise"
+    return f"when {kept_text}", f"when {fresh_text}"
+
+
+def leak_sentence(names: Sequence[str], kept_when: str, fresh_when: str, unchanged: bool) -> str:
+    """`when %gate is false, %mi is passed through unchanged; when true, it is
+    recomputed from scratch` (plural for several names)."""
+    subject = _join([f"%{n}" for n in names])
+    plural = len(names) > 1
+    verb = ("are" if plural else "is") + (
+        " passed through unchanged" if unchanged else " updated from the previous iteration's value"
+    )
+    pron = "they are" if plural else "it is"
+    return f"{kept_when}, {subject} {verb}; {fresh_when}, {pron} recomputed from scratch"
+
+
+def _join(items: Sequence[str]) -> str:
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def classify_loop(op: Loop) -> list[CarryInfo]:
+    """Classify every iter_arg of a `pto.range` (also works for `pto.unroll`/`scf.for`)."""
+    block, _inits, yielded = _loop_parts(op)
+    env: dict[SSAValue, frozenset[_Out]] = {}
+    args = block.args[1:]
+    for k, a in enumerate(args):
+        env[a] = frozenset({_Out(_EMPTY_PATH, frozenset({k}), k)})
+    ev = _Evaluator(env)
+    ev.run_block(block)
+    order = _order(op)
+    infos: list[CarryInfo] = []
+    for k, (arg, v) in enumerate(zip(args, yielded, strict=False)):
+        outs = ev.get(v)
+        kept_pass = [o for o in outs if o.ident == k]
+        kept_dep = [o for o in outs if o.ident != k and k in o.deps]
+        fresh = [o for o in outs if k not in o.deps]
+        name = carry_name(op, k)
+        observed = bool(arg.uses)
+        live_out = k < len(op.results) and bool(op.results[k].uses)
+        if not fresh:
+            infos.append(
+                CarryInfo(op, k, name, REDUCTION, observed, live_out, invariant=not kept_dep)
+            )
+        elif not kept_pass and not kept_dep:
+            infos.append(CarryInfo(op, k, name, FORWARD if observed else RESET, observed, live_out))
+        else:
+            kept_side = kept_pass or kept_dep
+            p, f, gate = _leak_witness(kept_side, fresh, order)
+            kept_when, fresh_when = _describe_paths(p, f, gate, order)
+            infos.append(
+                CarryInfo(
+                    op,
+                    k,
+                    name,
+                    LEAK,
+                    observed,
+                    live_out,
+                    gate=gate[0] if gate else None,
+                    passed_unchanged=bool(kept_pass),
+                    kept_path=tuple(Decision(*d) for d in _sorted(p.path, order)),
+                    fresh_path=tuple(Decision(*d) for d in _sorted(f.path, order)),
+                    kept_when=kept_when,
+                    fresh_when=fresh_when,
+                    path=leak_sentence([name], kept_when, fresh_when, bool(kept_pass)),
+                )
+            )
+    return infos
+
+
+def classify_range(op: RangeOp) -> list[CarryInfo]:
+    """Classify every iter_arg of a `pto.range` (see the module docstring)."""
+    return classify_loop(op)
+
+
+# --------------------------------------------------------------------------- batch loops
+
+
+_INDEX_ARITH = (
+    arith.AddiOp,
+    arith.SubiOp,
+    arith.MuliOp,
+    arith.DivSIOp,
+    arith.DivUIOp,
+    arith.FloorDivSIOp,
+    arith.CeilDivSIOp,
+    arith.RemSIOp,
+    arith.RemUIOp,
+    arith.IndexCastOp,
+    arith.ConstantOp,
+)
+
+
+def _roots(v: SSAValue, memo: dict[SSAValue, frozenset[SSAValue]]) -> frozenset[SSAValue]:
+    """Block arguments that `v` is computed from by integer/index arithmetic alone."""
+    if v in memo:
+        return memo[v]
+    if isinstance(v, BlockArgument):
+        res: frozenset[SSAValue] = frozenset({v})
+    elif isinstance(v.owner, _INDEX_ARITH):
+        memo[v] = frozenset()  # guard against cycles (there are none in SSA)
+        acc: set[SSAValue] = set()
+        for o in v.owner.operands:
+            acc |= _roots(o, memo)
+        res = frozenset(acc)
+    else:
+        res = frozenset()
+    memo[v] = res
+    return res
+
+
+def enclosing_spmd(op: Operation) -> SpmdOp | None:
+    """The `pto.spmd` whose task `op` is the outermost loop of, if any."""
+    parent = op.parent_op()
+    while parent is not None:
+        if isinstance(parent, SpmdOp):
+            return parent
+        if isinstance(parent, (RangeOp, UnrollOp, scf.ForOp)):
+            return None
+        parent = parent.parent_op()
+    return None
+
+
+def batch_index(op: RangeOp) -> SSAValue | None:
+    """The work-item index (`%b = %g * G + %j`) if `op` iterates over the batches of a
+    coarsened SPMD task, else None. Structural: `op` is the outermost loop of a
+    `pto.spmd` task, and some value in its body is computed by integer arithmetic from
+    both the task id and `op`'s induction variable."""
+    spmd = enclosing_spmd(op)
+    if spmd is None:
+        return None
+    want = {spmd.task_id, op.index}
+    memo: dict[SSAValue, frozenset[SSAValue]] = {}
+    for inner in op.body.walk():
+        if isinstance(inner, _INDEX_ARITH) and not isinstance(inner, arith.ConstantOp):
+            for r in inner.results:
+                if want <= _roots(r, memo):
+                    return r
+    return None
+
+
+def intended_carries(op: Operation) -> set[int]:
+    """Indices of the iter_args that `{pto.intended_carry = [...]}` marks as intended."""
+    attr = op.attributes.get(INTENDED_CARRY_ATTR)
+    if attr is None:
+        return set()
+    n = len(op.regions[0].block.args) - 1
+    names = {carry_name(op, k): k for k in range(n)}
+    if not isinstance(attr, ArrayAttr):
+        raise op_error(
+            op,
+            f"{INTENDED_CARRY_ATTR} must be an array of iter_arg names or indices, "
+            f'e.g. ["acc"] or [0], got {attr}',
+        )
+    result: set[int] = set()
+    items: tuple[Attribute, ...] = cast("ArrayAttr[Attribute]", attr).data
+    for item in items:
+        if isinstance(item, StringAttr):
+            key = item.data.removeprefix("%")
+            if key not in names:
+                raise op_error(
+                    op,
+                    f'{INTENDED_CARRY_ATTR} names "{item.data}", which is not an iter_arg '
+                    f"of this loop (its iter_args: {', '.join('%' + m for m in names) or 'none'})",
+                )
+            result.add(names[key])
+        elif isinstance(item, IntegerAttr):
+            idx = item.value.data
+            if not 0 <= idx < n:
+                raise op_error(
+                    op, f"{INTENDED_CARRY_ATTR} index {idx} is out of range: the loop has {n} iter_args"
+                )
+            result.add(idx)
+        else:
+            raise op_error(
+                op, f"{INTENDED_CARRY_ATTR} entries must be iter_arg names or indices, got {item}"
+            )
+    return result
+
+
+__all__ = [
+    "FORWARD",
+    "INTENDED_CARRY_ATTR",
+    "KINDS",
+    "LEAK",
+    "REDUCTION",
+    "RESET",
+    "CarryInfo",
+    "Decision",
+    "batch_index",
+    "classify_loop",
+    "classify_range",
+    "cond_name",
+    "constant_int",
+    "enclosing_spmd",
+    "intended_carries",
+    "leak_sentence",
+    "loop_description",
+    "static_trip_count",
+    "value_name",
+]
