@@ -1,0 +1,179 @@
+"""`pto-check-races`: prove that the tasks of a `pto.spmd` store to disjoint memory.
+
+The tasks of one `pto.spmd` run in any order and in parallel, so two tasks must never
+write the same element of a memref. For every pair of `pto.store`s of a scope to the
+same memref (a store paired with itself, and every two different stores), the pass
+decides whether two *different* tasks can write overlapping boxes
+`[i0, i0+t0) x [i1, i1+t1) ...` (the tile shape is the stored tensor's). The indices are
+analysed symbolically (`ptoc.passes.index_expr`): functions of the task id, of loop
+indices (`pto.range`, `pto.unroll`, `scf.for`, including the `%g * G + %j` of a
+coarsened scope) and of constants, through `+ - *`, division and remainder by
+constants and casts.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from xdsl.context import Context
+from xdsl.dialects.builtin import ModuleOp
+from xdsl.ir import Operation, SSAValue
+from xdsl.passes import ModulePass
+
+from ptoc.diagnostics import location_of, op_error, warn
+from ptoc.dialects.pto import SpmdOp, StoreOp
+from ptoc.passes.index_expr import (
+    DEFAULT_MAX_POINTS,
+    DISTINCT_ATTR,
+    Access,
+    IndexBuilder,
+    Verdict,
+    Witness,
+    decide,
+)
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One diagnostic of the check: `severity` is `error` or `warning`."""
+
+    severity: str
+    op: Operation
+    message: str
+    verdict: Verdict
+
+
+@dataclass(frozen=True)
+class CheckRacesPass(ModulePass):
+    """Check that different tasks of each `pto.spmd` write disjoint regions of memory.
+
+    Verdicts, per pair of stores to the same memref:
+
+    * **disjoint** (silent): proved, symbolically (e.g. the row is the task id; or
+      `t floordiv 16` and `t mod 16` select the row and column blocks), or for a static
+      task count by enumerating every pair of distinct tasks and every value of the
+      loop indices involved, when there are at most `max_points` (default 10^6)
+      combinations. For indices without unknown values, enumeration is exact.
+    * **race** (error): a witness: `race: tasks 3 and 7 both write out[5, 0:64] (store
+      at f:l:c ... and store at f:l:c ...)`, with the loop values of both stores.
+      A witness counts only where both stores certainly run: `scf.if` conditions and
+      loop trip counts are evaluated at the witness.
+    * **may race, warning**: the doubt comes from values unknown at compile time:
+      indices computed from memory (`pto.read`, block-table rows), function arguments
+      or other unmodelled values, or an overlap that needs both stores to run under a
+      data-dependent `scf.if` condition. Compilation continues.
+    * **may race, error**: the indices are fully analysable, but neither disjointness
+      nor a witness was found (too many combinations to enumerate, or a task count
+      known only at run time); rewrite the indexing into a provable form.
+
+    Values read from memory are unknown. Put the unit attribute `{pto.distinct_rows}`
+    on a `pto.read` to assert that different rows (first index) of the memref it reads
+    hold different values, as the rows of a block table do; the value read is then an
+    injective function of its row. A read of a memref that a task of the same scope
+    stores to is never trusted.
+
+    Assumed: distinct memref arguments do not alias; index arithmetic does not
+    overflow; a memref created inside the scope is private to its task. The pass does
+    not change the IR. Only write/write conflicts are checked.
+    """
+
+    name = "pto-check-races"
+
+    max_points: int = DEFAULT_MAX_POINTS
+
+    def apply(self, ctx: Context, op: ModuleOp) -> None:
+        findings: list[Finding] = []
+        for spmd in [o for o in op.walk() if isinstance(o, SpmdOp)]:
+            findings.extend(check_scope(spmd, self.max_points))
+        for f in findings:
+            if f.severity == "warning":
+                warn(f.op, f.message)
+        errors = [f for f in findings if f.severity == "error"]
+        if errors:
+            msg = errors[0].message
+            if len(errors) > 1:
+                msg += f" (and {len(errors) - 1} more race error(s))"
+            raise op_error(errors[0].op, msg)
+
+
+def _mem_name(v: SSAValue) -> str:
+    return v.name_hint or "memref"
+
+
+def _where(op: Operation) -> str:
+    return location_of(op) or "?"
+
+
+def _store_phrase(op: Operation, loops: tuple[str, ...]) -> str:
+    s = f"store at {_where(op)}"
+    if loops:
+        s += " with " + ", ".join(loops)
+    return s
+
+
+def _pair_phrase(s1: Operation, s2: Operation, w: Witness | None) -> str:
+    l1, l2 = w.loops if w is not None else ((), ())
+    return f"({_store_phrase(s1, l1)} and {_store_phrase(s2, l2)})"
+
+
+def _message(v: Verdict, mem: str, s1: Operation, s2: Operation) -> str:
+    w = v.witness
+    pair = _pair_phrase(s1, s2, w)
+    when = f" when the task count is at least {v.min_tasks}" if v.min_tasks is not None else ""
+    if v.kind == "race":
+        assert w is not None
+        return (
+            f"race: tasks {w.tasks[0]} and {w.tasks[1]} both write "
+            f"{mem}[{', '.join(w.region)}] {pair}{when}"
+        )
+    if v.how == "unknown-condition":
+        assert w is not None
+        return (
+            f"may race: if both stores run, tasks {w.tasks[0]} and {w.tasks[1]} both write "
+            f"{mem}[{', '.join(w.region)}] {pair}{when}; whether they run depends on "
+            f"{', '.join(v.unknowns) or 'a condition'}, unknown at compile time"
+        )
+    if v.how == "unknown-index":
+        msg = (
+            f"may race: cannot prove that different tasks write disjoint parts of {mem} "
+            f"{pair}: the indices depend on {', '.join(v.unknowns) or 'unknown values'}, "
+            "unknown at compile time"
+        )
+        if any("(read from memory)" in u for u in v.unknowns):
+            msg += (
+                f"; if different rows of the table hold different values, add "
+                f"{{{DISTINCT_ATTR}}} to the pto.read"
+            )
+        return msg
+    return (
+        f"may race: cannot prove that different tasks write disjoint parts of {mem} "
+        f"{pair}: {v.detail}"
+    )
+
+
+def check_scope(spmd: SpmdOp, max_points: int = DEFAULT_MAX_POINTS) -> list[Finding]:
+    """The race findings of one scope, errors and warnings, in program order."""
+    builder = IndexBuilder(spmd)
+    by_mem: dict[SSAValue, list[tuple[StoreOp, Access]]] = {}
+    for store in builder.stores():
+        if builder.inside(store.dest):
+            continue  # a memref created by the task itself is private to it
+        acc = builder.access(store, _where(store))
+        if acc is None:
+            continue  # never runs
+        by_mem.setdefault(store.dest, []).append((store, acc))
+    findings: list[Finding] = []
+    warned: set[StoreOp] = set()
+    for mem, stores in by_mem.items():
+        for i, (s1, a1) in enumerate(stores):
+            for s2, a2 in stores[i:]:
+                v = decide(a1, a2, builder.task, builder.count, max_points=max_points)
+                if v.kind == "disjoint":
+                    continue
+                severity = "error" if v.kind == "race" or v.how == "undecided" else "warning"
+                if severity == "warning":
+                    if s1 in warned or s2 in warned:
+                        continue
+                    warned.update((s1, s2))
+                findings.append(Finding(severity, s1, _message(v, _mem_name(mem), s1, s2), v))
+    return findings

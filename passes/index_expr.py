@@ -1,0 +1,1377 @@
+"""Symbolic index expressions of SPMD tasks, and whether two tasks' tiles can overlap.
+
+Three layers, each usable on its own:
+
+1. **Expressions** (`Expr`): an integer value as `const + sum(coef * atom)`, where an
+   atom is a variable (`Var`: the task id, a loop counter, an opaque or a uniform
+   value), a floor/truncating division or remainder by a positive constant (`Div`,
+   `Rem`), a product of two non-constant expressions (`Mul`), or an uninterpreted
+   deterministic function of expressions (`App`: a `pto.read` of memory that no task
+   writes, or an `arith` op the algebra does not model). The smart constructors
+   (`add`, `mul`, `floordiv`, `mod`, ...) keep a normal form, so `(2*g + 1) floordiv 16`
+   and `(2*g) floordiv 16` are both `g floordiv 8`. Expressions of two *instances*
+   (two different tasks running the same code) are told apart by `rename`: per-task
+   variables get the instance number, uniform values (defined outside the `pto.spmd`)
+   do not, so they cancel in differences.
+
+2. **The decision** (`decide`): given two stores (`Access`: index expressions, tile
+   shape, the conditions under which the store runs) and the task variable, decide
+   whether two *distinct* tasks can write overlapping boxes. A symbolic proof is tried
+   first (`prove_disjoint`); then, for a static task count and at most `max_points`
+   combinations of task pairs and loop values, exhaustive enumeration with numpy,
+   which for expressions without unknown values is a complete decision procedure;
+   otherwise a sampled search for a witness. The verdict is `disjoint` (proved),
+   `race` (a witness whose stores certainly run), or `may` (with the reason).
+
+3. **The IR bridge** (`IndexBuilder`): expressions for the `index` values inside one
+   `pto.spmd` (and the conditions of `scf.if`s), and the `Access` of each `pto.store`.
+
+Assumptions (documented in `pto-check-races`): integer arithmetic does not overflow;
+distinct memref arguments do not alias; a `pto.read` of a memref that no task of the
+scope stores to returns the same value for the same indices in every task.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from functools import lru_cache
+from typing import Literal, TypeAlias, cast
+
+import numpy as np
+import numpy.typing as npt
+from xdsl.dialects import arith, scf
+from xdsl.dialects.builtin import IndexType, IntegerAttr, IntegerType, TensorType
+from xdsl.ir import Attribute, Block, BlockArgument, Operation, OpResult, SSAValue
+
+from ptoc.dialects.pto import RangeOp, ReadOp, SpmdOp, StoreOp, UnrollOp
+
+Arr: TypeAlias = npt.NDArray[np.int64]
+Mask: TypeAlias = npt.NDArray[np.bool_]
+Bound: TypeAlias = "int | None"
+Interval: TypeAlias = "tuple[int | None, int | None]"
+
+TASK = "task"
+"""The task id of a `pto.spmd` (per instance, range [0, N))."""
+LOOP = "loop"
+"""A loop counter: 0, 1, ... of a `pto.range` / `pto.unroll` (per instance)."""
+OPAQUE = "opaque"
+"""A value of one task that nothing is known about (per instance)."""
+UNIFORM = "uniform"
+"""A value defined outside the `pto.spmd`: the same in every task, otherwise unknown."""
+
+VarKind: TypeAlias = Literal["task", "loop", "opaque", "uniform"]
+
+# --------------------------------------------------------------------------- atoms
+
+
+@dataclass(frozen=True)
+class Var:
+    """A variable: equal when key, kind, instance and bounds are; the name rides along."""
+
+    key: int
+    kind: VarKind
+    inst: int = 0
+    name: str = field(default="?", compare=False)
+    lo: int | None = None
+    hi: int | None = None  # inclusive
+
+    @property
+    def per_instance(self) -> bool:
+        return self.kind != UNIFORM
+
+    def __str__(self) -> str:
+        return self.name
+
+
+def _paren(e: Expr) -> str:
+    s = str(e)
+    return f"({s})" if len(e.terms) + (e.const != 0) > 1 else s
+
+
+@dataclass(frozen=True)
+class Div:
+    """`arg floordiv c` (or, with `trunc`, division rounding toward zero), `c > 1`."""
+
+    arg: Expr
+    c: int
+    trunc: bool = False
+
+    def __str__(self) -> str:
+        return f"({_paren(self.arg)} {'divsi' if self.trunc else 'floordiv'} {self.c})"
+
+
+@dataclass(frozen=True)
+class Rem:
+    """`arg mod c` (result in [0, c)), or with `trunc` the remainder of `Div(trunc)`."""
+
+    arg: Expr
+    c: int
+    trunc: bool = False
+
+    def __str__(self) -> str:
+        return f"({_paren(self.arg)} {'remsi' if self.trunc else 'mod'} {self.c})"
+
+
+@dataclass(frozen=True)
+class Mul:
+    """A product of two non-constant expressions."""
+
+    a: Expr
+    b: Expr
+
+    def __str__(self) -> str:
+        x, y = sorted((_paren(self.a), _paren(self.b)))
+        return f"({x} * {y})"
+
+
+@dataclass(frozen=True)
+class App:
+    """An uninterpreted deterministic function of its arguments.
+
+    `distinct` (for reads): values read with different first indices differ (the
+    author's assertion that the rows of the table hold distinct values).
+    """
+
+    fn: str
+    args: tuple[Expr, ...]
+    distinct: bool = False
+    name: str = field(default="", compare=False)
+    is_read: bool = field(default=False, compare=False)
+
+    def __str__(self) -> str:
+        inner = ", ".join(str(a) for a in self.args)
+        return f"{self.name}[{inner}]" if self.is_read else f"{self.name}({inner})"
+
+
+Atom: TypeAlias = "Var | Div | Rem | Mul | App"
+
+
+@dataclass(frozen=True)
+class Expr:
+    """`const + sum(coef * atom)`; build with the functions below, not directly."""
+
+    const: int = 0
+    terms: frozenset[tuple[Atom, int]] = frozenset()
+    _hash: int = field(default=0, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_hash", hash((self.const, self.terms)))
+
+    def __hash__(self) -> int:
+        return self._hash
+
+    @property
+    def is_const(self) -> bool:
+        return not self.terms
+
+    def coefs(self) -> dict[Atom, int]:
+        return dict(self.terms)
+
+    def __add__(self, other: Expr | int) -> Expr:
+        return add(self, lift(other))
+
+    def __radd__(self, other: int) -> Expr:
+        return add(lift(other), self)
+
+    def __sub__(self, other: Expr | int) -> Expr:
+        return sub(self, lift(other))
+
+    def __rsub__(self, other: int) -> Expr:
+        return sub(lift(other), self)
+
+    def __neg__(self) -> Expr:
+        return scale(self, -1)
+
+    def __mul__(self, other: Expr | int) -> Expr:
+        return mul(self, lift(other))
+
+    def __rmul__(self, other: int) -> Expr:
+        return mul(lift(other), self)
+
+    def __floordiv__(self, c: int) -> Expr:
+        return floordiv(self, c)
+
+    def __mod__(self, c: int) -> Expr:
+        return mod(self, c)
+
+    def __str__(self) -> str:
+        parts: list[tuple[str, int]] = sorted(((str(a), c) for a, c in self.terms))
+        out = ""
+        for s, c in parts:
+            mag = abs(c)
+            body = s if mag == 1 else f"{mag}*{s}"
+            if not out:
+                out = body if c > 0 else f"-{body}"
+            else:
+                out += f" + {body}" if c > 0 else f" - {body}"
+        if not out:
+            return str(self.const)
+        if self.const > 0:
+            out += f" + {self.const}"
+        elif self.const < 0:
+            out += f" - {-self.const}"
+        return out
+
+
+def _make(const: int, coefs: Mapping[Atom, int]) -> Expr:
+    return Expr(const, frozenset((a, c) for a, c in coefs.items() if c != 0))
+
+
+def const(k: int) -> Expr:
+    return Expr(k)
+
+
+def lift(x: Expr | int) -> Expr:
+    return x if isinstance(x, Expr) else Expr(x)
+
+
+def atom(a: Atom) -> Expr:
+    return Expr(0, frozenset({(a, 1)}))
+
+
+def var(v: Var) -> Expr:
+    return atom(v)
+
+
+def add(a: Expr, b: Expr) -> Expr:
+    if not b.terms:
+        return a if b.const == 0 else Expr(a.const + b.const, a.terms)
+    if not a.terms:
+        return b if a.const == 0 else Expr(a.const + b.const, b.terms)
+    coefs = a.coefs()
+    for t, c in b.terms:
+        coefs[t] = coefs.get(t, 0) + c
+    return _make(a.const + b.const, coefs)
+
+
+def scale(a: Expr, k: int) -> Expr:
+    if k == 1:
+        return a
+    if k == 0:
+        return Expr(0)
+    return Expr(a.const * k, frozenset((t, c * k) for t, c in a.terms))
+
+
+def sub(a: Expr, b: Expr) -> Expr:
+    return add(a, scale(b, -1))
+
+
+def mul(a: Expr, b: Expr) -> Expr:
+    if a.is_const:
+        return scale(b, a.const)
+    if b.is_const:
+        return scale(a, b.const)
+    x, y = (a, b) if hash(a) <= hash(b) else (b, a)
+    return atom(Mul(x, y))
+
+
+def _split(e: Expr, c: int) -> tuple[Expr, Expr]:
+    """`e = c*q + r` with the multiples of `c` in `q` and `r.const` in [0, c)."""
+    kq, kr = divmod(e.const, c)
+    q: dict[Atom, int] = {}
+    r: dict[Atom, int] = {}
+    for t, k in e.terms:
+        if k % c == 0:
+            q[t] = k // c
+        else:
+            r[t] = k
+    return _make(kq, q), _make(kr, r)
+
+
+def _single(e: Expr) -> tuple[Atom, int] | None:
+    if len(e.terms) == 1 and e.const == 0:
+        return next(iter(e.terms))
+    return None
+
+
+def _check_divisor(c: int) -> None:
+    if c <= 0:
+        raise ValueError(f"division by a non-positive constant {c}")
+
+
+def floordiv(e: Expr, c: int) -> Expr:
+    """`floor(e / c)` for a constant `c > 0`, in normal form."""
+    _check_divisor(c)
+    if c == 1:
+        return e
+    q, r = _split(e, c)
+    if r.is_const:  # r in [0, c)
+        return q
+    g = math.gcd(c, *(k for _, k in r.terms))
+    if g > 1:
+        # r = g*(R + kq2) + kr2 with kr2 in [0, g): floor(r / (g*c')) = floor((R + kq2) / c')
+        kq2, _kr2 = divmod(r.const, g)
+        inner = _make(kq2, {t: k // g for t, k in r.terms})
+        return add(q, floordiv(inner, c // g))
+    lo, hi = bounds(r)
+    if lo is not None and hi is not None and lo // c == hi // c:
+        return add(q, const(lo // c))
+    single = _single(r)
+    if single is not None:
+        a, k = single
+        if k == 1 and isinstance(a, Div) and not a.trunc:
+            return add(q, floordiv(a.arg, a.c * c))
+    return add(q, atom(Div(r, c)))
+
+
+def mod(e: Expr, c: int) -> Expr:
+    """`e mod c` in [0, c) for a constant `c > 0`, in normal form."""
+    _check_divisor(c)
+    if c == 1:
+        return Expr(0)
+    _q, r = _split(e, c)
+    if r.is_const:
+        return r
+    g = math.gcd(c, *(k for _, k in r.terms))
+    if g > 1:
+        # r = g*R + kr2, kr2 in [0, g): r mod (g*c') = g*(R mod c') + kr2
+        kq2, kr2 = divmod(r.const, g)
+        inner = _make(kq2, {t: k // g for t, k in r.terms})
+        return add(scale(mod(inner, c // g), g), const(kr2))
+    lo, hi = bounds(r)
+    if lo is not None and hi is not None and lo // c == hi // c:
+        return sub(r, const((lo // c) * c))
+    single = _single(r)
+    if single is not None:
+        a, k = single
+        if k == 1 and isinstance(a, Rem) and not a.trunc and a.c % c == 0:
+            return mod(a.arg, c)
+    return atom(Rem(r, c))
+
+
+def truncdiv(e: Expr, c: int) -> Expr:
+    """Division rounding toward zero (`arith.divsi`) by a constant `c > 0`."""
+    _check_divisor(c)
+    if c == 1:
+        return e
+    if e.is_const:
+        return const(_tdiv(e.const, c))
+    lo, hi = bounds(e)
+    if lo is not None and lo >= 0:
+        return floordiv(e, c)
+    if hi is not None and hi <= 0:
+        return scale(floordiv(scale(e, -1), c), -1)
+    return atom(Div(e, c, trunc=True))
+
+
+def truncrem(e: Expr, c: int) -> Expr:
+    """The remainder with the sign of the dividend (`arith.remsi`) by `c > 0`."""
+    _check_divisor(c)
+    if c == 1:
+        return Expr(0)
+    if e.is_const:
+        return const(e.const - c * _tdiv(e.const, c))
+    lo, hi = bounds(e)
+    if lo is not None and lo >= 0:
+        return mod(e, c)
+    if hi is not None and hi <= 0:
+        return scale(mod(scale(e, -1), c), -1)
+    return atom(Rem(e, c, trunc=True))
+
+
+def _tdiv(x: int, c: int) -> int:
+    q = abs(x) // c
+    return q if x >= 0 else -q
+
+
+# --------------------------------------------------------------------------- bounds
+
+
+def _iadd(a: Interval, b: Interval) -> Interval:
+    lo = None if a[0] is None or b[0] is None else a[0] + b[0]
+    hi = None if a[1] is None or b[1] is None else a[1] + b[1]
+    return lo, hi
+
+
+def _iscale(a: Interval, k: int) -> Interval:
+    lo = None if a[0] is None else a[0] * k
+    hi = None if a[1] is None else a[1] * k
+    return (lo, hi) if k >= 0 else (hi, lo)
+
+
+def _imul(a: Interval, b: Interval) -> Interval:
+    if None in a or None in b:
+        return None, None
+    assert a[0] is not None and a[1] is not None and b[0] is not None and b[1] is not None
+    ps = [a[0] * b[0], a[0] * b[1], a[1] * b[0], a[1] * b[1]]
+    return min(ps), max(ps)
+
+
+def bounds_atom(a: Atom) -> Interval:
+    if isinstance(a, Var):
+        return a.lo, a.hi
+    if isinstance(a, Div):
+        lo, hi = bounds(a.arg)
+        f: Callable[[int, int], int] = _tdiv if a.trunc else (lambda x, c: x // c)
+        return (None if lo is None else f(lo, a.c)), (None if hi is None else f(hi, a.c))
+    if isinstance(a, Rem):
+        lo, hi = bounds(a.arg)
+        if not a.trunc:
+            return 0, a.c - 1
+        if lo is not None and lo >= 0:
+            return 0, a.c - 1
+        if hi is not None and hi <= 0:
+            return -(a.c - 1), 0
+        return -(a.c - 1), a.c - 1
+    if isinstance(a, Mul):
+        return _imul(bounds(a.a), bounds(a.b))
+    return None, None
+
+
+def bounds(e: Expr) -> Interval:
+    """An interval that contains every value of `e` (None: unbounded)."""
+    acc: Interval = (e.const, e.const)
+    for a, c in e.terms:
+        acc = _iadd(acc, _iscale(bounds_atom(a), c))
+        if acc == (None, None):
+            break
+    return acc
+
+
+# --------------------------------------------------------------------------- traversal
+
+
+def map_vars(e: Expr, f: Callable[[Var], Expr]) -> Expr:
+    """`e` with every variable `v` replaced by `f(v)`, renormalized."""
+    out = const(e.const)
+    for a, c in e.terms:
+        out = add(out, scale(map_atom(a, f), c))
+    return out
+
+
+def map_atom(a: Atom, f: Callable[[Var], Expr]) -> Expr:
+    if isinstance(a, Var):
+        return f(a)
+    if isinstance(a, Div):
+        arg = map_vars(a.arg, f)
+        return truncdiv(arg, a.c) if a.trunc else floordiv(arg, a.c)
+    if isinstance(a, Rem):
+        arg = map_vars(a.arg, f)
+        return truncrem(arg, a.c) if a.trunc else mod(arg, a.c)
+    if isinstance(a, Mul):
+        return mul(map_vars(a.a, f), map_vars(a.b, f))
+    return atom(replace(a, args=tuple(map_vars(x, f) for x in a.args)))
+
+
+def _rename_var(v: Var, inst: int) -> Expr:
+    return var(replace(v, inst=inst) if v.per_instance else v)
+
+
+@lru_cache(maxsize=65536)
+def rename(e: Expr, inst: int) -> Expr:
+    """`e` as computed by instance `inst`: per-instance variables get `inst`."""
+    return map_vars(e, lambda v: _rename_var(v, inst))
+
+
+def substitute(e: Expr, values: Mapping[Var, int]) -> Expr:
+    return map_vars(e, lambda v: const(values[v]) if v in values else var(v))
+
+
+def atoms_of(e: Expr) -> Iterator[Atom]:
+    """Every atom of `e`, recursively (atoms inside atoms too)."""
+    for a, _ in e.terms:
+        yield a
+        if isinstance(a, (Div, Rem)):
+            yield from atoms_of(a.arg)
+        elif isinstance(a, Mul):
+            yield from atoms_of(a.a)
+            yield from atoms_of(a.b)
+        elif isinstance(a, App):
+            for x in a.args:
+                yield from atoms_of(x)
+
+
+def variables(e: Expr) -> set[Var]:
+    return {a for a in atoms_of(e) if isinstance(a, Var)}
+
+
+def evaluable(e: Expr, domain: Iterable[Var] | set[Var]) -> bool:
+    """True if `e` has a value once the variables of `domain` have values."""
+    dom = domain if isinstance(domain, set) else set(domain)
+    for a in atoms_of(e):
+        if isinstance(a, App):
+            return False
+        if isinstance(a, Var) and a not in dom:
+            return False
+    return True
+
+
+def evaluate(e: Expr, env: Mapping[Var, Arr]) -> Arr:
+    """The values of `e` (vectorized over numpy arrays of the variables' values)."""
+    n = len(next(iter(env.values()))) if env else 1
+    out: Arr = np.full(n, e.const, dtype=np.int64)
+    for a, c in e.terms:
+        out = out + c * _eval_atom(a, env)
+    return out
+
+
+def _eval_atom(a: Atom, env: Mapping[Var, Arr]) -> Arr:
+    if isinstance(a, Var):
+        return env[a]
+    if isinstance(a, Div):
+        x = evaluate(a.arg, env)
+        if a.trunc:
+            return np.sign(x) * (np.abs(x) // a.c)
+        return np.floor_divide(x, a.c)
+    if isinstance(a, Rem):
+        x = evaluate(a.arg, env)
+        if a.trunc:
+            return x - a.c * (np.sign(x) * (np.abs(x) // a.c))
+        return np.mod(x, a.c)
+    if isinstance(a, Mul):
+        return evaluate(a.a, env) * evaluate(a.b, env)
+    raise KeyError(f"{a} has no known value")
+
+
+def eval_int(e: Expr, values: Mapping[Var, int]) -> int:
+    """The value of `e` at one point (every variable of `e` must be in `values`)."""
+    return int(evaluate(e, _env_of(values))[0])
+
+
+def unknown_atoms(e: Expr) -> list[Atom]:
+    """The reads, opaque and uniform values that `e` depends on (outermost first)."""
+    seen: list[Atom] = []
+    for a in atoms_of(e):
+        if isinstance(a, App) or (isinstance(a, Var) and a.kind in (OPAQUE, UNIFORM)):
+            if a not in seen:
+                seen.append(a)
+    return seen
+
+
+# --------------------------------------------------------------------------- conditions
+
+
+@dataclass(frozen=True)
+class Cmp:
+    """`arith.cmpi pred, lhs, rhs`; `label` names it in messages (e.g. `%gate`)."""
+
+    pred: str
+    lhs: Expr
+    rhs: Expr
+    label: str = field(default="", compare=False)
+
+    def __str__(self) -> str:
+        return self.label or f"{self.lhs} {self.pred} {self.rhs}"
+
+
+@dataclass(frozen=True)
+class BoolOp:
+    op: Literal["and", "or", "not"]
+    args: tuple[Cond, ...]
+
+    def __str__(self) -> str:
+        if self.op == "not":
+            return f"not ({self.args[0]})"
+        return f" {self.op} ".join(f"({a})" for a in self.args)
+
+
+@dataclass(frozen=True)
+class BoolConst:
+    value: bool
+
+    def __str__(self) -> str:
+        return "true" if self.value else "false"
+
+
+@dataclass(frozen=True)
+class UnknownCond:
+    """A condition the analysis cannot evaluate; `what` names it for messages."""
+
+    what: str
+
+    def __str__(self) -> str:
+        return self.what
+
+
+Cond: TypeAlias = "Cmp | BoolOp | BoolConst | UnknownCond"
+
+
+def not_(c: Cond) -> Cond:
+    if isinstance(c, BoolConst):
+        return BoolConst(not c.value)
+    if isinstance(c, BoolOp) and c.op == "not":
+        return c.args[0]
+    return BoolOp("not", (c,))
+
+
+def rename_cond(c: Cond, inst: int) -> Cond:
+    if isinstance(c, Cmp):
+        return Cmp(c.pred, rename(c.lhs, inst), rename(c.rhs, inst), c.label)
+    if isinstance(c, BoolOp):
+        return BoolOp(c.op, tuple(rename_cond(a, inst) for a in c.args))
+    return c
+
+
+def cond_exprs(c: Cond) -> Iterator[Expr]:
+    if isinstance(c, Cmp):
+        yield c.lhs
+        yield c.rhs
+    elif isinstance(c, BoolOp):
+        for a in c.args:
+            yield from cond_exprs(a)
+
+
+_U64 = 1 << 64
+
+
+def _compare(pred: str, x: Arr, y: Arr) -> Mask:
+    if pred.startswith("u"):
+        # unsigned: compare as two's complement 64-bit values
+        xo = x.astype(np.uint64)
+        yo = y.astype(np.uint64)
+        ops = {"ult": np.less, "ule": np.less_equal, "ugt": np.greater, "uge": np.greater_equal}
+        return ops[pred](xo, yo)
+    sops = {
+        "eq": np.equal,
+        "ne": np.not_equal,
+        "slt": np.less,
+        "sle": np.less_equal,
+        "sgt": np.greater,
+        "sge": np.greater_equal,
+    }
+    return sops[pred](x, y)
+
+
+def eval_cond(c: Cond, env: Mapping[Var, Arr], domain: set[Var], n: int) -> tuple[Mask, Mask]:
+    """(certainly true, certainly false) of `c` at each of `n` points."""
+    if isinstance(c, BoolConst):
+        return np.full(n, c.value), np.full(n, not c.value)
+    if isinstance(c, Cmp):
+        if evaluable(c.lhs, domain) and evaluable(c.rhs, domain) and c.pred in _PREDICATES:
+            r = _compare(c.pred, evaluate(c.lhs, env), evaluate(c.rhs, env))
+            r = np.broadcast_to(r, (n,))
+            return r, ~r
+        return np.zeros(n, bool), np.zeros(n, bool)
+    if isinstance(c, BoolOp):
+        parts = [eval_cond(a, env, domain, n) for a in c.args]
+        if c.op == "not":
+            return parts[0][1], parts[0][0]
+        if c.op == "and":
+            t = np.ones(n, bool)
+            f = np.zeros(n, bool)
+            for pt, pf in parts:
+                t &= pt
+                f |= pf
+            return t, f
+        t = np.zeros(n, bool)
+        f = np.ones(n, bool)
+        for pt, pf in parts:
+            t |= pt
+            f &= pf
+        return t, f
+    return np.zeros(n, bool), np.zeros(n, bool)
+
+
+_PREDICATES = ("eq", "ne", "slt", "sle", "sgt", "sge", "ult", "ule", "ugt", "uge")
+
+
+# --------------------------------------------------------------------------- accesses
+
+
+@dataclass(frozen=True)
+class LoopVar:
+    """A loop around a store: its counter variable and its index value, for messages."""
+
+    counter: Var
+    index: Expr
+    name: str
+
+
+@dataclass(frozen=True)
+class Access:
+    """One store: it writes the box `[i_d, i_d + tile_d)` when all `guards` hold."""
+
+    indices: tuple[Expr, ...]
+    tile: tuple[int, ...]
+    guards: tuple[Cond, ...] = ()
+    label: str = "store"
+    loops: tuple[LoopVar, ...] = ()
+
+    def renamed(self, inst: int) -> Access:
+        return Access(
+            tuple(rename(e, inst) for e in self.indices),
+            self.tile,
+            tuple(rename_cond(g, inst) for g in self.guards),
+            self.label,
+            tuple(
+                LoopVar(replace(lv.counter, inst=inst), rename(lv.index, inst), lv.name)
+                for lv in self.loops
+            ),
+        )
+
+
+@dataclass(frozen=True)
+class Witness:
+    """Two tasks (and loop values) whose stores overlap."""
+
+    tasks: tuple[int, int]
+    region: tuple[str, ...]
+    loops: tuple[tuple[str, ...], tuple[str, ...]]
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """`disjoint` | `race` | `may`, how it was decided, and the evidence.
+
+    `how`: for disjoint `trivial` / `symbolic` / `enumeration`; for may
+    `unknown-index` (indices depend on values unknown at compile time),
+    `unknown-condition` (the overlap needs both stores to run, which depends on such
+    values), or `undecided` (analyzable, but neither proved nor refuted).
+    """
+
+    kind: Literal["disjoint", "race", "may"]
+    how: str
+    witness: Witness | None = None
+    unknowns: tuple[str, ...] = ()
+    detail: str = ""
+    min_tasks: int | None = None
+
+
+def _width_ok(c: int, margin: int, diff: Interval, t1: int, t2: int) -> bool:
+    """Whether `|c| * margin` separates boxes whose offsets differ by `diff` otherwise."""
+    lo, hi = diff
+    if lo is None or hi is None:
+        return False
+    step = abs(c) * margin
+    return step >= t1 + hi and step >= t2 - lo
+
+
+def margin(e: Expr, task: Var) -> int:
+    """A lower bound on `|e@1 - e@2|` whenever the two instances' task ids differ."""
+    best = 0
+    for a, c in e.terms:
+        m = _margin_atom(a, task)
+        if m <= 0:
+            continue
+        rest = sub(e, scale(atom(a), c))
+        lo, hi = bounds(sub(rename(rest, 1), rename(rest, 2)))
+        if lo is None or hi is None:
+            continue
+        best = max(best, abs(c) * m - max(hi, -lo))
+    return best
+
+
+def _margin_atom(a: Atom, task: Var) -> int:
+    if isinstance(a, Var):
+        return 1 if a == task else 0
+    if isinstance(a, Div) and not a.trunc:
+        return margin(a.arg, task) // a.c
+    if isinstance(a, Rem) and not a.trunc:
+        lo, hi = bounds(a.arg)
+        if lo is not None and hi is not None and hi - lo < a.c:
+            return min(margin(a.arg, task), 1)
+        return 0
+    if isinstance(a, App) and a.distinct and a.args:
+        return 1 if margin(a.args[0], task) >= 1 else 0
+    return 0
+
+
+def prove_disjoint(a1: Access, a2: Access, task: Var) -> bool:
+    """A symbolic proof that distinct tasks' boxes never overlap (sound, incomplete).
+
+    Per dimension: the difference of the two offsets is bounded away from the tiles
+    (`always`); or an atom `X` appears with the same coefficient `c` in both offsets
+    and `|c|` (times the guaranteed change of `X` between two tasks) clears the tile
+    plus the spread of the rest. Atoms that separate a dimension whenever they differ
+    are collected; the proof also succeeds when they jointly determine the task (e.g.
+    `t floordiv 16` in one dimension and `t mod 16` in another).
+    """
+    task = replace(task, inst=0)
+    separating: list[Atom] = []
+    for e1, e2, t1, t2 in zip(a1.indices, a2.indices, a1.tile, a2.tile):
+        r1, r2 = rename(e1, 1), rename(e2, 2)
+        lo, hi = bounds(sub(r2, r1))
+        if (lo is not None and lo >= t1) or (hi is not None and hi <= -t2):
+            return True
+        c2 = e2.coefs()
+        for x, c in e1.terms:
+            if c2.get(x) != c or not _per_instance_atom(x):
+                continue
+            rest1 = rename(sub(e1, scale(atom(x), c)), 1)
+            rest2 = rename(sub(e2, scale(atom(x), c)), 2)
+            diff = bounds(sub(rest1, rest2))
+            m = _margin_atom(x, task)
+            if m >= 1 and _width_ok(c, m, diff, t1, t2):
+                return True
+            if _width_ok(c, 1, diff, t1, t2):
+                separating.append(x)
+    return _jointly_distinguish(separating, task)
+
+
+def _per_instance_atom(a: Atom) -> bool:
+    return any(v.per_instance for v in variables(atom(a)))
+
+
+def _jointly_distinguish(sep: Sequence[Atom], task: Var) -> bool:
+    """Whether `X@1 != X@2` for some `X` in `sep` whenever the task ids differ."""
+    sepset = set(sep)
+    candidates: list[Expr] = [atom(x) for x in sep]
+    for x in sep:
+        if isinstance(x, Div) and not x.trunc and Rem(x.arg, x.c) in sepset:
+            candidates.append(x.arg)
+    for y in candidates:
+        if margin(y, task) >= 1:
+            return True
+    return False
+
+
+# --------------------------------------------------------------------------- enumeration
+
+
+DEFAULT_MAX_POINTS = 1_000_000
+DYNAMIC_PROBE = 64
+_CHUNK = 1 << 16
+
+
+@dataclass
+class _Dim:
+    diff: Expr
+    mode: Literal["exact", "app", "unknown"]
+    t1: int
+    t2: int
+    ua: App | None = None
+    ub: App | None = None
+    c: int = 0
+    rest: Expr | None = None
+
+
+def _classify(diff: Expr, t1: int, t2: int, domain: set[Var]) -> _Dim:
+    if evaluable(diff, domain):
+        return _Dim(diff, "exact", t1, t2)
+    bad = [(a, c) for a, c in diff.terms if not evaluable(atom(a), domain)]
+    if len(bad) == 2:
+        (xa, ca), (xb, cb) = bad
+        if (
+            isinstance(xa, App)
+            and isinstance(xb, App)
+            and xa.fn == xb.fn
+            and ca == -cb
+            and len(xa.args) == len(xb.args)
+            and all(evaluable(x, domain) for x in (*xa.args, *xb.args))
+        ):
+            rest = sub(diff, add(scale(atom(xa), ca), scale(atom(xb), cb)))
+            return _Dim(diff, "app", t1, t2, xa, xb, ca, rest)
+    return _Dim(diff, "unknown", t1, t2)
+
+
+def _dim_state(d: _Dim, env: Mapping[Var, Arr], n: int) -> tuple[Mask, Mask]:
+    """(separated, overlapping) at each point; neither means unknown."""
+    if d.mode == "exact":
+        x = np.broadcast_to(evaluate(d.diff, env), (n,))
+        sep = (x >= d.t1) | (x <= -d.t2)
+        return sep, ~sep
+    if d.mode == "app":
+        assert d.ua is not None and d.ub is not None and d.rest is not None
+        rest = np.broadcast_to(evaluate(d.rest, env), (n,))
+        eq = np.ones(n, bool)
+        for xa, xb in zip(d.ua.args, d.ub.args):
+            eq &= evaluate(xa, env) == evaluate(xb, env)
+        sep_eq = (rest >= d.t1) | (rest <= -d.t2)
+        sep = eq & sep_eq
+        if d.ua.distinct and d.ua.args:
+            rows_differ = evaluate(d.ua.args[0], env) != evaluate(d.ub.args[0], env)
+            c = abs(d.c)
+            sep = sep | (rows_differ & (rest + c >= d.t1) & (rest - c <= -d.t2))
+        return sep, eq & ~sep_eq
+    return np.zeros(n, bool), np.zeros(n, bool)
+
+
+def _sample(size: int, k: int) -> list[int]:
+    if size <= k:
+        return list(range(size))
+    head = list(range(max(1, k // 2)))
+    tail = list(range(size - max(1, k // 4), size))
+    spread = [round(i * (size - 1) / max(1, k // 4)) for i in range(k // 4 + 1)]
+    return sorted(set(head + tail + spread))
+
+
+def _point_values(
+    order: Sequence[Var], lists: Sequence[Sequence[int]], start: int, stop: int
+) -> dict[Var, Arr]:
+    flat = np.arange(start, stop, dtype=np.int64)
+    env: dict[Var, Arr] = {}
+    stride = 1
+    for v, vals in reversed(list(zip(order, lists))):
+        digit = (flat // stride) % len(vals)
+        env[v] = np.asarray(vals, dtype=np.int64)[digit]
+        stride *= len(vals)
+    return env
+
+
+def _fmt_box(
+    e1: Expr, e2: Expr, t1: int, t2: int, d: int, point: Mapping[Var, int]
+) -> str:
+    """The overlap of `[e1, e1+t1)` and `[e2, e2+t2)`, where `e2 - e1 = d`."""
+    p1 = substitute(e1, point)
+    lo = add(p1, const(max(0, d)))
+    hi = add(p1, const(min(t1, d + t2)))
+    if min(t1, d + t2) - max(0, d) == 1:
+        return str(lo)
+    return f"{lo}:{hi}"
+
+
+def _fmt_loops(acc: Access, point: Mapping[Var, int]) -> tuple[str, ...]:
+    out: list[str] = []
+    for lv in acc.loops:
+        if lv.counter in point:
+            out.append(f"{lv.name} = {substitute(lv.index, point)}")
+    return tuple(out)
+
+
+def _describe_unknowns(exprs: Iterable[Expr]) -> tuple[str, ...]:
+    out: list[str] = []
+    exprs = list(exprs)
+    for e in exprs:
+        for a in unknown_atoms(e):
+            if isinstance(a, App):
+                s = f"{a} (read from memory)" if a.is_read else f"{a}"
+            else:
+                assert isinstance(a, Var)
+                s = f"{a.name} (defined outside the scope)" if a.kind == UNIFORM else a.name
+            if s not in out:
+                out.append(s)
+    return tuple(sorted(out))
+
+
+def _describe_conds(conds: Iterable[Cond]) -> tuple[str, ...]:
+    out: list[str] = []
+    for c in conds:
+        s = str(c)
+        if s not in out:
+            out.append(s)
+    return tuple(out)
+
+
+def decide(
+    a1: Access,
+    a2: Access,
+    task: Var,
+    count: int | None,
+    *,
+    max_points: int = DEFAULT_MAX_POINTS,
+    probe: int = DYNAMIC_PROBE,
+) -> Verdict:
+    """Can a task `t1` running store `a1` and a task `t2 != t1` running `a2` overlap?
+
+    `task` is the (instance-free) task variable, `count` the static task count or None.
+    """
+    if len(a1.indices) != len(a2.indices):
+        raise ValueError("the two stores index memrefs of different rank")
+    if count is not None and count <= 1:
+        return Verdict("disjoint", "trivial")
+    task = replace(task, inst=0)
+    if prove_disjoint(a1, a2, task):
+        return Verdict("disjoint", "symbolic")
+    return _enumerate(a1, a2, task, count, max_points, probe)
+
+
+def _enumerate(
+    a1: Access, a2: Access, task: Var, count: int | None, max_points: int, probe: int
+) -> Verdict:
+    r1, r2 = a1.renamed(1), a2.renamed(2)
+    tv1, tv2 = replace(task, inst=1), replace(task, inst=2)
+    ntasks = count if count is not None else probe
+    exprs = [*r1.indices, *r2.indices]
+    for g in (*r1.guards, *r2.guards):
+        exprs.extend(cond_exprs(g))
+    found: set[Var] = set()
+    for e in exprs:
+        found |= variables(e)
+    loops = sorted(
+        (v for v in found if v.kind == LOOP and v.hi is not None and v.lo is not None),
+        key=lambda v: (v.inst, v.name, v.key),
+    )
+    order: list[Var] = [tv1, tv2, *loops]
+    sizes = [ntasks, ntasks] + [max(0, (v.hi or 0) - (v.lo or 0) + 1) for v in loops]
+    if any(s == 0 for s in sizes):
+        return Verdict("disjoint", "trivial")  # a loop that never runs
+    total = math.prod(sizes)
+    exact = count is not None and total <= max_points
+    ks = list(sizes)
+    while math.prod(ks) > max_points and max(ks) > 2:
+        i = ks.index(max(ks))
+        ks[i] = max(2, ks[i] // 2)
+    lists: list[list[int]] = []
+    for v, size, k in zip(order, sizes, ks):
+        base = 0 if v.kind == TASK else (v.lo or 0)
+        lists.append([base + x for x in _sample(size, k)])
+    domain = set(order)
+    dims = [
+        _classify(sub(e2, e1), t1, t2, domain)
+        for e1, e2, t1, t2 in zip(r1.indices, r2.indices, r1.tile, r2.tile)
+    ]
+    npoints = math.prod(len(x) for x in lists)
+    may_index = False
+    cond_at: dict[Var, int] | None = None
+    race_at: dict[Var, int] | None = None
+    for start in range(0, npoints, _CHUNK):
+        stop = min(npoints, start + _CHUNK)
+        n = stop - start
+        env = _point_values(order, lists, start, stop)
+        safe: Mask = env[tv1] == env[tv2]
+        ovl_all = np.ones(n, bool)
+        unk_index = np.zeros(n, bool)
+        for d in dims:
+            sep, ovl = _dim_state(d, env, n)
+            safe |= sep
+            ovl_all &= ovl
+            unk_index |= ~sep & ~ovl
+        g1t, g1f = eval_cond(BoolOp("and", r1.guards), env, domain, n)
+        g2t, g2f = eval_cond(BoolOp("and", r2.guards), env, domain, n)
+        safe |= g1f | g2f
+        race = ~safe & ovl_all & g1t & g2t
+        if race.any():
+            i = int(np.argmax(race))
+            race_at = {v: int(env[v][i]) for v in order}
+            break
+        open_ = ~safe
+        if (open_ & unk_index).any():
+            may_index = True
+        maybe = open_ & ~unk_index
+        if cond_at is None and maybe.any():
+            i = int(np.argmax(maybe))
+            cond_at = {v: int(env[v][i]) for v in order}
+    if race_at is not None:
+        w = _witness(r1, r2, dims, race_at, tv1, tv2)
+        min_tasks = None if count is not None else max(w.tasks) + 1
+        return Verdict("race", "witness", w, min_tasks=min_tasks)
+    if may_index:
+        bad = [d.diff for d in dims if d.mode != "exact"]
+        return Verdict("may", "unknown-index", unknowns=_describe_unknowns(bad))
+    if cond_at is not None:
+        point = cond_at
+        unknown = [
+            g
+            for g in (*r1.guards, *r2.guards)
+            if not any(x.all() for x in eval_cond(g, _env_of(point), domain, 1))
+        ]
+        return Verdict(
+            "may",
+            "unknown-condition",
+            _witness(r1, r2, dims, point, tv1, tv2),
+            unknowns=_describe_conds(unknown),
+            min_tasks=None if count is not None else max(point[tv1], point[tv2]) + 1,
+        )
+    if exact:
+        return Verdict("disjoint", "enumeration")
+    if count is None:
+        detail = (
+            "the task count is only known at run time, and no argument covers every count "
+            f"(searched task ids below {probe} without finding an overlap)"
+        )
+    else:
+        detail = (
+            f"{total} combinations of task pairs and loop values are too many to "
+            f"enumerate (limit {max_points}), and no symbolic argument applies"
+        )
+    return Verdict("may", "undecided", detail=detail)
+
+
+def _env_of(point: Mapping[Var, int]) -> dict[Var, Arr]:
+    return {v: np.array([x], dtype=np.int64) for v, x in point.items()}
+
+
+def _witness(
+    r1: Access, r2: Access, dims: Sequence[_Dim], point: Mapping[Var, int], tv1: Var, tv2: Var
+) -> Witness:
+    region: list[str] = []
+    for d, e1, e2 in zip(dims, r1.indices, r2.indices):
+        if d.mode == "exact":
+            diff = eval_int(d.diff, point)
+        else:
+            assert d.rest is not None
+            diff = eval_int(d.rest, point)
+        region.append(_fmt_box(e1, e2, d.t1, d.t2, diff, point))
+    return Witness(
+        (point[tv1], point[tv2]),
+        tuple(region),
+        (_fmt_loops(r1, point), _fmt_loops(r2, point)),
+    )
+
+
+# --------------------------------------------------------------------------- IR bridge
+
+DISTINCT_ATTR = "pto.distinct_rows"
+"""Unit attribute on a `pto.read`: rows of the memref it reads hold distinct values."""
+
+_KEYS = itertools.count(1)
+
+
+def _name(v: SSAValue, default: str) -> str:
+    return v.name_hint or default
+
+
+def _is_int(t: Attribute) -> bool:
+    return isinstance(t, (IntegerType, IndexType))
+
+
+class IndexBuilder:
+    """Expressions for the integer values inside one `pto.spmd`, and its stores.
+
+    Values defined outside the scope are uniform (the same in every task); a
+    `pto.read` inside it is a deterministic function of its indices when no store of
+    the scope writes that memref, and an opaque value otherwise. Loop indices of
+    `pto.range` / `scf.for` with a constant positive step are `lb + step * k` with a
+    counter `k` in [0, trip) (`trip` known when `ub - lb` is constant); a `pto.unroll`
+    index is its counter in [0, count).
+    """
+
+    def __init__(self, spmd: SpmdOp):
+        self.spmd = spmd
+        self.count = spmd.static_count
+        tid = spmd.task_id
+        self.task = Var(
+            next(_KEYS),
+            TASK,
+            0,
+            _name(tid, "task"),
+            0,
+            None if self.count is None else self.count - 1,
+        )
+        self._exprs: dict[SSAValue, Expr] = {tid: var(self.task)}
+        self._keys: dict[SSAValue, int] = {}
+        self._loops: dict[Operation, tuple[LoopVar | None, int | None]] = {}
+        self.written: set[SSAValue] = set()
+        self.distinct: set[SSAValue] = set()
+        for op in spmd.body.walk():
+            if isinstance(op, StoreOp):
+                self.written.add(op.dest)
+            elif isinstance(op, ReadOp) and DISTINCT_ATTR in op.attributes:
+                self.distinct.add(op.source)
+
+    # ------------------------------------------------------------------ values
+
+    def inside(self, v: SSAValue) -> bool:
+        node: Operation | Block = v.op if isinstance(v, OpResult) else cast(BlockArgument, v).block
+        return self.spmd.is_ancestor(node)
+
+    def _key(self, v: SSAValue) -> int:
+        k = self._keys.get(v)
+        if k is None:
+            k = self._keys[v] = next(_KEYS)
+        return k
+
+    def _leaf(self, v: SSAValue) -> Expr:
+        kind: VarKind = OPAQUE if self.inside(v) else UNIFORM
+        return var(Var(self._key(v), kind, 0, _name(v, "?")))
+
+    def expr(self, v: SSAValue) -> Expr:
+        """The expression of an integer or index value."""
+        e = self._exprs.get(v)
+        if e is None:
+            e = self._build(v)
+            self._exprs[v] = e
+        return e
+
+    def _build(self, v: SSAValue) -> Expr:
+        if not _is_int(v.type):
+            return self._leaf(v)
+        if isinstance(v, BlockArgument):
+            owner = v.block.parent_op()
+            if (
+                v.index == 0
+                and isinstance(owner, (RangeOp, UnrollOp, scf.ForOp))
+                and self.spmd.is_ancestor(owner)
+            ):
+                lv, _ = self.loop(owner)
+                if lv is not None:
+                    return lv.index
+            return self._leaf(v)
+        assert isinstance(v, OpResult)
+        op = v.op
+        if isinstance(op, ReadOp):
+            if not self.inside(v) or op.source in self.written:
+                return self._leaf(v)
+            args = tuple(self.expr(i) for i in op.indices)
+            return atom(
+                App(
+                    f"read#{self._key(op.source)}",
+                    args,
+                    op.source in self.distinct,
+                    _name(op.source, "memref"),
+                    True,
+                )
+            )
+        if op.dialect_name() != "arith" or not all(_is_int(o.type) for o in op.operands):
+            return self._leaf(v)
+        return self._arith(op)
+
+    def _arith(self, op: Operation) -> Expr:
+        name = op.name
+        if isinstance(op, arith.ConstantOp):
+            val = op.value
+            if isinstance(val, IntegerAttr):
+                return const(cast(IntegerAttr[IntegerType | IndexType], val).value.data)
+            return self._leaf(op.results[0])
+        xs = [self.expr(o) for o in op.operands]
+        e = _arith_expr(name, xs)
+        if e is not None:
+            return e
+        props = ",".join(f"{k}={p}" for k, p in sorted(op.properties.items()))
+        return atom(App(f"{name}{{{props}}}", tuple(xs), False, name))
+
+    # ------------------------------------------------------------------ loops
+
+    def loop(self, op: Operation) -> tuple[LoopVar | None, int | None]:
+        """(the loop's index as a counter expression, its trip count if known)."""
+        got = self._loops.get(op)
+        if got is None:
+            got = self._loops[op] = self._make_loop(op)
+        return got
+
+    def _make_loop(self, op: Operation) -> tuple[LoopVar | None, int | None]:
+        if isinstance(op, UnrollOp):
+            n = op.trip_count
+            idx = op.index
+            counter = Var(next(_KEYS), LOOP, 0, _name(idx, "j"), 0, n - 1)
+            return LoopVar(counter, var(counter), _name(idx, "j")), n
+        assert isinstance(op, (RangeOp, scf.ForOp))
+        idx = op.body.block.args[0]
+        lb, ub, step = self.expr(op.lb), self.expr(op.ub), self.expr(op.step)
+        trip: int | None = None
+        diff = sub(ub, lb)
+        if step.is_const and step.const > 0 and diff.is_const:
+            trip = max(0, -(-diff.const // step.const))
+        if not (step.is_const and step.const > 0):
+            return None, trip
+        hi = None if trip is None else trip - 1
+        counter = Var(next(_KEYS), LOOP, 0, _name(idx, "i"), 0, hi)
+        index = add(lb, scale(var(counter), step.const))
+        return LoopVar(counter, index, _name(idx, "i")), trip
+
+    # ------------------------------------------------------------------ conditions
+
+    def cond(self, v: SSAValue) -> Cond:
+        """The condition an `i1` value stands for."""
+        label = f"%{_name(v, '?')}"
+        if isinstance(v, OpResult):
+            op = v.op
+            if isinstance(op, arith.CmpiOp):
+                pred = _PREDICATES[op.predicate.value.data]
+                return Cmp(pred, self.expr(op.lhs), self.expr(op.rhs), label)
+            if isinstance(op, arith.ConstantOp) and isinstance(op.value, IntegerAttr):
+                return BoolConst(cast(IntegerAttr[IntegerType], op.value).value.data != 0)
+            if isinstance(op, (arith.AndIOp, arith.OrIOp)):
+                kind: Literal["and", "or"] = "and" if isinstance(op, arith.AndIOp) else "or"
+                return BoolOp(kind, (self.cond(op.lhs), self.cond(op.rhs)))
+            if isinstance(op, arith.XOrIOp):
+                a, b = self.cond(op.lhs), self.cond(op.rhs)
+                if isinstance(b, BoolConst):
+                    return not_(a) if b.value else a
+                if isinstance(a, BoolConst):
+                    return not_(b) if a.value else b
+        return UnknownCond(label)
+
+    # ------------------------------------------------------------------ stores
+
+    def stores(self) -> Iterator[StoreOp]:
+        """The `pto.store`s of this scope (not of a `pto.spmd` nested in it)."""
+        for op in self.spmd.body.walk():
+            if isinstance(op, StoreOp) and _enclosing_spmd(op) is self.spmd:
+                yield op
+
+    def access(self, store: StoreOp, label: str = "store") -> Access | None:
+        """The box `store` writes, or None when it never runs (a loop of 0 trips)."""
+        guards: list[Cond] = []
+        loops: list[LoopVar] = []
+        node: Operation = store
+        while True:
+            parent = node.parent_op()
+            if parent is None or parent is self.spmd:
+                break
+            if isinstance(parent, scf.IfOp):
+                c = self.cond(parent.cond)
+                region = node.parent_region()
+                guards.append(c if region is parent.true_region else not_(c))
+            elif isinstance(parent, (RangeOp, UnrollOp, scf.ForOp)):
+                lv, trip = self.loop(parent)
+                if trip == 0:
+                    return None
+                if lv is not None:
+                    loops.append(lv)
+                if trip is None:
+                    if isinstance(parent, (RangeOp, scf.ForOp)) and lv is not None:
+                        lb, ub = self.expr(parent.lb), self.expr(parent.ub)
+                        guards.append(Cmp("slt", lb, ub, f"the loop %{lv.name} runs"))
+                    else:
+                        guards.append(UnknownCond(f"the loop at {_where(parent)} runs"))
+            else:
+                guards.append(UnknownCond(f"the {parent.name} at {_where(parent)} runs it"))
+            node = parent
+        loops.reverse()
+        guards.reverse()
+        vt = store.value.type
+        assert isinstance(vt, TensorType)
+        tile = tuple(int(x) for x in cast(TensorType[Attribute], vt).get_shape())
+        indices = tuple(self.expr(i) for i in store.indices)
+        return Access(indices, tile, tuple(guards), label, tuple(loops))
+
+
+def _where(op: Operation) -> str:
+    from ptoc.diagnostics import location_of
+
+    return location_of(op) or "?"
+
+
+def _enclosing_spmd(op: Operation) -> SpmdOp | None:
+    p = op.parent_op()
+    while p is not None and not isinstance(p, SpmdOp):
+        p = p.parent_op()
+    return p
+
+
+def _const_divisor(x: Expr) -> int | None:
+    return x.const if x.is_const and x.const != 0 else None
+
+
+def _arith_expr(name: str, xs: Sequence[Expr]) -> Expr | None:  # noqa: C901
+    """The expression of an `arith` op on expressions `xs`, or None to leave it opaque."""
+    if name == "arith.addi":
+        return add(xs[0], xs[1])
+    if name == "arith.subi":
+        return sub(xs[0], xs[1])
+    if name == "arith.muli":
+        return mul(xs[0], xs[1])
+    if name in ("arith.index_cast", "arith.extsi"):
+        return xs[0]
+    if name in ("arith.index_castui", "arith.extui"):
+        lo, _ = bounds(xs[0])
+        return xs[0] if lo is not None and lo >= 0 else None
+    if len(xs) != 2:
+        return None
+    x, d = xs
+    c = _const_divisor(d)
+    xlo = bounds(x)[0]
+    nonneg = xlo is not None and xlo >= 0
+    if c is not None:
+        if name == "arith.floordivsi":
+            return floordiv(x, c) if c > 0 else floordiv(scale(x, -1), -c)
+        if name == "arith.divsi":
+            return truncdiv(x, c) if c > 0 else scale(truncdiv(x, -c), -1)
+        if name == "arith.ceildivsi":
+            return (
+                scale(floordiv(scale(x, -1), c), -1) if c > 0 else scale(floordiv(x, -c), -1)
+            )
+        if name == "arith.remsi":
+            return truncrem(x, abs(c))
+        if c > 0 and nonneg:
+            if name == "arith.divui":
+                return floordiv(x, c)
+            if name == "arith.remui":
+                return mod(x, c)
+            if name == "arith.ceildivui":
+                return scale(floordiv(scale(x, -1), c), -1)
+    if d.is_const and 0 <= d.const < 62:
+        k = d.const
+        if name == "arith.shli":
+            return scale(x, 1 << k)
+        if name == "arith.shrsi" or (name == "arith.shrui" and nonneg):
+            return floordiv(x, 1 << k)
+    if name == "arith.andi":
+        for a, m in ((xs[0], xs[1]), (xs[1], xs[0])):
+            if m.is_const and m.const >= 0 and (m.const + 1) & m.const == 0:
+                return mod(a, m.const + 1)
+    return None
