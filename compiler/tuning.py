@@ -289,12 +289,24 @@ def _first_line(e: BaseException) -> str:
     return lines[0] if lines else type(e).__name__
 
 
+def _internal(where: str, e: Exception) -> str:
+    """A variant-level reason for a crash in a pass or the interpreter (a bug there).
+
+    With PTOC_DEBUG set the exception propagates, for its traceback.
+    """
+    if os.environ.get("PTOC_DEBUG"):
+        raise e
+    return f"internal error in {where}: {type(e).__name__}: {_first_line(e)} (please report this)"
+
+
 def _same_outputs(a: Mapping[str, np.ndarray], b: Mapping[str, np.ndarray]) -> list[str]:
     """Names of the outputs that differ bit for bit."""
     diff: list[str] = []
     for name, x in a.items():
         y = b.get(name)
-        if y is None or x.shape != y.shape or x.dtype != y.dtype or x.tobytes() != y.tobytes():
+        if y is None or x.shape != y.shape or x.dtype != y.dtype or not np.array_equal(
+            np.ascontiguousarray(x).view(np.uint8), np.ascontiguousarray(y).view(np.uint8)
+        ):
             diff.append(name)
     return diff
 
@@ -460,11 +472,12 @@ def _variant(
             _pass(
                 "pto-spmd-coarsen", factor=g, inner=inner, remainder=rem, scope=scope
             ).apply(ctx, variant)
-            verify(variant)
     except TuneError as e:
         return failed(str(e))
     except DiagnosticException as e:
         return failed(f"pto-spmd-coarsen: {_first_line(e)}")
+    except Exception as e:
+        return failed(_internal("pto-spmd-coarsen", e))
     t = lap("coarsen", t)
 
     results: list[tuple[str, str]] = []
@@ -479,16 +492,21 @@ def _variant(
         except DiagnosticException as e:
             results.append((name, "fail"))
             reasons.append(f"{name}: {_first_line(e)}")
+        except Exception as e:
+            results.append((name, "fail"))
+            reasons.append(_internal(name, e))
     t = lap("checks", t)
 
     try:
         if g != 1:
             _pass("pto-unroll-expand").apply(ctx, variant)
-            verify(variant)
+            verify(variant)  # once, after the whole pipeline: a pass bug is a failed variant
     except TuneError as e:
         return failed(str(e))
     except DiagnosticException as e:
         return failed(f"pto-unroll-expand: {_first_line(e)}")
+    except Exception as e:
+        return failed(_internal("pto-unroll-expand", e))
     t = lap("expand", t)
 
     try:
@@ -498,6 +516,8 @@ def _variant(
         t = lap("run", t)
     except DiagnosticException as e:
         return failed(f"interpreter: {_first_line(e)}")
+    except Exception as e:
+        return failed(_internal("interpreter", e))
     record: ExecutionRecord = res.record
     rep = simulate(record, mach)
     t = lap("simulate", t)

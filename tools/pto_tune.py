@@ -33,15 +33,18 @@ import os
 import sys
 import time
 from collections.abc import Mapping, Sequence
-from typing import IO, Any, NoReturn
+from typing import IO, TYPE_CHECKING, Any, NoReturn
 
-import numpy as np
 from ptoc.tools.pto_opt import ToolError, read_input, report_and_exit
-from ptoc.tuning import TuneError, TunePoint
+
+if TYPE_CHECKING:
+    import numpy as np
+    from ptoc.tuning import TunePoint
 
 TOOL = "pto-tune"
 DEFAULT_FACTORS = (1, 2, 4, 8, 16)
 PROGRESS_DELAY_S = 1.0
+
 
 
 class _Parser(argparse.ArgumentParser):
@@ -235,6 +238,7 @@ def plot_ucurve(
 def run(argv: Sequence[str] | None, stdout: IO[str], stderr: IO[str], env: Mapping[str, str]) -> int:
     from ptoc.api import parse
     from ptoc.tuning import (
+        TuneError,
         best,
         divisors,
         find_scope,

@@ -301,3 +301,62 @@ def test_point_is_frozen() -> None:
     p = _pt(1, 1.0)
     with pytest.raises(dataclasses.FrozenInstanceError):
         p.factor = 2  # type: ignore[misc]
+
+
+# --------------------------------------------------------------------------- pto-auto-coarsen
+
+
+@needs_pipeline
+def test_auto_coarsen_picks_the_predicted_minimum() -> None:
+    from ptoc.passes.auto_coarsen import ATTR, AutoCoarsenPass
+    from xdsl.dialects.builtin import DenseArrayBase, DictionaryAttr, IntegerAttr
+
+    m = ptoc.parse(ROWS)
+    AutoCoarsenPass(factors=(1, 2, 4, 8)).apply(ptoc.context(), m)
+    spmd = tuning.find_scope(m, "rows")
+    attr = spmd.attributes[ATTR]
+    assert isinstance(attr, DictionaryAttr)
+    d = attr.data
+    factor = d["factor"]
+    factors = d["factors"]
+    predicted = d["predicted_us"]
+    assert isinstance(factor, IntegerAttr)
+    assert isinstance(factors, DenseArrayBase) and isinstance(predicted, DenseArrayBase)
+    fs = list(factors.iter_values())
+    us = list(predicted.iter_values())
+    assert fs == [1, 2, 4, 8] and len(us) == 4
+    g = factor.value.data
+    assert us[fs.index(g)] == min(us)
+    # the choice was applied: N / G tasks, each a pto.unroll of G (not expanded)
+    assert spmd.static_count == 8 // g
+    # and agrees with a sweep of the original module on the same (random, seed 0) inputs
+    from ptoc.backend.interpreter import compile_module, random_inputs
+
+    orig = ptoc.parse(ROWS)
+    ins = random_inputs(compile_module(orig), 0)
+    pts = tuning.sweep(orig, "rows", [1, 2, 4, 8], inputs=ins, machine="a2a3")
+    b = tuning.best(pts)
+    assert b is not None and b.factor == g
+
+
+@needs_pipeline
+def test_auto_coarsen_skips_illegal_factors() -> None:
+    from ptoc.passes.auto_coarsen import AutoCoarsenPass
+
+    m = ptoc.parse(ROWS)
+    pass_ = AutoCoarsenPass(scope="rows", factors=(1, 2, 4, 8))
+    # a stand-in check that rejects launches of fewer than 4 tasks: only 1 and 2 remain
+    orig_sweep = tuning.sweep
+
+    def sweep(*a: Any, **kw: Any) -> list[TunePoint]:
+        return orig_sweep(*a, **kw, checks=[_RejectSmallLaunches()])
+
+    mp = pytest.MonkeyPatch()
+    mp.setattr(tuning, "sweep", sweep)
+    try:
+        pass_.apply(ptoc.context(), m)
+    finally:
+        mp.undo()
+    text = str(m)
+    assert "rejected = array<i64: 4, 8>" in text
+    assert "factors = array<i64: 1, 2>" in text
