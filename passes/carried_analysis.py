@@ -32,11 +32,15 @@ Kinds
   the incoming one (`li = a * li + e`; an `scf.if` that updates on one branch and
   passes through on the other is still a reduction). `invariant` is set when every
   path is a pure pass-through (the value never changes). Legal.
-* `reset`: every path is fresh *and* the incoming block argument has no use in the
-  body. Nothing crosses iterations; the carry is needless and makes every iteration
+* `reset`: every path is fresh *and* the incoming value is not *read*: no side
+  effect of the body (a store; the condition of an `scf.if`, or the bounds of a loop,
+  that has no results) and no other iter_arg's yielded value depends on it on any
+  path. (Its block argument may still have uses that lead nowhere, e.g. as the initial
+  value of a nested loop's own reset carry; dropping the carry replaces them by the
+  loop's initial value.) Nothing crosses iterations; the carry is needless and makes every iteration
   share one buffer. Legal, warned about; droppable when the loop's result is unused.
-* `forward`: every path is fresh but the incoming block argument *is* used in the
-  body (e.g. stored, or feeding another carry): iteration i+1 reads what iteration i
+* `forward`: every path is fresh but the incoming value *is* read (e.g. stored, or
+  feeding another carry): iteration i+1 reads what iteration i
   produced, like a software-pipelined prefetch. Not droppable. Legal.
 * `leak`: some path is fresh and another is pass (or dep): under some gate the value
   is recomputed from scratch, under the other it survives from the previous
@@ -67,6 +71,7 @@ from ptoc.dialects.pto import RangeOp, SpmdOp, UnrollOp
 from xdsl.dialects import arith, scf
 from xdsl.dialects.builtin import ArrayAttr, IntegerAttr, StringAttr
 from xdsl.ir import Attribute, Block, BlockArgument, Operation, OpResult, SSAValue
+from xdsl.traits import IsTerminator
 
 REDUCTION = "reduction"
 RESET = "reset"
@@ -117,7 +122,10 @@ class CarryInfo:
     kind: str
     """One of `reduction`, `reset`, `forward`, `leak`."""
     observed: bool
-    """The incoming block argument has a use in the body."""
+    """The incoming value is read: some side effect of the body (a store, the condition
+    of an `scf.if` or the bounds of a loop without results), or the yielded value of
+    another iter_arg, depends on it on some path. (An unobserved block argument may
+    still have uses, e.g. as the initial value of a nested loop's reset carry.)"""
     live_out: bool
     """The loop's result for this iter_arg has a use after the loop."""
     invariant: bool = False
@@ -324,6 +332,14 @@ class _Evaluator:
 
     def __init__(self, env: dict[SSAValue, frozenset[_Out]]):
         self.env = env
+        self.read: set[int] = set()
+        """Tracked iter_args that reach a side effect (a store, a branch condition or loop
+        bound of an op without results, an op the analysis does not model)."""
+
+    def sink(self, values: Iterable[SSAValue]) -> None:
+        for v in values:
+            for o in self.get(v):
+                self.read |= o.deps
 
     def get(self, v: SSAValue) -> frozenset[_Out]:
         return self.env.get(v, _TRIVIAL)
@@ -333,14 +349,20 @@ class _Evaluator:
             self.run_op(op)
 
     def run_op(self, op: Operation) -> None:
-        if not op.results:
-            return  # nothing leaves it through SSA (stores, loops without carries, ...)
+        if op.has_trait(IsTerminator):
+            return  # read by the op that owns the block
         if isinstance(op, scf.IfOp):
+            if not op.results:
+                self.sink([op.cond])
             self._if(op)
         elif isinstance(op, (RangeOp, UnrollOp, scf.ForOp)):
+            if not op.results and not isinstance(op, UnrollOp):
+                self.sink([op.lb, op.ub, op.step])
             self._loop(op)
         elif op.regions:
             self._opaque(op)
+        elif not op.results:
+            self.sink(op.operands)
         else:
             res = _combine([self.get(o) for o in op.operands])
             for r in op.results:
@@ -410,6 +432,7 @@ class _Evaluator:
                 owner_op = owner.parent_op() if isinstance(owner, Block) else owner
                 if owner_op is None or not op.is_ancestor(owner_op) or owner_op is op:
                     used.append(v)
+        self.sink(used)
         res = _combine([self.get(v) for v in used])
         for r in op.results:
             self.env[r] = res
@@ -434,12 +457,29 @@ def _conflicts(a: _Path, b: _Path) -> list[_Decision]:
 def _leak_witness(
     kept: Sequence[_Out], fresh: Sequence[_Out], order: dict[Operation, int]
 ) -> tuple[_Out, _Out, _Decision | None]:
-    best: tuple[tuple[int, int, int], _Out, _Out, _Decision | None] | None = None
+    def rank(path: _Path) -> list[tuple[int, bool]]:
+        return sorted((order.get(op, 1 << 30), not taken) for op, taken in path)
+
+    best: (
+        tuple[
+            tuple[int, int, int, list[tuple[int, bool]], list[tuple[int, bool]]],
+            _Out,
+            _Out,
+            _Decision | None,
+        ]
+        | None
+    ) = None
     for p in kept:
         for f in fresh:
             conf = _sorted(_conflicts(p.path, f.path), order)
             gate = conf[0] if conf else None
-            key = (0 if conf else 1, len(conf), len(p.path) + len(f.path))
+            key = (
+                0 if conf else 1,
+                len(conf),
+                len(p.path) + len(f.path),
+                rank(p.path),
+                rank(f.path),
+            )
             if best is None or key < best[0]:
                 best = (key, p, f, gate)
     assert best is not None
@@ -456,7 +496,12 @@ def _describe_paths(
         return (f"on some paths through the control flow{where}", "on others")
     kept_text = " and ".join(Decision(*d).describe() for d in _sorted(kept.path, order))
     diff = _sorted(fresh.path - kept.path, order)
-    if len(diff) == 1 and diff[0] == (gate[0], not gate[1]) and isinstance(gate[0], scf.IfOp):
+    if (
+        len(kept.path) == 1
+        and len(diff) == 1
+        and diff[0] == (gate[0], not gate[1])
+        and isinstance(gate[0], scf.IfOp)
+    ):
         fresh_text = "true" if diff[0][1] else "false"
     else:
         fresh_text = " and ".join(Decision(*d).describe() for d in diff) or "otherwise"
@@ -492,13 +537,15 @@ def classify_loop(op: Loop) -> list[CarryInfo]:
     ev.run_block(block)
     order = _order(op)
     infos: list[CarryInfo] = []
-    for k, (arg, v) in enumerate(zip(args, yielded, strict=False)):
+    for k, v in enumerate(yielded):
         outs = ev.get(v)
         kept_pass = [o for o in outs if o.ident == k]
         kept_dep = [o for o in outs if o.ident != k and k in o.deps]
         fresh = [o for o in outs if k not in o.deps]
         name = carry_name(op, k)
-        observed = bool(arg.uses)
+        observed = k in ev.read or any(
+            k in o.deps for j, w in enumerate(yielded) if j != k for o in ev.get(w)
+        )
         live_out = k < len(op.results) and bool(op.results[k].uses)
         if not fresh:
             infos.append(
@@ -630,7 +677,8 @@ def intended_carries(op: Operation) -> set[int]:
             idx = item.value.data
             if not 0 <= idx < n:
                 raise op_error(
-                    op, f"{INTENDED_CARRY_ATTR} index {idx} is out of range: the loop has {n} iter_args"
+                    op,
+                    f"{INTENDED_CARRY_ATTR} index {idx} is out of range: the loop has {n} iter_args",
                 )
             result.add(idx)
         else:

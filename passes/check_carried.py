@@ -196,7 +196,9 @@ def _error_message(
             groups.setdefault(key, []).append(i)
         gates = "; ".join(dict.fromkeys(_gate_text(g[0]) for g in groups.values()))
         sentences = "; and ".join(
-            leak_sentence([i.name for i in g], g[0].kept_when, g[0].fresh_when, g[0].passed_unchanged)
+            leak_sentence(
+                [i.name for i in g], g[0].kept_when, g[0].fresh_when, g[0].passed_unchanged
+            )
             for g in groups.values()
         )
         across = "one batch into the next" if batch is not None else "one iteration into the next"
@@ -261,7 +263,9 @@ def _drop_carries(loop: RangeOp, drop: set[int]) -> RangeOp:
     removed = [term.values[k] for k in sorted(drop)]
     Rewriter.replace_op(term, YieldOp(*[term.values[k] for k in keep]), [])
     for k in sorted(drop, reverse=True):
-        block.erase_arg(block.args[k + 1])
+        arg = block.args[k + 1]
+        arg.replace_all_uses_with(loop.iter_args[k])  # uses that lead nowhere (see reset)
+        block.erase_arg(arg)
     inits = [loop.iter_args[k] for k in keep]
     names = [loop.res[k].name_hint for k in keep]
     pipeline = loop.pipeline.value.data if loop.pipeline is not None else None
@@ -272,7 +276,9 @@ def _drop_carries(loop: RangeOp, drop: set[int]) -> RangeOp:
         new.attributes[key] = _remap_intended(value, keep) if key == INTENDED_CARRY_ATTR else value
     for res, name in zip(new.res, names, strict=False):
         res.name_hint = name
-    Rewriter.replace_op(loop, new, [new.res[keep.index(k)] if k in keep else None for k in range(n)])
+    Rewriter.replace_op(
+        loop, new, [new.res[keep.index(k)] if k in keep else None for k in range(n)]
+    )
     for v in removed:
         _prune(v)
     return new
@@ -307,7 +313,9 @@ def _prune(v: SSAValue) -> None:
     for i, res in zip(keep, new.results, strict=False):
         res.name_hint = ifop.results[i].name_hint
     n = len(ifop.results)
-    Rewriter.replace_op(ifop, new, [new.results[keep.index(i)] if i in keep else None for i in range(n)])
+    Rewriter.replace_op(
+        ifop, new, [new.results[keep.index(i)] if i in keep else None for i in range(n)]
+    )
     for r in removed:
         _prune(r)
 
