@@ -225,6 +225,10 @@ def _print_body(printer: Printer, body: Region, has_yield_values: bool) -> None:
     )
 
 
+def _parse_operand_with_type(parser: Parser, t: Attribute) -> SSAValue:
+    return parser.resolve_operand(parser.parse_unresolved_operand(), t)
+
+
 def _finish_parse(op: Operation, parser: Parser) -> None:
     attrs = parser.parse_optional_attr_dict()
     op.attributes |= attrs
@@ -344,7 +348,7 @@ class SpmdOp(IRDLOperation):
         if (n := parser.parse_optional_integer(allow_boolean=False, allow_negative=True)) is not None:
             count = n
         else:
-            count = parser.parse_operand()
+            count = _parse_operand_with_type(parser, IndexType())
         scope = None
         core = None
         if parser.parse_optional_keyword("name"):
@@ -519,11 +523,11 @@ class RangeOp(IRDLOperation):
     def parse(cls, parser: Parser) -> RangeOp:
         idx = parser.parse_argument(expect_type=False)
         parser.parse_punctuation("=")
-        lb = parser.parse_operand()
+        lb = _parse_operand_with_type(parser, IndexType())
         parser.parse_keyword("to")
-        ub = parser.parse_operand()
+        ub = _parse_operand_with_type(parser, IndexType())
         parser.parse_keyword("step")
-        step = parser.parse_operand()
+        step = _parse_operand_with_type(parser, IndexType())
         pipeline = None
         if parser.parse_optional_keyword("pipeline"):
             pipeline = parser.parse_integer(allow_boolean=False, allow_negative=True)

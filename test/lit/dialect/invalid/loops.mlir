@@ -41,7 +41,7 @@ func.func @f(%lb: i32) {
   }
   func.return
 }
-// CHECK: loops.mlir:40:3: error: 'pto.range' op operand 'lb' at position 0 does not verify: i32 should be of base attribute index
+// CHECK: loops.mlir:40:18: error: operand is used with type index, but has been previously used or defined with type i32
 
 // -----
 func.func @f() {

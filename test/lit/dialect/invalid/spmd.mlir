@@ -38,4 +38,4 @@ func.func @f(%n: i32) {
   }
   func.return
 }
-// CHECK: spmd.mlir:37:3: error: 'pto.spmd' op operand 'dyn_count' at position 0 does not verify: i32 should be of base attribute index
+// CHECK: spmd.mlir:37:22: error: operand is used with type index, but has been previously used or defined with type i32
