@@ -35,7 +35,9 @@ that ships an `inputs.py` with `make_inputs(seed)` next to its kernel, and
 
 from __future__ import annotations
 
+import contextlib
 import importlib.util
+import io
 import math
 import os
 import sys
@@ -63,14 +65,17 @@ __all__ = [
     "TuneError",
     "TunePoint",
     "best",
+    "check_factors",
     "divisors",
     "example_inputs",
     "find_scope",
     "format_table",
+    "function_of",
     "load_npz_inputs",
     "scope_names",
     "sweep",
     "to_json",
+    "unique_warnings",
 ]
 
 JSON_SCHEMA_VERSION = 1
@@ -112,6 +117,8 @@ class TunePoint:
     """Seconds this variant took to build, check, run and simulate (not stable)."""
     timings: tuple[tuple[str, float], ...] = field(default=(), compare=False)
     """Seconds per phase: passes, checks, compile, run, simulate (not stable)."""
+    warnings: tuple[str, ...] = ()
+    """Warnings the passes and checks printed for this variant (captured, not printed)."""
 
     @property
     def timed(self) -> bool:
@@ -130,6 +137,7 @@ class TunePoint:
             "total_us": self.total_us,
             "reasons": list(self.reasons),
             "checks": dict(self.checks),
+            "warnings": list(self.warnings),
             "wall_s": round(self.wall_s, 4),
         }
 
@@ -441,7 +449,6 @@ def _variant(
 ) -> tuple[TunePoint, dict[str, np.ndarray] | None]:
     from ptoc.backend.interpreter import compile_module
     from ptoc.costmodel import simulate
-    from ptoc.diagnostics import verify
 
     t0 = time.perf_counter()
     timings: list[tuple[str, float]] = []
@@ -450,6 +457,8 @@ def _variant(
         now = time.perf_counter()
         timings.append((phase, now - since))
         return now
+
+    warnings: tuple[str, ...] = ()
 
     def failed(why: str) -> tuple[TunePoint, None]:
         return (
@@ -460,55 +469,22 @@ def _variant(
                 reasons=(why,),
                 wall_s=time.perf_counter() - t0,
                 timings=tuple(timings),
+                warnings=warnings,
             ),
             None,
         )
 
     variant = module.clone()
-    t = t0
-    try:
-        if g != 1:
-            rem = "guard" if count % g else "error"
-            _pass(
-                "pto-spmd-coarsen", factor=g, inner=inner, remainder=rem, scope=scope
-            ).apply(ctx, variant)
-    except TuneError as e:
-        return failed(str(e))
-    except DiagnosticException as e:
-        return failed(f"pto-spmd-coarsen: {_first_line(e)}")
-    except Exception as e:
-        return failed(_internal("pto-spmd-coarsen", e))
-    t = lap("coarsen", t)
-
-    results: list[tuple[str, str]] = []
-    reasons: list[str] = []
-    for name, check in check_passes:
-        if check is None:
-            results.append((name, "unavailable"))
-            continue
-        try:
-            check.apply(ctx, variant)
-            results.append((name, "pass"))
-        except DiagnosticException as e:
-            results.append((name, "fail"))
-            reasons.append(f"{name}: {_first_line(e)}")
-        except Exception as e:
-            results.append((name, "fail"))
-            reasons.append(_internal(name, e))
-    t = lap("checks", t)
-
-    try:
-        if g != 1:
-            _pass("pto-unroll-expand").apply(ctx, variant)
-            verify(variant)  # once, after the whole pipeline: a pass bug is a failed variant
-    except TuneError as e:
-        return failed(str(e))
-    except DiagnosticException as e:
-        return failed(f"pto-unroll-expand: {_first_line(e)}")
-    except Exception as e:
-        return failed(_internal("pto-unroll-expand", e))
-    t = lap("expand", t)
-
+    # the passes and checks print warnings to stderr: keep them with the point instead
+    # (a tool prints each distinct warning once, not once per variant)
+    captured = io.StringIO()
+    with contextlib.redirect_stderr(captured):
+        outcome = _passes_and_checks(ctx, variant, scope, g, count, inner, check_passes, lap)
+    warnings = tuple(line for line in captured.getvalue().splitlines() if line.strip())
+    if isinstance(outcome, str):
+        return failed(outcome)
+    results, reasons = outcome
+    t = time.perf_counter()
     try:
         prog = compile_module(variant, func=func_name)
         t = lap("compile", t)
@@ -537,8 +513,74 @@ def _variant(
         checks=tuple(results),
         wall_s=time.perf_counter() - t0,
         timings=tuple(timings),
+        warnings=warnings,
     )
     return point, dict(res.outputs)
+
+
+def _passes_and_checks(
+    ctx: Context,
+    variant: ModuleOp,
+    scope: str,
+    g: int,
+    count: int,
+    inner: str,
+    check_passes: Sequence[tuple[str, ModulePass | None]],
+    lap: Callable[[str, float], float],
+) -> str | tuple[list[tuple[str, str]], list[str]]:
+    """Coarsen, check and expand `variant` in place: the reason it failed, or
+    (check results, illegality reasons)."""
+    from ptoc.diagnostics import verify
+
+    t = time.perf_counter()
+    try:
+        if g != 1:
+            rem = "guard" if count % g else "error"
+            _pass(
+                "pto-spmd-coarsen", factor=g, inner=inner, remainder=rem, scope=scope
+            ).apply(ctx, variant)
+    except TuneError as e:
+        return str(e)
+    except DiagnosticException as e:
+        return f"pto-spmd-coarsen: {_first_line(e)}"
+    except Exception as e:
+        return _internal("pto-spmd-coarsen", e)
+    t = lap("coarsen", t)
+
+    results: list[tuple[str, str]] = []
+    reasons: list[str] = []
+    for name, check in check_passes:
+        if check is None:
+            results.append((name, "unavailable"))
+            continue
+        try:
+            check.apply(ctx, variant)
+            results.append((name, "pass"))
+        except DiagnosticException as e:
+            results.append((name, "fail"))
+            reasons.append(f"{name}: {_first_line(e)}")
+        except Exception as e:
+            results.append((name, "fail"))
+            reasons.append(_internal(name, e))
+    t = lap("checks", t)
+
+    try:
+        if g != 1:
+            _pass("pto-unroll-expand").apply(ctx, variant)
+            verify(variant)  # once, after the whole pipeline: a pass bug is a failed variant
+    except TuneError as e:
+        return str(e)
+    except DiagnosticException as e:
+        return f"pto-unroll-expand: {_first_line(e)}"
+    except Exception as e:
+        return _internal("pto-unroll-expand", e)
+    lap("expand", t)
+    return results, reasons
+
+
+def unique_warnings(points: Sequence[TunePoint]) -> list[str]:
+    """The distinct warnings of a sweep, in first-seen order."""
+    return list(dict.fromkeys(w for p in points for w in p.warnings))
 
 
 def best(points: Sequence[TunePoint]) -> TunePoint | None:

@@ -36,6 +36,7 @@ lazily, inside `apply`.
 from __future__ import annotations
 
 import os
+import sys
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -177,6 +178,8 @@ class AutoCoarsenPass(ModulePass):
             )
         except tuning.TuneError as e:
             raise op_error(spmd, f"pto-auto-coarsen: {e}") from e
+        for w in tuning.unique_warnings(points):
+            print(w, file=sys.stderr)
         chosen = tuning.best(points)
         if chosen is None:
             why = "; ".join(f"factor {p.factor}: {p.reasons[0]}" for p in points if p.reasons)

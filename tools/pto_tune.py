@@ -245,6 +245,7 @@ def run(argv: Sequence[str] | None, stdout: IO[str], stderr: IO[str], env: Mappi
         format_table,
         sweep,
         to_json,
+        unique_warnings,
     )
 
     args = build_parser().parse_args(argv)
@@ -287,6 +288,8 @@ def run(argv: Sequence[str] | None, stdout: IO[str], stderr: IO[str], env: Mappi
             bar.close()
     except TuneError as e:
         raise ToolError(str(e)) from e
+    for w in unique_warnings(points):
+        print(w, file=stderr)
     b = best(points)
     if args.json:
         doc = to_json(

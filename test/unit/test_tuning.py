@@ -162,7 +162,7 @@ def test_table_and_json_schema() -> None:
     assert doc["factors"] == [1, 2, 4]
     keys = {
         "factor", "status", "legal", "tasks", "waves", "span_us", "exec_pct",
-        "tail_oh_us", "total_us", "reasons", "checks", "wall_s",
+        "tail_oh_us", "total_us", "reasons", "checks", "warnings", "wall_s",
     }
     for p in doc["points"]:
         assert set(p) == keys
