@@ -70,14 +70,20 @@ class Scheduler:
             per_thread: list[list[_Unit]] = [[] for _ in range(n_threads)]
             for i in range(count):
                 cluster = i * m.clusters // count
-                th = cluster % n_threads
+                th = cluster * n_threads // m.clusters
                 per_thread[th].append(_Unit(kind, i, th))
             self.units[kind] = per_thread
 
     def run_scope(
-        self, name: str, kind: str, exec_us: Sequence[float], ready_us: float
+        self,
+        name: str,
+        kind: str,
+        exec_us: Sequence[float],
+        ready_us: float,
+        submitted_us: Sequence[float] | None = None,
     ) -> tuple[list[TaskSlot], float]:
-        """Dispatch the scope's tasks (exec times in task-id order) from `ready_us` on.
+        """Dispatch the scope's tasks (exec times in task-id order) from `ready_us` on;
+        task i cannot be claimed before `submitted_us[i]` (the orchestrator's submit).
 
         Returns the slots (task-id order) and when the last completion was handled.
         """
@@ -90,6 +96,7 @@ class Scheduler:
         label = CORE_KIND_LABEL.get(kind, kind)
         if n == 0:
             return [], ready_us
+        avail = [0.0] * n if submitted_us is None else list(submitted_us)
         pending = deque(range(n))
         dispatch = [0.0] * n
         start = [0.0] * n
@@ -103,33 +110,47 @@ class Scheduler:
             th.t = max(th.t, ready_us)
         remaining = n
         last_done = ready_us
+        inf = math.inf
         while remaining:
+            # the thread that acts next: a polling thread acts now, an idle one when the
+            # next block is submitted
             best: _Thread | None = None
+            best_t = inf
+            head = avail[pending[0]] if pending else inf
             for th in self.threads:
                 i = th.index
-                if (busy[i] or (pending and free[i])) and (best is None or th.t < best.t):
-                    best = th
+                if busy[i]:
+                    t_act = th.t
+                elif pending and free[i]:
+                    t_act = max(th.t, head)
+                else:
+                    continue
+                if t_act < best_t:
+                    best, best_t = th, t_act
             if best is None:  # pragma: no cover - a scope with tasks but no cores
                 raise ValueError(f"scope '{name}': no {kind} core can run its tasks")
             th = best
+            th.t = best_t
             i = th.index
             mine = units[i]
-            can_dispatch = bool(pending) and free[i] > 0
+            can_dispatch = bool(pending) and free[i] > 0 and head <= th.t
             if not can_dispatch:
-                # nothing to hand out: skip whole sweeps that cannot see a completion
+                # nothing to hand out yet: skip whole sweeps that cannot see a completion
+                # (nor the next block's submission, if this thread has a free core)
                 sweep = busy[i] * poll
-                first_end = min(u.end for u in mine if u.task is not None)
-                if sweep > 0 and th.t + sweep < first_end:
-                    th.t += math.floor((first_end - th.t) / sweep) * sweep
+                horizon = min(u.end for u in mine if u.task is not None)
+                if pending and free[i]:
+                    horizon = min(horizon, head)
+                if sweep > 0 and th.t + sweep < horizon:
+                    th.t += math.floor((horizon - th.t) / sweep) * sweep
             # the next core in this thread's round-robin that needs a visit
             pos = th.pos.get(kind, 0)
+            u = mine[pos]
             for _ in range(len(mine)):
                 u = mine[pos]
                 pos = (pos + 1) % len(mine)
                 if u.task is not None or can_dispatch:
                     break
-            else:  # pragma: no cover - the thread was picked because it has work
-                raise AssertionError("scheduler thread without work")
             th.pos[kind] = pos
             if u.task is not None:
                 th.t += poll
@@ -143,7 +164,7 @@ class Scheduler:
                 busy[i] -= 1
                 free[i] += 1
                 remaining -= 1
-            if pending:
+            if pending and avail[pending[0]] <= th.t:
                 tid = pending.popleft()
                 th.t += disp
                 dispatch[tid] = th.t
@@ -199,11 +220,16 @@ def simulate_times(scopes: Sequence[tuple[str, str, Sequence[float]]], m: Machin
     """Schedule scopes given as (name, core kind, per-task exec us), in program order."""
     sched = Scheduler(m)
     t = 0.0
+    t_orch = 0.0
     all_slots: list[TaskSlot] = []
     reports: list[ScopeReport] = []
     for name, kind, times in scopes:
         m.cores_of(kind)  # a clear error for an unknown kind
-        slots, t_next = sched.run_scope(name, kind, times, t)
+        submitted: list[float] = []
+        for _ in times:
+            t_orch += m.aicpu_submit_us
+            submitted.append(t_orch)
+        slots, t_next = sched.run_scope(name, kind, times, t, submitted)
         reports.append(scope_report(name, kind, slots, t))
         all_slots.extend(slots)
         t = t_next

@@ -19,12 +19,50 @@ serialises); unrolled copies own distinct buffers, so their loads overlap.
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from ptoc.backend.record import OpEvent
 from ptoc.costmodel.machine import Machine
 from ptoc.costmodel.ops import PIPES, Pipe, op_cost
+
+
+class _Timeline:
+    """The busy intervals of one pipe; an op takes the earliest gap that fits."""
+
+    __slots__ = ("ends", "starts")
+
+    def __init__(self) -> None:
+        self.starts: list[float] = []
+        self.ends: list[float] = []
+
+    def place(self, ready: float, length: float) -> float:
+        starts, ends = self.starts, self.ends
+        n = len(starts)
+        if n == 0 or ready >= ends[-1]:
+            t = ready
+            i = n
+        else:
+            i = bisect.bisect_right(ends, ready)  # first interval ending after `ready`
+            t = ready
+            while i < n and starts[i] < t + length:
+                if ends[i] > t:
+                    t = ends[i]
+                i += 1
+        # insert [t, t + length) before interval i, merging with touching neighbours
+        e = t + length
+        if i > 0 and ends[i - 1] >= t:
+            ends[i - 1] = max(ends[i - 1], e)
+            if i < n and starts[i] <= ends[i - 1]:
+                ends[i - 1] = max(ends[i - 1], ends[i])
+                del starts[i], ends[i]
+        elif i < n and starts[i] <= e:
+            starts[i] = t
+        else:
+            starts.insert(i, t)
+            ends.insert(i, e)
+        return t
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,8 +87,11 @@ class TaskSchedule:
     """Per-op placement (only when asked for: `detailed=True`)."""
 
 
-def schedule_task(events: Sequence[OpEvent], m: Machine, *, detailed: bool = False) -> TaskSchedule:
+def schedule_task(
+    events: Sequence[OpEvent], m: Machine, *, detailed: bool = False, in_order: bool = False
+) -> TaskSchedule:
     """List-schedule one task's events on the pipes of one core."""
+    slots = {p: _Timeline() for p in PIPES}
     issue = 0.0  # the in-order scalar unit's position
     pipe_free: dict[str, float] = dict.fromkeys(PIPES, 0.0)
     busy: dict[str, float] = dict.fromkeys(PIPES, 0.0)
@@ -86,10 +127,13 @@ def schedule_task(events: Sequence[OpEvent], m: Machine, *, detailed: bool = Fal
             if waw > start:
                 start = waw
         pipe = cost.pipe
-        if pipe_free[pipe] > start:
-            start = pipe_free[pipe]
+        if pipe == "S" or in_order:
+            if pipe_free[pipe] > start:
+                start = pipe_free[pipe]
+            pipe_free[pipe] = start + cost.occupancy
+        else:
+            start = slots[pipe].place(start, cost.occupancy)
         end = start + cost.latency
-        pipe_free[pipe] = start + cost.occupancy
         busy[pipe] += cost.occupancy
         if pipe == "S":
             issue = end
