@@ -21,7 +21,7 @@ _SETTERS = (
     ("openblas_set_num_threads", "openblas_get_num_threads"),
 )
 
-_cached: tuple[Callable[[int], None], Callable[[], int]] | None | bool = False
+_cached: tuple[Callable[[int], None], Callable[[], int]] | bool | None = False
 
 
 def _find() -> tuple[Callable[[int], None], Callable[[], int]] | None:

@@ -35,19 +35,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
-from xdsl.dialects import arith, func, scf, tensor
-from xdsl.dialects.builtin import (
-    DenseIntOrFPElementsAttr,
-    FloatAttr,
-    IndexType,
-    IntegerAttr,
-    IntegerType,
-    MemRefType,
-    ModuleOp,
-    TensorType,
-)
-from xdsl.ir import Attribute, Block, Operation, SSAValue
-
 from ptoc.backend import numerics as nm
 from ptoc.backend.blas import single_threaded_blas
 from ptoc.backend.numerics import BF16, NpArray, NumericError
@@ -61,6 +48,18 @@ from ptoc.backend.record import (
 )
 from ptoc.diagnostics import PtoDiagnostic
 from ptoc.dialects import pto
+from xdsl.dialects import arith, func, scf, tensor
+from xdsl.dialects.builtin import (
+    DenseIntOrFPElementsAttr,
+    FloatAttr,
+    IndexType,
+    IntegerAttr,
+    IntegerType,
+    MemRefType,
+    ModuleOp,
+    TensorType,
+)
+from xdsl.ir import Attribute, Block, Operation, SSAValue
 
 __all__ = [
     "InterpreterError",
@@ -497,7 +496,7 @@ def _loop(
         parent = f[_CTX]
         for it, i in enumerate(bounds(f)):
             f[idx] = i
-            for s, v in zip(args, vals):
+            for s, v in zip(args, vals, strict=False):
                 f[s] = v
             if rotate:
                 f[_CTX] = (parent, it if unrolled else it % stages)
@@ -506,7 +505,7 @@ def _loop(
             vals = [f[s] for s in yields]
         if rotate:
             f[_CTX] = parent
-        for s, v in zip(results, vals):
+        for s, v in zip(results, vals, strict=False):
             f[s] = v
 
     return run
@@ -560,7 +559,7 @@ def _scf_if(c: _Compiler, op: scf.IfOp) -> Thunk:
             for th in e_th:
                 th(f)
             vals = [f[s] for s in e_y]
-        for s, v in zip(results, vals):
+        for s, v in zip(results, vals, strict=False):
             f[s] = v
 
     return run
@@ -593,7 +592,7 @@ def _oob(
 
 
 def _in_bounds(idx: Sequence[int], tile: Sequence[int], shape: Sequence[int]) -> bool:
-    return all(i >= 0 and i + t <= m for i, t, m in zip(idx, tile, shape))
+    return all(i >= 0 and i + t <= m for i, t, m in zip(idx, tile, shape, strict=False))
 
 
 @_handles("pto.load")
@@ -621,7 +620,7 @@ def _load(c: _Compiler, op: pto.LoadOp) -> Thunk:
             idx = [f[s] for s in ix]
             if not _in_bounds(idx, tile, m.shape):
                 raise _oob(op, "load", idx, tile, m.shape)
-            return m[tuple(slice(i, i + t) for i, t in zip(idx, tile))].copy()
+            return m[tuple(slice(i, i + t) for i, t in zip(idx, tile, strict=False))].copy()
 
         compute = loadn
     return c.value_op(op, compute, "load", nan_check=False)
@@ -639,7 +638,7 @@ def _store(c: _Compiler, op: pto.StoreOp) -> Thunk:
         idx = [f[s] for s in ix]
         if not _in_bounds(idx, tile, m.shape):
             raise _oob(op, "store", idx, tile, m.shape)
-        m[tuple(slice(i, i + t) for i, t in zip(idx, tile))] = f[vs]
+        m[tuple(slice(i, i + t) for i, t in zip(idx, tile, strict=False))] = f[vs]
 
     if not c.v.record:
         return store
@@ -669,7 +668,7 @@ def _read(c: _Compiler, op: pto.ReadOp) -> Thunk:
     def read(f: Frame) -> Any:
         m = f[ms]
         idx = tuple(f[s] for s in ix)
-        for i, n in zip(idx, m.shape):
+        for i, n in zip(idx, m.shape, strict=False):
             if i < 0 or i >= n:
                 raise _oob(op, "read", idx, None, m.shape)
         return int(m[idx]) if as_int else m[idx]
@@ -795,10 +794,7 @@ def _constant(c: _Compiler, op: arith.ConstantOp) -> Thunk:
     return c.value_op(op, lambda f: val, "vector" if _is_tile(rt) else None)
 
 
-_INT_BINARY = (
-    "addi subi muli divsi divui floordivsi ceildivsi ceildivui remsi remui andi ori xori "
-    "shli shrsi shrui maxsi minsi maxui minui"
-).split()
+_INT_BINARY = ["addi", "subi", "muli", "divsi", "divui", "floordivsi", "ceildivsi", "ceildivui", "remsi", "remui", "andi", "ori", "xori", "shli", "shrsi", "shrui", "maxsi", "minsi", "maxui", "minui"]
 _GUARDED = {"divsi", "divui", "floordivsi", "ceildivsi", "ceildivui", "remsi", "remui"}
 
 
@@ -1014,7 +1010,7 @@ class Program:
             a.name_hint or f"arg{i}" for i, a in enumerate(block.args)
         ]
         self.arg_types: list[Attribute] = [a.type for a in block.args]
-        for n, a in zip(self.arg_names, block.args):
+        for n, a in zip(self.arg_names, block.args, strict=False):
             t = a.type
             if isinstance(t, MemRefType):
                 _check_elem(fn, n, _elem_of(t))
@@ -1050,7 +1046,7 @@ class Program:
                 f"{', '.join(self.arg_names)}",
             )
         values: list[Any] = []
-        for name, t in zip(self.arg_names, self.arg_types):
+        for name, t in zip(self.arg_names, self.arg_types, strict=False):
             if name not in inputs:
                 raise InterpreterError(fn, f"missing input '{name}' (argument %{name} : {t})")
             values.append(_convert_input(fn, name, t, inputs[name]))
@@ -1084,13 +1080,13 @@ class Program:
         f: Frame = [None] * nslots
         sink: list[OpEvent] = []
         f[_EV], f[_CTX], f[_BUFS] = sink.append, (), {}
-        for s, v in zip(arg_slots, values):
+        for s, v in zip(arg_slots, values, strict=False):
             f[s] = v
         with np.errstate(all="ignore"), single_threaded_blas():
             for th in body.thunks:
                 th(f)
         outputs = {
-            n: v for n, t, v in zip(self.arg_names, self.arg_types, values)
+            n: v for n, t, v in zip(self.arg_names, self.arg_types, values, strict=False)
             if isinstance(t, MemRefType)
         }
         rec = state.record
@@ -1117,7 +1113,7 @@ def _convert_input(fn: Operation, name: str, t: Attribute, x: Any) -> Any:
                 fn, f"input '{name}' has dtype {arr.dtype}, but %{name} is {t} (dtype {want})"
             )
         shape = _shape_of(t)
-        ok = arr.ndim == len(shape) and all(d < 0 or d == n for d, n in zip(shape, arr.shape))
+        ok = arr.ndim == len(shape) and all(d < 0 or d == n for d, n in zip(shape, arr.shape, strict=False))
         if not ok:
             want_shape = "x".join("?" if d < 0 else str(d) for d in shape)
             raise InterpreterError(
@@ -1179,7 +1175,7 @@ def random_inputs(prog: Program, seed: int, *, dyn_size: int = 64) -> dict[str, 
     """
     rng = np.random.default_rng(seed)
     out: dict[str, NpArray] = {}
-    for name, t in zip(prog.arg_names, prog.arg_types):
+    for name, t in zip(prog.arg_names, prog.arg_types, strict=False):
         et = _elem_of(t)
         dt = nm.np_dtype(et)
         shape = tuple(dyn_size if d < 0 else d for d in _shape_of(t)) if isinstance(t, MemRefType) else ()

@@ -13,11 +13,10 @@ from typing import Any
 
 import ml_dtypes
 import numpy as np
+import ptoc
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-
-import ptoc
 from ptoc.backend import numerics as nm
 from ptoc.backend.interpreter import (
     InterpreterError,
@@ -295,10 +294,10 @@ def test_cmpf_and_select(pred: str) -> None:
 def test_int_tile_ops() -> None:
     ti = "2x8xi32"
     for name, ref in [
-        ("arith.divsi", lambda p, q: [[int(x / y) for x, y in zip(r, s)] for r, s in zip(p, q)]),
-        ("arith.remsi", lambda p, q: [[int(math.fmod(x, y)) for x, y in zip(r, s)] for r, s in zip(p, q)]),
-        ("arith.floordivsi", lambda p, q: [[x // y for x, y in zip(r, s)] for r, s in zip(p, q)]),
-        ("arith.shli", lambda p, q: [[(x << (y % 8)) for x, y in zip(r, s)] for r, s in zip(p, q)]),
+        ("arith.divsi", lambda p, q: [[int(x / y) for x, y in zip(r, s, strict=False)] for r, s in zip(p, q, strict=False)]),
+        ("arith.remsi", lambda p, q: [[int(math.fmod(x, y)) for x, y in zip(r, s, strict=False)] for r, s in zip(p, q, strict=False)]),
+        ("arith.floordivsi", lambda p, q: [[x // y for x, y in zip(r, s, strict=False)] for r, s in zip(p, q, strict=False)]),
+        ("arith.shli", lambda p, q: [[(x << (y % 8)) for x, y in zip(r, s, strict=False)] for r, s in zip(p, q, strict=False)]),
     ]:
         a = RNG.integers(-50, 50, (2, 8)).astype(np.int32)
         b = RNG.integers(1, 9, (2, 8)).astype(np.int32) * RNG.choice([-1, 1], (2, 8)).astype(np.int32)
@@ -868,7 +867,7 @@ def test_softmax_pool_matches_reference(gate: bool | None) -> None:
         scope = res.record.scopes[0]
         assert scope.name == "softmax_pool" and scope.core == "vector" and len(scope.tasks) == 64
         gated = [(int(s) % 4) >= 2 for s in inp["start_pos"]]
-        for t, g in zip(scope.tasks, gated):
+        for t, g in zip(scope.tasks, gated, strict=False):
             n_store = sum(e.kind == "store" for e in t.events)
             assert n_store == (8 if g else 0)
 

@@ -8,7 +8,6 @@ from pathlib import Path
 import ml_dtypes
 import numpy as np
 import pytest
-
 from ptoc.tools.pto_run import main
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -111,7 +110,7 @@ def test_bad_npz_inputs(change, message: str, capsys: pytest.CaptureFixture[str]
     path = tmp_path / "in.npz"
     np.savez(path, **inp)
     out_npz = tmp_path / "out.npz"
-    code, out, err = run_tool([SOFTMAX, "--inputs", str(path), "--outputs", str(out_npz)], capsys)
+    code, _out, err = run_tool([SOFTMAX, "--inputs", str(path), "--outputs", str(out_npz)], capsys)
     assert code == 1
     assert len(err.strip().splitlines()) == 1, err
     assert re.search(message, err), err
