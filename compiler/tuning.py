@@ -359,6 +359,7 @@ def sweep(
         raise TuneError(f"scope '{scope}' has a dynamic task count; only static counts can be tuned")
     func_name = func or function_of(spmd)
     mach = _load_machine(machine)
+    _check_inputs(module, func_name, inputs)
     ctx = ctx or context()
     check_passes: list[tuple[str, ModulePass | None]] = []
     for c in checks:
@@ -415,6 +416,18 @@ def sweep(
     if progress is not None:
         progress(len(factors), len(factors), factors[-1])
     return points
+
+
+def _check_inputs(
+    module: ModuleOp, func_name: str | None, inputs: Mapping[str, np.ndarray]
+) -> None:
+    """Reject missing, extra or ill-typed inputs once, up front (an `InterpreterError`),
+    rather than as the same failure of every variant."""
+    from ptoc.backend.interpreter import compile_module
+
+    prepare = getattr(compile_module(module, func=func_name), "prepare_inputs", None)
+    if prepare is not None:
+        prepare(inputs)
 
 
 def _replace(p: TunePoint, **kw: Any) -> TunePoint:

@@ -163,6 +163,17 @@ def _inputs(args: argparse.Namespace, module: Any, func: str | None) -> tuple[di
     return random_inputs(compile_module(module, func=func), seed), f"random seed {seed}"
 
 
+def _check_writable(path: str) -> None:
+    """Fail before the sweep, not after it, when the plot cannot be written."""
+    if not path.strip():
+        raise ToolError("--plot needs a file name")
+    folder = os.path.dirname(os.path.abspath(path))
+    if not os.path.isdir(folder):
+        raise ToolError(f"cannot write '{path}': no such directory '{folder}'")
+    if os.path.isdir(path):
+        raise ToolError(f"cannot write '{path}': it is a directory")
+
+
 def plot_ucurve(
     points: Sequence[TunePoint], path: str, *, scope: str, machine: str, title: str | None = None
 ) -> None:
@@ -224,9 +235,7 @@ def plot_ucurve(
         ax.grid(True, alpha=0.3)
         ax.legend()
         fig.tight_layout()
-        folder = os.path.dirname(os.path.abspath(path))
-        if not os.path.isdir(folder):
-            raise ToolError(f"cannot write '{path}': no such directory '{folder}'")
+        _check_writable(path)
         try:
             fig.savefig(path, format="png")
         except OSError as e:
@@ -252,8 +261,8 @@ def run(argv: Sequence[str] | None, stdout: IO[str], stderr: IO[str], env: Mappi
     factors: list[int] = list(DEFAULT_FACTORS)
     if args.factors is not None:
         factors = parse_factors(args.factors)
-    if args.plot is not None and not args.plot.strip():
-        raise ToolError("--plot needs a file name")
+    if args.plot is not None:
+        _check_writable(args.plot)
     text, name = read_input(args.file)
     module = parse(text, name)
     try:
@@ -321,7 +330,15 @@ def run(argv: Sequence[str] | None, stdout: IO[str], stderr: IO[str], env: Mappi
 
 
 def main(argv: Sequence[str] | None = None) -> NoReturn:
-    report_and_exit(TOOL, lambda: run(argv, sys.stdout, sys.stderr, os.environ))
+    def body() -> int:
+        try:
+            return run(argv, sys.stdout, sys.stderr, os.environ)
+        except BrokenPipeError:  # `pto-tune ... | head`: the reader left; not an error of ours
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+            return 141
+
+    report_and_exit(TOOL, body)
 
 
 if __name__ == "__main__":

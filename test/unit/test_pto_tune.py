@@ -262,3 +262,33 @@ def test_seed_kernel_picks_two(capsys: pytest.CaptureFixture[str]) -> None:
     assert doc["best"] == 2
     assert doc["tasks"] == 64
     assert all(p["legal"] for p in doc["points"]), doc["points"]
+
+
+@needs_pipeline
+def test_inputs_missing_an_argument(kernel: Path, tmp_path: Path,
+                                    capsys: pytest.CaptureFixture[str]) -> None:
+    npz = tmp_path / "in.npz"
+    np.savez(npz, x=np.ones((8, 64), np.float32))
+    code, out, err = _run([str(kernel), "--scope", "rows", "--inputs", str(npz)], capsys)
+    assert code == 1 and out == ""
+    assert err.strip().splitlines() == [
+        f"{kernel}:2:1: error: 'func.func' op missing input 'y' (argument %y : memref<8x64xf32>)"
+    ]
+
+
+def test_plot_into_missing_folder_fails_before_the_sweep(
+    kernel: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, err = _run([str(kernel), "--scope", "rows", "--plot",
+                           str(tmp_path / "no" / "u.png")], capsys)
+    assert code == 1 and out == ""
+    assert "no such directory" in err and len(err.strip().splitlines()) == 1
+
+
+@needs_pipeline
+def test_unknown_machine(kernel: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    pytest.importorskip("ptoc.costmodel.machine")
+    code, _, err = _run([str(kernel), "--scope", "rows", "--machine", "nope"], capsys)
+    assert code == 1
+    assert err.startswith("pto-tune: error: cannot load machine 'nope'")
+    assert len(err.strip().splitlines()) == 1
