@@ -988,7 +988,7 @@ def _enumerate(
     sizes = [ntasks, ntasks] + [max(0, (v.hi or 0) - (v.lo or 0) + 1) for v in loops]
     if any(s == 0 for s in sizes):
         return Verdict("disjoint", "trivial")  # a loop that never runs
-    total = math.prod(sizes)
+    total = ntasks * (ntasks - 1) * math.prod(sizes[2:])
     exact = count is not None and total <= max_points
     ks = list(sizes)
     while math.prod(ks) > max_points and max(ks) > 2:
