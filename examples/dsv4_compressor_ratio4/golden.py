@@ -10,7 +10,9 @@ one 512-wide vector; the RMS norm covers all 64 rows at once).
 `golden(inputs)` returns every kernel argument after the run, by name (scratch tensors
 included), like the interpreter's `RunResult.outputs`. Inputs are not modified.
 
-CLI: `python golden.py in.npz -o golden.npz`.
+CLI: `python golden.py in.npz -o golden.npz`, and `python golden.py in.npz --check out.npz`
+to compare a run's outputs (pto-run --outputs) with the golden: fp32 tensors within 1e-5
+relative (of the tensor's largest magnitude), the bf16 cache and everything else exactly.
 """
 
 from __future__ import annotations
@@ -204,14 +206,52 @@ def _load_npz(path: str) -> dict[str, NpArray]:
     return arrays
 
 
+def compare(got: Mapping[str, NpArray], want: Mapping[str, NpArray], rtol: float = 1e-5) -> list[str]:
+    """Mismatches of a run's outputs against the golden, one line each (empty: match)."""
+    problems: list[str] = []
+    for name, w in want.items():
+        if name not in got:
+            problems.append(f"{name}: missing")
+            continue
+        g = got[name]
+        if g.shape != w.shape or g.dtype != w.dtype:
+            problems.append(f"{name}: {g.dtype}{list(g.shape)}, expected {w.dtype}{list(w.shape)}")
+        elif w.dtype == np.float32:
+            g64, w64 = g.astype(np.float64), w.astype(np.float64)
+            tol = rtol * np.abs(w64) + rtol * max(float(np.abs(w64).max()), 1e-30)
+            bad = ~(np.abs(g64 - w64) <= tol)
+            if bad.any():
+                i = np.unravel_index(int(np.argmax(bad)), w.shape)
+                problems.append(
+                    f"{name}: {int(bad.sum())} elements differ, first at {list(map(int, i))}: "
+                    f"{g64[i]!r} vs {w64[i]!r}"
+                )
+        elif g.tobytes() != w.tobytes():
+            bad = g.view(np.uint8).reshape((*g.shape, -1)) != w.view(np.uint8).reshape((*w.shape, -1))
+            n = int(bad.any(axis=-1).sum())
+            problems.append(f"{name}: {n} elements differ (exact comparison)")
+    return problems
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     ap.add_argument("inputs", help="the .npz of kernel inputs (inputs.py -o)")
-    ap.add_argument("-o", "--output", required=True, help="the .npz to write")
+    ap.add_argument("-o", "--output", help="the .npz to write")
+    ap.add_argument("--check", metavar="NPZ", help="compare this run's outputs with the golden")
     args = ap.parse_args(argv)
+    if args.output is None and args.check is None:
+        ap.error("give -o OUT.npz, --check RUN.npz, or both")
     try:
         result = golden(_load_npz(args.inputs))
-        np.savez(args.output, **result)  # pyright: ignore[reportArgumentType]
+        if args.output is not None:
+            np.savez(args.output, **result)  # pyright: ignore[reportArgumentType]
+        if args.check is not None:
+            problems = compare(_load_npz(args.check), result)
+            for line in problems:
+                print(f"golden.py: mismatch: {line}", file=sys.stderr)
+            if problems:
+                return 2
+            print(f"golden.py: {args.check} matches the golden")
     except (ValueError, OSError) as e:
         print(f"golden.py: error: {e}", file=sys.stderr)
         return 1

@@ -285,7 +285,7 @@ func.func @decode_compressor_ratio4(
         %row_h = pto.cast %row_v round "rint" : tensor<1x512xf32> -> tensor<1x512xbf16>
         %cidx = arith.divsi %start, %c4 : index
         %cblk = arith.divsi %cidx, %c128 : index
-        %cpage_i32 = pto.read %cache_block_table[%b, %cblk] : memref<64x?xi32> -> i32
+        %cpage_i32 = pto.read %cache_block_table[%b, %cblk] {pto.distinct_rows} : memref<64x?xi32> -> i32
         %cpage = arith.index_cast %cpage_i32 : i32 to index
         %coff = arith.remsi %cidx, %c128 : index
         %cbase = arith.muli %cpage, %c128 : index

@@ -468,3 +468,21 @@ def test_coarsened_softmax_pool_is_bit_identical(
         out = coarsened[g].run(inp).outputs
         bad = [k for k in ref if not same_bytes(out[k], ref[k])]
         assert not bad, f"G={g}: {bad} differ from G=1"
+
+
+def test_golden_compare_tolerances() -> None:
+    inp = make_inputs(4, gate="all_true")
+    want = golden(inp)
+    assert golden_mod.compare(want, want) == []
+    got = {k: v.copy() for k, v in want.items()}
+    got["kv"] = (got["kv"] * np.float32(1 + 2e-7)).astype(np.float32)  # within 1e-5
+    assert golden_mod.compare(got, want) == []
+    got["state"][3, 5] += np.float32(1.0)
+    bits = got["cmp_kv_cache"].view(np.uint16)
+    bits[cache_row(inp, 0), 0] ^= np.uint16(1)  # one bf16 ulp
+    problems = golden_mod.compare(got, want)
+    assert len(problems) == 2
+    assert problems[0].startswith("state: 1 elements differ, first at [3, 5]")
+    assert problems[1] == "cmp_kv_cache: 1 elements differ (exact comparison)"
+    del got["kv"]
+    assert "kv: missing" in golden_mod.compare(got, want)
