@@ -486,3 +486,21 @@ def test_golden_compare_tolerances() -> None:
     assert problems[1] == "cmp_kv_cache: 1 elements differ (exact comparison)"
     del got["kv"]
     assert "kv: missing" in golden_mod.compare(got, want)
+
+
+@settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    seed=st.integers(0, 2**31 - 1),
+    pattern=st.lists(st.booleans(), min_size=B, max_size=B),
+    positions=st.sampled_from(["mixed", "uniform", "early", "late"]),
+)
+def test_coarsened_softmax_pool_is_bit_identical_any_gates(
+    coarsened: dict[int, Any], seed: int, pattern: list[bool], positions: str
+) -> None:
+    """Arbitrary gate patterns: the batches of one group disagree on their gates."""
+    inp = make_inputs(seed, gate=pattern, positions=positions)
+    ref = coarsened[1].run(inp).outputs
+    for g in FACTORS[1:]:
+        out = coarsened[g].run(inp).outputs
+        bad = [k for k in ref if not same_bytes(out[k], ref[k])]
+        assert not bad, f"G={g}: {bad} differ from G=1"
