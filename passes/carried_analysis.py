@@ -654,7 +654,9 @@ def intended_carries(op: Operation) -> set[int]:
     if attr is None:
         return set()
     n = len(op.regions[0].block.args) - 1
-    names = {carry_name(op, k): k for k in range(n)}
+    names: dict[str, set[int]] = {}
+    for k in range(n):
+        names.setdefault(carry_name(op, k), set()).add(k)
     if not isinstance(attr, ArrayAttr):
         raise op_error(
             op,
@@ -672,7 +674,7 @@ def intended_carries(op: Operation) -> set[int]:
                     f'{INTENDED_CARRY_ATTR} names "{item.data}", which is not an iter_arg '
                     f"of this loop (its iter_args: {', '.join('%' + m for m in names) or 'none'})",
                 )
-            result.add(names[key])
+            result |= names[key]  # a name shared by several iter_args marks them all
         elif isinstance(item, IntegerAttr):
             idx = item.value.data
             if not 0 <= idx < n:

@@ -131,8 +131,15 @@ class CheckCarriedPass(ModulePass):
 # --------------------------------------------------------------------------- messages
 
 
+def _label(i: CarryInfo) -> str:
+    """`%mi`, or `%mi (iter_arg #2)` when several iter_args of the loop share the name."""
+    block = i.loop.regions[0].block
+    shared = sum(1 for a in block.args[1:] if a.name_hint == i.name) > 1
+    return f"%{i.name} (iter_arg #{i.index})" if shared else f"%{i.name}"
+
+
 def _names(infos: Sequence[CarryInfo]) -> str:
-    items = [f"%{i.name}" for i in infos]
+    items = [_label(i) for i in infos]
     if len(items) <= 1:
         return "".join(items)
     return ", ".join(items[:-1]) + " and " + items[-1]
@@ -197,7 +204,7 @@ def _error_message(
         gates = "; ".join(dict.fromkeys(_gate_text(g[0]) for g in groups.values()))
         sentences = "; and ".join(
             leak_sentence(
-                [i.name for i in g], g[0].kept_when, g[0].fresh_when, g[0].passed_unchanged
+                [_label(i)[1:] for i in g], g[0].kept_when, g[0].fresh_when, g[0].passed_unchanged
             )
             for g in groups.values()
         )
@@ -213,7 +220,7 @@ def _error_message(
             parts.append(batch_text)
     if cross:
         kinds = ", ".join(
-            f"%{i.name} ({'a reduction' if i.kind == REDUCTION else 'read by the next batch'})"
+            f"{_label(i)} ({'a reduction' if i.kind == REDUCTION else 'read by the next batch'})"
             for i in cross
         )
         prefix = batch_text if not leaks else f"{what} also"
