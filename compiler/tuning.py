@@ -3,7 +3,7 @@
 `sweep(module, "softmax_pool", (1, 2, 4, 8, 16), inputs=..., machine="a2a3")` clones the
 parsed module once per factor (`module.clone()`, no re-parsing), applies
 `pto-spmd-coarsen{scope=S factor=G}` and `pto-unroll-expand` to the clone (factor 1 is the
-module as it is), checks it with `pto-check-carried` and `pto-check-races`, compiles it
+module as it is, only its own `pto.unroll`s, if any, expanded like every variant's), checks it with `pto-check-carried` and `pto-check-races`, compiles it
 once with the interpreter, runs it on the same inputs, simulates the execution record
 with the cost model and returns one `TunePoint` per factor: tasks, waves, span, Exec%
 and tail overhead of the scope, the kernel's total time, and whether the variant is
@@ -47,7 +47,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
-from ptoc.dialects.pto import SpmdOp
+from ptoc.dialects.pto import SpmdOp, UnrollOp
 from xdsl.dialects import func
 from xdsl.dialects.builtin import ModuleOp
 from xdsl.ir import Operation
@@ -578,7 +578,9 @@ def _passes_and_checks(
     t = lap("checks", t)
 
     try:
-        if g != 1:
+        # every variant goes through the same pipeline: with factor 1 this expands only
+        # the pto.unrolls the kernel already had (if any), like it does for the others
+        if g != 1 or any(isinstance(o, UnrollOp) for o in variant.walk()):
             _pass("pto-unroll-expand").apply(ctx, variant)
             verify(variant)  # once, after the whole pipeline: a pass bug is a failed variant
     except TuneError as e:

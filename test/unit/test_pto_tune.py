@@ -253,7 +253,6 @@ def test_console_script(kernel: Path) -> None:
 
 @needs_pipeline
 @pytest.mark.skipif(not SEED.exists(), reason="the seed kernel is not there yet")
-@pytest.mark.xfail(reason="the cost model's a2a3 calibration is still in progress", strict=False)
 def test_seed_kernel_picks_two(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, err = _run([str(SEED), "--scope", "softmax_pool", "--factors", "1,2,4,8,16",
                            "--json"], capsys)
