@@ -98,6 +98,8 @@ class SpmdCoarsenPass(ModulePass):
             if opt not in params:
                 continue
             given = params[opt]
+            if opt == "scope" and not given:
+                continue  # a bare `scope` is the default: every scope
             if len(given) != 1 or isinstance(given[0], bool) or not isinstance(given[0], kind):
                 shown = ",".join(str(v) for v in given) or "nothing"
                 what = "an integer" if kind is int else f'a name (quote it: {opt}="{shown}")'

@@ -80,6 +80,25 @@ def test_alias_and_pass_names() -> None:
     assert SpmdCoarsenPass() == SpmdCoarsenPass(1, "unroll", "error", None)
 
 
+@pytest.mark.parametrize(
+    "p",
+    [
+        SpmdCoarsenPass(),
+        SpmdCoarsenPass(factor=2),
+        SpmdCoarsenPass(factor=3, inner="range", remainder="guard", scope="softmax_pool"),
+        UnrollExpandPass(),
+        UnrollExpandPass(max_ops=50),
+    ],
+)
+def test_spec_round_trips(p: SpmdCoarsenPass | UnrollExpandPass) -> None:
+    """`pass.spec()` (what pto-tune and the pipeline printer write) parses back."""
+    from ptoc.api import parse_pipeline
+
+    for include_default in (False, True):
+        (q,) = parse_pipeline(str(p.spec(include_default=include_default)))
+        assert q == p
+
+
 def test_pipeline_expand_agrees_with_subprocess() -> None:
     pipeline = "pto-spmd-coarsen{factor=2},pto-unroll-expand"
     module = ptoc.run_pipeline(seed(), pipeline)
