@@ -127,6 +127,7 @@ class Progress:
         self.delay = delay
         self.start = time.monotonic()
         self.drawn = False
+        self.width = 0
 
     def __call__(self, done: int, total: int, factor: int) -> None:
         if not self.enabled:
@@ -138,13 +139,16 @@ class Progress:
         filled = width * done // max(total, 1)
         bar = "#" * filled + "." * (width - filled)
         what = "done" if done >= total else f"factor {factor}"
-        self.stream.write(f"\r{TOOL} [{bar}] {done}/{total} {what} {elapsed:5.1f}s")
+        line = f"{TOOL} [{bar}] {done}/{total} {what} {elapsed:5.1f}s"
+        self.stream.write("\r" + line.ljust(self.width))
         self.stream.flush()
+        self.width = max(self.width, len(line))
         self.drawn = True
 
     def close(self) -> None:
+        """Erase the bar, so that what follows starts on a clean line."""
         if self.drawn:
-            self.stream.write("\n")
+            self.stream.write("\r" + " " * self.width + "\r")
             self.stream.flush()
 
 
@@ -221,7 +225,7 @@ def plot_ucurve(
                 f"{b.total_us:.1f} us",
                 (b.factor, b.total_us),
                 textcoords="offset points",
-                xytext=(0, -16),
+                xytext=(0, 12),
                 ha="center",
             )
         factors = sorted({p.factor for p in timed})
@@ -232,6 +236,7 @@ def plot_ucurve(
         ax.set_xlabel(f"coarsening factor of {scope}")
         ax.set_ylabel("total time (us, cost model)")
         ax.set_title(title or f"{scope} on {machine}: total time vs factor")
+        ax.margins(x=0.08, y=0.15)
         ax.grid(True, alpha=0.3)
         ax.legend()
         fig.tight_layout()

@@ -142,7 +142,7 @@ def test_progress_bar_only_after_delay() -> None:
     bar = pto_tune.Progress(s, enabled=True, delay=0)
     bar(1, 2, 2)
     bar.close()
-    assert "1/2" in s.getvalue() and s.getvalue().endswith("\n")
+    assert "1/2" in s.getvalue() and s.getvalue().endswith("\r")  # erased at the end
     s2 = io.StringIO()
     off = pto_tune.Progress(s2, enabled=False, delay=0)
     off(1, 2, 2)
