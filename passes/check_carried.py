@@ -116,15 +116,17 @@ class CheckCarriedPass(ModulePass):
             if batch is not None and i.kind in (REDUCTION, FORWARD) and i.crosses_iterations
         ]
         resets = [i for i in infos if i.kind == RESET]
-        if self.fix:
-            droppable = [i for i in resets if not i.live_out]
-            if droppable:
-                loop = _drop_carries(loop, {i.index for i in droppable})
-                resets = [i for i in resets if i.live_out]
-        if resets:
-            warn(loop, _reset_message(loop, resets))
-        if leaks or cross:
-            return op_error(loop, _error_message(loop, leaks, cross, batch))
+        droppable = [i for i in resets if not i.live_out] if self.fix else []
+        kept = [i for i in resets if i not in droppable]
+        # the texts are made before any rewrite: they read the loop's block arguments
+        warning = _reset_message(loop, kept) if kept else None
+        error = _error_message(loop, leaks, cross, batch) if leaks or cross else None
+        if droppable:
+            loop = _drop_carries(loop, {i.index for i in droppable})
+        if warning is not None:
+            warn(loop, warning)
+        if error is not None:
+            return op_error(loop, error)
         return None
 
 
