@@ -360,3 +360,62 @@ def test_auto_coarsen_skips_illegal_factors() -> None:
     text = str(m)
     assert "rejected = array<i64: 4, 8>" in text
     assert "factors = array<i64: 1, 2>" in text
+
+
+@dataclass(frozen=True)
+class _Sabotage(ModulePass):
+    """Not a check: miscompiles coarsened `rows` scopes (addf -> subf), to test that a
+    variant whose outputs differ from the unchanged kernel's is marked illegal."""
+
+    name = "test-sabotage"
+
+    def apply(self, ctx: Context, op: ModuleOp) -> None:
+        from xdsl.dialects import arith
+        from xdsl.rewriter import Rewriter
+
+        for o in list(op.walk()):
+            if isinstance(o, arith.AddfOp):
+                parent = o.parent_op()
+                while parent is not None and not isinstance(parent, SpmdOp):
+                    parent = parent.parent_op()
+                if isinstance(parent, SpmdOp) and (parent.static_count or 0) < 8:
+                    Rewriter.replace_op(o, arith.SubfOp(o.lhs, o.rhs))
+
+
+@needs_pipeline
+def test_outputs_that_differ_make_a_variant_illegal() -> None:
+    m = ptoc.parse(ROWS)
+    pts = tuning.sweep(m, "rows", [1, 2], inputs=_inputs(), machine="a2a3", checks=[_Sabotage()])
+    by = {p.factor: p for p in pts}
+    assert by[1].legal
+    assert not by[2].legal and by[2].status == "illegal"
+    assert by[2].reasons == ("outputs differ from the unchanged kernel: y",)
+    # without the comparison the miscompiled variant would have looked legal
+    pts = tuning.sweep(m, "rows", [2], inputs=_inputs(), machine="a2a3", checks=[_Sabotage()],
+                       compare_outputs=False)
+    assert pts[0].legal
+
+
+@needs_pipeline
+def test_remainder_guard_tunes_non_divisors() -> None:
+    m = ptoc.parse(ROWS)
+    pts = tuning.sweep(m, "rows", [3, 5], inputs=_inputs(), machine="a2a3", remainder="guard")
+    by = {p.factor: p for p in pts}
+    assert by[3].legal and by[3].tasks == 3, by[3].reasons  # ceil(8 / 3), outputs match
+    assert by[5].legal and by[5].tasks == 2, by[5].reasons
+
+
+@needs_pipeline
+def test_sweep_matches_a_direct_simulation() -> None:
+    from ptoc.backend.interpreter import compile_module
+    from ptoc.costmodel import load_machine, simulate
+
+    m = ptoc.parse(ROWS)
+    ins = _inputs()
+    (p,) = tuning.sweep(m, "rows", [1], inputs=ins, machine="a2a3")
+    rep = simulate(compile_module(m).run(ins).record, load_machine("a2a3"))
+    assert p.total_us == rep.total_us
+    s = next(s for s in rep.scopes if s.name == "rows")
+    assert (p.tasks, p.waves, p.span_us, p.exec_pct, p.tail_oh_us) == (
+        s.tasks, s.waves, s.span_us, s.exec_pct, s.tail_oh_us
+    )
