@@ -12,7 +12,7 @@ from __future__ import annotations
 import ctypes
 import glob
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator
 from contextlib import contextmanager
 
 _SETTERS = (
@@ -58,7 +58,7 @@ def _functions() -> tuple[Callable[[int], None], Callable[[], int]] | None:
 
 
 @contextmanager
-def single_threaded_blas() -> Iterator[None]:
+def single_threaded_blas() -> Generator[None]:
     fns = _functions()
     if fns is None:
         yield

@@ -32,7 +32,7 @@ from __future__ import annotations
 import random
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 from ptoc.backend import numerics as nm
@@ -121,6 +121,10 @@ def _is_tile(t: Attribute) -> bool:
     return isinstance(t, TensorType)
 
 
+def _is_memref(t: Attribute) -> bool:
+    return isinstance(t, MemRefType)
+
+
 def _shape_of(t: Attribute) -> tuple[int, ...]:
     assert isinstance(t, (TensorType, MemRefType))
     return tuple(int(d) for d in t.get_shape())  # pyright: ignore[reportUnknownVariableType, reportUnknownArgumentType, reportUnknownMemberType]
@@ -138,7 +142,7 @@ def _dtype_name(t: Attribute) -> str:
 
 def _nbytes(t: Attribute) -> int:
     d = nm.np_dtype(_elem_of(t))
-    if isinstance(t, TensorType):
+    if _is_tile(t):
         return int(np.prod(_shape_of(t), dtype=np.int64)) * d.itemsize
     return d.itemsize
 
@@ -396,17 +400,21 @@ def _type_checked(op: Operation, compute: Compute, t: Attribute) -> Compute:
     is_int = isinstance(et, (IntegerType, IndexType))
 
     def checked(f: Frame) -> Any:
-        r = compute(f)
+        out: Any = compute(f)
+        r: Any = out
+        got_dtype: Any = getattr(out, "dtype", None)
+        got_shape: Any = getattr(out, "shape", None)
+        kind = type(out).__name__
         if tile:
-            ok = isinstance(r, np.ndarray) and r.dtype == want and r.shape == shape  # pyright: ignore[reportUnknownMemberType]
+            ok = isinstance(r, np.ndarray) and got_dtype == want and got_shape == shape
         elif is_int:
             ok = isinstance(r, int)
         else:
-            ok = isinstance(r, np.generic) and r.dtype == want
+            ok = isinstance(r, np.generic) and got_dtype == want
         if not ok:
-            got = f"{type(r).__name__} {getattr(r, 'dtype', '')} {getattr(r, 'shape', '')}"
+            got = f"{kind} {got_dtype or ''} {got_shape or ''}"
             raise InterpreterError(op, f"internal: result is {got.strip()}, declared {t}")
-        return r
+        return out
 
     return checked
 
@@ -896,8 +904,14 @@ def _select(c: _Compiler, op: arith.SelectOp) -> Thunk:
     cs, t, e = c.slot(op.cond), c.slot(op.lhs), c.slot(op.rhs)
     rt = op.result.type
     if _is_tile(op.cond.type):
-        return c.value_op(op, lambda f: np.where(f[cs], f[t], f[e]), "vector")
-    return c.value_op(op, lambda f: f[t] if f[cs] else f[e], _kind(rt))
+        def where(f: Frame) -> Any:
+            return cast(Any, np.where(f[cs], f[t], f[e]))
+
+        return c.value_op(op, where, "vector")
+    def pick(f: Frame) -> Any:
+        return f[t] if f[cs] else f[e]
+
+    return c.value_op(op, pick, _kind(rt))
 
 
 def _int_convert(src: Attribute, dst: Attribute, how: str) -> Callable[[Any], Any]:
@@ -1011,10 +1025,10 @@ class Program:
         ]
         self.arg_types: list[Attribute] = [a.type for a in block.args]
         for n, a in zip(self.arg_names, block.args, strict=False):
-            t = a.type
-            if isinstance(t, MemRefType):
+            t: Attribute = a.type
+            if _is_memref(t):
                 _check_elem(fn, n, _elem_of(t))
-            elif isinstance(t, (IntegerType, IndexType)) or nm.is_float_type(t):
+            elif nm.is_int_type(t) or nm.is_float_type(t):
                 _check_elem(fn, n, t)
             else:
                 raise InterpreterError(
@@ -1107,7 +1121,7 @@ def _convert_input(fn: Operation, name: str, t: Attribute, x: Any) -> Any:
     arr = np.asarray(x)
     if arr.dtype != want and want == BF16 and arr.dtype.kind == "V" and arr.dtype.itemsize == 2:
         arr = arr.view(BF16)  # bf16 saved by np.savez reads back as raw 2-byte voids
-    if isinstance(t, MemRefType):
+    if _is_memref(t):
         if arr.dtype != want:
             raise InterpreterError(
                 fn, f"input '{name}' has dtype {arr.dtype}, but %{name} is {t} (dtype {want})"
@@ -1125,7 +1139,7 @@ def _convert_input(fn: Operation, name: str, t: Attribute, x: Any) -> Any:
         raise InterpreterError(
             fn, f"input '{name}' has shape {list(arr.shape)}, but %{name} is a scalar {t}"
         )
-    if isinstance(et, (IntegerType, IndexType)):
+    if nm.is_int_type(et):
         if arr.dtype.kind not in "iub":
             raise InterpreterError(fn, f"input '{name}' has dtype {arr.dtype}, but %{name} is {t}")
         return nm.wrap(int(arr), nm.int_width(et))
@@ -1178,7 +1192,7 @@ def random_inputs(prog: Program, seed: int, *, dyn_size: int = 64) -> dict[str, 
     for name, t in zip(prog.arg_names, prog.arg_types, strict=False):
         et = _elem_of(t)
         dt = nm.np_dtype(et)
-        shape = tuple(dyn_size if d < 0 else d for d in _shape_of(t)) if isinstance(t, MemRefType) else ()
+        shape = tuple(dyn_size if d < 0 else d for d in _shape_of(t)) if _is_memref(t) else ()
         if nm.is_float_dtype(dt):
             out[name] = rng.standard_normal(shape, dtype=np.float32).astype(dt)
         elif dt == np.bool_:

@@ -12,7 +12,7 @@ floors, `ceildivsi` rounds up, `remsi` has the sign of the dividend.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, cast
 
 import ml_dtypes
 import numpy as np
@@ -52,9 +52,9 @@ def np_dtype(t: Attribute) -> np.dtype[Any]:
         return np.dtype(np.float64)
     if isinstance(t, IndexType):
         return np.dtype(np.int64)
-    if isinstance(t, IntegerType):
-        w = t.width.data
-        unsigned = t.signedness.data == Signedness.UNSIGNED
+    w = int_width(t)
+    if w is not None:
+        unsigned = _signedness(t) == Signedness.UNSIGNED
         if w == 1:
             return np.dtype(np.bool_)
         if w in (8, 16, 32, 64):
@@ -65,8 +65,20 @@ def np_dtype(t: Attribute) -> np.dtype[Any]:
 def int_width(t: Attribute) -> int | None:
     """Bit width of an integer type; None for `index` (exact ints)."""
     if isinstance(t, IntegerType):
-        return t.width.data
+        it = cast(Any, t)
+        return int(it.width.data)
     return None
+
+
+def _signedness(t: Attribute) -> Signedness | None:
+    if isinstance(t, IntegerType):
+        it = cast(Any, t)
+        return it.signedness.data
+    return None
+
+
+def is_int_type(t: Attribute) -> bool:
+    return isinstance(t, (IntegerType, IndexType))
 
 
 def is_float_type(t: Attribute) -> bool:
