@@ -419,3 +419,20 @@ def test_sweep_matches_a_direct_simulation() -> None:
     assert (p.tasks, p.waves, p.span_us, p.exec_pct, p.tail_oh_us) == (
         s.tasks, s.waves, s.span_us, s.exec_pct, s.tail_oh_us
     )
+
+
+def test_scope_in_two_functions_needs_func() -> None:
+    text = ROWS + ROWS.replace("@rows", "@rows2")
+    m = ptoc.parse(text)
+    with pytest.raises(TuneError, match=r"2 pto.spmd ops are named 'rows'; choose a function with --func \(rows, rows2\)"):
+        tuning.find_scope(m, "rows")
+    assert tuning.function_of(tuning.find_scope(m, "rows", "rows2")) == "rows2"
+
+
+def test_dynamic_count_cannot_be_tuned() -> None:
+    text = ROWS.replace("%y: memref<8x64xf32>)", "%y: memref<8x64xf32>, %n: index)").replace(
+        "0 to 8", "0 to %n"
+    )
+    m = ptoc.parse(text)
+    with pytest.raises(TuneError, match="dynamic task count"):
+        tuning.sweep(m, "rows", [1], inputs={}, machine="a2a3")
