@@ -454,46 +454,58 @@ def _conflicts(a: _Path, b: _Path) -> list[_Decision]:
     return [d for d in a if (d[0], not d[1]) in b]
 
 
+_WitnessKey = tuple[int, int, int, list[tuple[int, bool]], list[tuple[int, bool]]]
+
+
 def _leak_witness(
     kept: Sequence[_Out], fresh: Sequence[_Out], order: dict[Operation, int]
-) -> tuple[_Out, _Out, _Decision | None]:
-    def rank(path: _Path) -> list[tuple[int, bool]]:
+) -> tuple[_Out, _Out, _Decision | None, bool]:
+    """A pair of paths (value kept, value fresh) and the decision that separates them:
+    on the body's own paths if possible (`inner` False), else a decision taken inside a
+    nested loop (`inner` True)."""
+
+    def rank(path: Iterable[_Decision]) -> list[tuple[int, bool]]:
         return sorted((order.get(op, 1 << 30), not taken) for op, taken in path)
 
-    best: (
-        tuple[
-            tuple[int, int, int, list[tuple[int, bool]], list[tuple[int, bool]]],
-            _Out,
-            _Out,
-            _Decision | None,
-        ]
-        | None
-    ) = None
+    best: tuple[_WitnessKey, _Out, _Out, _Decision | None, bool] | None = None
     for p in kept:
         for f in fresh:
             conf = _sorted(_conflicts(p.path, f.path), order)
-            gate = conf[0] if conf else None
-            key = (
-                0 if conf else 1,
+            inner = [d for d in p.inner if (d[0], not d[1]) in f.inner]
+            gate = conf[0] if conf else (inner[0] if inner else None)
+            key: _WitnessKey = (
+                0 if conf else 1 if inner else 2,
                 len(conf),
                 len(p.path) + len(f.path),
                 rank(p.path),
                 rank(f.path),
             )
             if best is None or key < best[0]:
-                best = (key, p, f, gate)
+                best = (key, p, f, gate, not conf and bool(inner))
     assert best is not None
-    return best[1], best[2], best[3]
+    return best[1], best[2], best[3], best[4]
+
+
+def _enclosing_loop(op: Operation) -> Operation | None:
+    parent = op.parent_op()
+    while parent is not None and not isinstance(parent, (RangeOp, UnrollOp, scf.ForOp)):
+        parent = parent.parent_op()
+    return parent
 
 
 def _describe_paths(
-    kept: _Out, fresh: _Out, gate: _Decision | None, order: dict[Operation, int]
+    kept: _Out, fresh: _Out, gate: _Decision | None, inner: bool, order: dict[Operation, int]
 ) -> tuple[str, str]:
     """('when %gate is false', 'when true') for a leak's two paths."""
     if gate is None:
-        inner = kept.inner or fresh.inner
-        where = f" inside {_loop_name(inner[0][0].parent_op() or inner[0][0])}" if inner else ""
-        return (f"on some paths through the control flow{where}", "on others")
+        return ("on some paths", "on others")
+    if inner:
+        loop = _enclosing_loop(gate[0])
+        where = f" in the iterations of {_loop_name(loop)}" if loop is not None else ""
+        return (
+            f"when {Decision(*gate).describe()}{where}",
+            f"when {Decision(gate[0], not gate[1]).describe()} in one of them",
+        )
     kept_text = " and ".join(Decision(*d).describe() for d in _sorted(kept.path, order))
     diff = _sorted(fresh.path - kept.path, order)
     if (
@@ -555,8 +567,8 @@ def classify_loop(op: Loop) -> list[CarryInfo]:
             infos.append(CarryInfo(op, k, name, FORWARD if observed else RESET, observed, live_out))
         else:
             kept_side = kept_pass or kept_dep
-            p, f, gate = _leak_witness(kept_side, fresh, order)
-            kept_when, fresh_when = _describe_paths(p, f, gate, order)
+            p, f, gate, inner = _leak_witness(kept_side, fresh, order)
+            kept_when, fresh_when = _describe_paths(p, f, gate, inner, order)
             infos.append(
                 CarryInfo(
                     op,

@@ -87,3 +87,33 @@ func.func @always_runs(%x: memref<8x4xf32>, %y: memref<8x4xf32>) {
 // WARN-NOT: warning
 // CHECK-NOT: error
 // CHECK: func.func @always_runs
+
+// -----
+
+// The gate is inside an inner loop: the diagnostic names it and the loop.
+func.func @k(%x: memref<8x4xf32>, %flags: memref<8xi32>, %y: memref<8x4xf32>) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c2 = arith.constant 2 : index
+  %c8 = arith.constant 8 : index
+  %c0_i32 = arith.constant 0 : i32
+  %zero = arith.constant dense<0.000000e+00> : tensor<1x4xf32>
+  %r = pto.range %i = %c0 to %c8 step %c1 iter_args(%m = %zero) -> (tensor<1x4xf32>) {
+    %l = pto.range %k = %c0 to %c2 step %c1 iter_args(%t = %m) -> (tensor<1x4xf32>) {
+      %f = pto.read %flags[%k] : memref<8xi32> -> i32
+      %g = arith.cmpi ne, %f, %c0_i32 : i32
+      %o = scf.if %g -> (tensor<1x4xf32>) {
+        %v = pto.load %x[%k, %c0] : memref<8x4xf32> -> tensor<1x4xf32>
+        scf.yield %v : tensor<1x4xf32>
+      } else {
+        scf.yield %t : tensor<1x4xf32>
+      }
+      pto.yield %o : tensor<1x4xf32>
+    }
+    pto.store %l, %y[%i, %c0] : tensor<1x4xf32>, memref<8x4xf32>
+    pto.yield %l : tensor<1x4xf32>
+  }
+  func.return
+}
+
+// CHECK: error: 'pto.range' op pto.range %i leaks %m from one iteration into the next under a data-dependent gate (the scf.if at {{.*}}nested-loops.mlir:{{[0-9]+}}:7 on %g): when %g is false in the iterations of pto.range %k at {{.*}}nested-loops.mlir:{{[0-9]+}}:5, %m is passed through unchanged; when %g is true in one of them, it is recomputed from scratch;
