@@ -59,10 +59,10 @@ def build_parser() -> argparse.ArgumentParser:
         prog=TOOL,
         description="Sweep the coarsening factor of one pto.spmd scope with the interpreter "
         "and the cost model; print the U-curve and the best legal factor.",
-        epilog="inputs: with --seed (or neither option), an inputs.py next to FILE that "
-        "defines make_inputs(seed) makes the inputs (it is imported and run); otherwise "
-        "random inputs are made from the argument types.\n"
-        "example: pto-tune examples/dsv4_compressor_ratio4/kernel.mlir "
+        epilog="inputs: with --seed (or neither option), an inputs.py next to FILE that\n"
+        "defines make_inputs(seed) makes the inputs (it is imported and run); otherwise\n"
+        "random inputs are made from the argument types.\n\n"
+        "example:\n  pto-tune examples/dsv4_compressor_ratio4/kernel.mlir "
         "--scope softmax_pool --factors 1,2,4,8,16",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
