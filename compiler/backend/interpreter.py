@@ -103,7 +103,8 @@ class _RunState:
     """What the closures of a running program read besides the frame."""
 
     record: ExecutionRecord = field(default_factory=ExecutionRecord)
-    task_order: str = "forward"
+    order: Callable[[int], Sequence[int]] = range
+    """Task ids of an n-task scope in the order they run (one random stream per run)."""
 
 
 @dataclass
@@ -458,7 +459,7 @@ def _spmd(c: _Compiler, op: pto.SpmdOp) -> Thunk:
         n: int = static if static is not None else f[cs]
         if n < 0:
             raise InterpreterError(op, f"task count is negative: {n}")
-        order = _check_order(state.task_order)(n)
+        order = state.order(n)
         saved = f[_EV], f[_CTX], f[_BUFS]
         if rec:
             scope = ScopeRecord(name, core, [TaskRecord(i) for i in range(n)])
@@ -1085,12 +1086,12 @@ class Program:
         `record=False` skips the execution record. `debug` checks the dtype and shape of
         every result against its declared type.
         """
-        _check_order(task_order)
+        order = _check_order(task_order)
         values = self.prepare_inputs(inputs)
         body, nslots, arg_slots = self._variant(_Variant(record, check_nan, debug))
         state = self._state
         state.record = ExecutionRecord()
-        state.task_order = task_order
+        state.order = order
         f: Frame = [None] * nslots
         sink: list[OpEvent] = []
         f[_EV], f[_CTX], f[_BUFS] = sink.append, (), {}

@@ -862,8 +862,9 @@ def test_softmax_pool_matches_reference(gate: bool | None) -> None:
         np.testing.assert_allclose(res.outputs["pooled"], ref, rtol=2e-6, atol=1e-6)
         if gate is False:
             np.testing.assert_array_equal(res.outputs["pooled"], inp["pooled"])
-        rev = prog.run(inp, task_order="reverse").outputs["pooled"]
-        assert rev.tobytes() == res.outputs["pooled"].tobytes()  # race-free: order is irrelevant
+        for order in ("reverse", "random:3"):
+            other = prog.run(inp, task_order=order).outputs["pooled"]
+            assert other.tobytes() == res.outputs["pooled"].tobytes()  # race-free: order is irrelevant
         scope = res.record.scopes[0]
         assert scope.name == "softmax_pool" and scope.core == "vector" and len(scope.tasks) == 64
         gated = [(int(s) % 4) >= 2 for s in inp["start_pos"]]
@@ -927,3 +928,26 @@ def test_seed_kernel_speed() -> None:
     prog.run(inp)
     best = min(_timed(lambda: prog.run(inp)) for _ in range(2))
     assert best < 2.0, f"the seed kernel took {best:.3f} s"
+
+
+@pytest.mark.parametrize("pipeline", [
+    "pto-spmd-coarsen{scope=softmax_pool factor=2}",
+    "pto-spmd-coarsen{scope=softmax_pool factor=2},pto-unroll-expand",
+    "pto-spmd-coarsen{scope=softmax_pool factor=4 inner=range}",
+])
+def test_seed_kernel_after_passes_matches_golden(pipeline: str) -> None:
+    from ptoc.passes import available_passes
+
+    have = available_passes()
+    if any(p.split("{")[0] not in have for p in pipeline.split(",")):
+        pytest.skip(f"{pipeline} is not available yet")
+    inputs_mod = _load_example("inputs")
+    golden_mod = _load_example("golden")
+    module = ptoc.parse((SEED_DIR / "kernel.mlir").read_text(), "kernel.mlir")
+    ptoc.run_pipeline(module, pipeline)
+    inp = inputs_mod.make_inputs(1)
+    res = compile_module(module).run(inp, task_order="reverse")
+    for name, want in golden_mod.golden(inp).items():
+        assert res.outputs[name].tobytes() == np.ascontiguousarray(want).tobytes(), name
+    pool = next(s for s in res.record.scopes if s.name == "softmax_pool")
+    assert len(pool.tasks) == 64 // int(pipeline.split("factor=")[1][0])
