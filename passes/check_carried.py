@@ -89,15 +89,23 @@ class CheckCarriedPass(ModulePass):
     fix: bool = False
 
     def apply(self, ctx: Context, op: ModuleOp) -> None:
-        first_error: PtoDiagnostic | None = None
+        errors: list[PtoDiagnostic] = []
         for loop in [o for o in op.walk() if isinstance(o, RangeOp)]:
             if loop.parent is None:
                 continue
             err = self._check(loop)
-            if err is not None and first_error is None:
-                first_error = err
-        if first_error is not None:
-            raise first_error
+            if err is not None:
+                errors.append(err)
+        if errors:
+            first = errors[0]
+            if len(errors) > 1:
+                more = ", ".join(location_of(e.op) or "?" for e in errors[1:])
+                raise op_error(
+                    first.op,
+                    f"{first.message} (also {len(errors) - 1} more pto.range with carry "
+                    f"errors, at {more})",
+                )
+            raise first
 
     # ------------------------------------------------------------------ one loop
 
