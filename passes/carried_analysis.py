@@ -35,16 +35,23 @@ Kinds
 * `reset`: every path is fresh *and* the incoming value is not *read*: no side
   effect of the body (a store; the condition of an `scf.if`, or the bounds of a loop,
   that has no results) and no other iter_arg's yielded value depends on it on any
-  path. (Its block argument may still have uses that lead nowhere, e.g. as the initial
-  value of a nested loop's own reset carry; dropping the carry replaces them by the
-  loop's initial value.) Nothing crosses iterations; the carry is needless and makes every iteration
-  share one buffer. Legal, warned about; droppable when the loop's result is unused.
+  path. (Its block argument may still have uses that lead nowhere, e.g. as the
+  initial value of a nested loop's own reset carry; dropping the carry replaces them
+  by the loop's initial value.) Nothing crosses iterations; the carry is needless and
+  makes every iteration share one buffer. Legal, warned about; droppable when the
+  loop's result is unused.
 * `forward`: every path is fresh but the incoming value *is* read (e.g. stored, or
-  feeding another carry): iteration i+1 reads what iteration i
-  produced, like a software-pipelined prefetch. Not droppable. Legal.
+  feeding another carry): iteration i+1 reads what iteration i produced, like a
+  software-pipelined prefetch. Not droppable without changing the program. Legal.
 * `leak`: some path is fresh and another is pass (or dep): under some gate the value
   is recomputed from scratch, under the other it survives from the previous
-  iteration, so iteration i+1 can observe iteration i's state. An error.
+  iteration, so iteration i+1 can observe iteration i's state. An error. This
+  includes "updated on one path, restarted on another" (a segmented reduction): the
+  IR cannot tell that intent from the hazard, so such a carry must be marked intended.
+
+The kinds are decided per iter_arg: "depends on the incoming value" means on *its
+own* incoming value; a carry computed only from other carries' incoming values is
+fresh for itself (and makes those other carries *read*).
 
 Cross-batch loops
 -----------------
