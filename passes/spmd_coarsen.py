@@ -137,15 +137,17 @@ class SpmdCoarsenPass(ModulePass):
                     "leave a partial group; use remainder=guard",
                 )
             return
+        tasks = f"{n} task" if n == 1 else f"{n} tasks"
         if g > n:
+            hint = "" if self.scope is not None else "; choose the scope to coarsen with scope=NAME"
             raise op_error(
                 spmd,
-                f"{n} tasks cannot be grouped by {g}: the factor exceeds the task count",
+                f"{tasks} cannot be grouped by {g}: the factor exceeds the task count{hint}",
             )
         if n % g != 0 and self.remainder != "guard":
             raise op_error(
                 spmd,
-                f"{n} tasks cannot be grouped by {g}: {g} does not divide {n}; "
+                f"{tasks} cannot be grouped by {g}: {g} does not divide {n}; "
                 "use remainder=guard",
             )
 
