@@ -42,11 +42,10 @@ from typing import Literal, TypeAlias, cast
 
 import numpy as np
 import numpy.typing as npt
+from ptoc.dialects.pto import RangeOp, ReadOp, SpmdOp, StoreOp, UnrollOp
 from xdsl.dialects import arith, scf
 from xdsl.dialects.builtin import IndexType, IntegerAttr, IntegerType, TensorType
 from xdsl.ir import Attribute, Block, BlockArgument, Operation, OpResult, SSAValue
-
-from ptoc.dialects.pto import RangeOp, ReadOp, SpmdOp, StoreOp, UnrollOp
 
 Arr: TypeAlias = npt.NDArray[np.int64]
 Mask: TypeAlias = npt.NDArray[np.bool_]
@@ -531,16 +530,6 @@ def eval_int(e: Expr, values: Mapping[Var, int]) -> int:
     return int(evaluate(e, _env_of(values))[0])
 
 
-def unknown_atoms(e: Expr) -> list[Atom]:
-    """The reads, opaque and uniform values that `e` depends on (outermost first)."""
-    seen: list[Atom] = []
-    for a in atoms_of(e):
-        if isinstance(a, App) or (isinstance(a, Var) and a.kind in (OPAQUE, UNIFORM)):
-            if a not in seen:
-                seen.append(a)
-    return seen
-
-
 # --------------------------------------------------------------------------- conditions
 
 
@@ -781,7 +770,7 @@ def prove_disjoint(a1: Access, a2: Access, task: Var) -> bool:
     """
     task = replace(task, inst=0)
     separating: list[Atom] = []
-    for e1, e2, t1, t2 in zip(a1.indices, a2.indices, a1.tile, a2.tile):
+    for e1, e2, t1, t2 in zip(a1.indices, a2.indices, a1.tile, a2.tile, strict=True):
         r1, r2 = rename(e1, 1), rename(e2, 2)
         lo, hi = bounds(sub(r2, r1))
         if (lo is not None and lo >= t1) or (hi is not None and hi <= -t2):
@@ -812,10 +801,7 @@ def _jointly_distinguish(sep: Sequence[Atom], task: Var) -> bool:
     for x in sep:
         if isinstance(x, Div) and not x.trunc and Rem(x.arg, x.c) in sepset:
             candidates.append(x.arg)
-    for y in candidates:
-        if margin(y, task) >= 1:
-            return True
-    return False
+    return any(margin(y, task) >= 1 for y in candidates)
 
 
 # --------------------------------------------------------------------------- enumeration
@@ -867,7 +853,7 @@ def _dim_state(d: _Dim, env: Mapping[Var, Arr], n: int) -> tuple[Mask, Mask]:
         assert d.ua is not None and d.ub is not None and d.rest is not None
         rest = np.broadcast_to(evaluate(d.rest, env), (n,))
         eq = np.ones(n, bool)
-        for xa, xb in zip(d.ua.args, d.ub.args):
+        for xa, xb in zip(d.ua.args, d.ub.args, strict=True):
             eq &= evaluate(xa, env) == evaluate(xb, env)
         sep_eq = (rest >= d.t1) | (rest <= -d.t2)
         sep = eq & sep_eq
@@ -894,7 +880,7 @@ def _point_values(
     flat = np.arange(start, stop, dtype=np.int64)
     env: dict[Var, Arr] = {}
     stride = 1
-    for v, vals in reversed(list(zip(order, lists))):
+    for v, vals in reversed(list(zip(order, lists, strict=True))):
         digit = (flat // stride) % len(vals)
         env[v] = np.asarray(vals, dtype=np.int64)[digit]
         stride *= len(vals)
@@ -921,16 +907,20 @@ def _fmt_loops(acc: Access, point: Mapping[Var, int]) -> tuple[str, ...]:
     return tuple(out)
 
 
-def _describe_unknowns(exprs: Iterable[Expr]) -> tuple[str, ...]:
+def _describe_unknowns(exprs: Iterable[Expr], domain: set[Var]) -> tuple[str, ...]:
     out: list[str] = []
-    exprs = list(exprs)
     for e in exprs:
-        for a in unknown_atoms(e):
+        for a in atoms_of(e):
             if isinstance(a, App):
                 s = f"{a} (read from memory)" if a.is_read else f"{a}"
+            elif isinstance(a, Var) and a.kind == UNIFORM:
+                s = f"{a.name} (defined outside the scope)"
+            elif isinstance(a, Var) and a.kind == OPAQUE:
+                s = a.name
+            elif isinstance(a, Var) and a.kind == LOOP and a not in domain:
+                s = f"the index of loop {a.name} (trip count unknown)"
             else:
-                assert isinstance(a, Var)
-                s = f"{a.name} (defined outside the scope)" if a.kind == UNIFORM else a.name
+                continue
             if s not in out:
                 out.append(s)
     return tuple(sorted(out))
@@ -995,13 +985,13 @@ def _enumerate(
         i = ks.index(max(ks))
         ks[i] = max(2, ks[i] // 2)
     lists: list[list[int]] = []
-    for v, size, k in zip(order, sizes, ks):
+    for v, size, k in zip(order, sizes, ks, strict=True):
         base = 0 if v.kind == TASK else (v.lo or 0)
         lists.append([base + x for x in _sample(size, k)])
     domain = set(order)
     dims = [
         _classify(sub(e2, e1), t1, t2, domain)
-        for e1, e2, t1, t2 in zip(r1.indices, r2.indices, r1.tile, r2.tile)
+        for e1, e2, t1, t2 in zip(r1.indices, r2.indices, r1.tile, r2.tile, strict=True)
     ]
     npoints = math.prod(len(x) for x in lists)
     may_index = False
@@ -1040,7 +1030,7 @@ def _enumerate(
         return Verdict("race", "witness", w, min_tasks=min_tasks)
     if may_index:
         bad = [d.diff for d in dims if d.mode != "exact"]
-        return Verdict("may", "unknown-index", unknowns=_describe_unknowns(bad))
+        return Verdict("may", "unknown-index", unknowns=_describe_unknowns(bad, domain))
     if cond_at is not None:
         point = cond_at
         unknown = [
@@ -1078,7 +1068,7 @@ def _witness(
     r1: Access, r2: Access, dims: Sequence[_Dim], point: Mapping[Var, int], tv1: Var, tv2: Var
 ) -> Witness:
     region: list[str] = []
-    for d, e1, e2 in zip(dims, r1.indices, r2.indices):
+    for d, e1, e2 in zip(dims, r1.indices, r2.indices, strict=True):
         if d.mode == "exact":
             diff = eval_int(d.diff, point)
         else:
@@ -1204,7 +1194,7 @@ class IndexBuilder:
         if isinstance(op, arith.ConstantOp):
             val = op.value
             if isinstance(val, IntegerAttr):
-                return const(cast(IntegerAttr[IntegerType | IndexType], val).value.data)
+                return const(val.value.data)
             return self._leaf(op.results[0])
         xs = [self.expr(o) for o in op.operands]
         e = _arith_expr(name, xs)
@@ -1327,7 +1317,7 @@ def _const_divisor(x: Expr) -> int | None:
     return x.const if x.is_const and x.const != 0 else None
 
 
-def _arith_expr(name: str, xs: Sequence[Expr]) -> Expr | None:  # noqa: C901
+def _arith_expr(name: str, xs: Sequence[Expr]) -> Expr | None:
     """The expression of an `arith` op on expressions `xs`, or None to leave it opaque."""
     if name == "arith.addi":
         return add(xs[0], xs[1])

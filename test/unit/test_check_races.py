@@ -1,0 +1,403 @@
+"""Index expressions (`ptoc.passes.index_expr`) and the race check built on them.
+
+The algebra is checked against plain Python integer semantics, and the disjointness
+decision against brute-force enumeration of every task pair and loop value: a
+"disjoint" verdict must never have an overlapping pair, a "race" witness must really
+overlap, and with exhaustive enumeration the verdict is exact.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import ptoc
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from ptoc.dialects.pto import SpmdOp
+from ptoc.passes.check_races import check_scope
+from ptoc.passes.index_expr import (
+    LOOP,
+    TASK,
+    UNIFORM,
+    Access,
+    App,
+    BoolConst,
+    Cmp,
+    Div,
+    Expr,
+    LoopVar,
+    Rem,
+    Var,
+    atom,
+    bounds,
+    const,
+    decide,
+    eval_int,
+    floordiv,
+    map_vars,
+    mod,
+    prove_disjoint,
+    rename,
+    truncdiv,
+    truncrem,
+    var,
+)
+
+# --------------------------------------------------------------------------- helpers
+
+
+def task_var(n: int | None) -> Var:
+    return Var(1, TASK, 0, "t", 0, None if n is None else n - 1)
+
+
+def loop_var(trip: int, key: int = 2, name: str = "k") -> Var:
+    return Var(key, LOOP, 0, name, 0, trip - 1)
+
+
+def tdiv(x: int, c: int) -> int:
+    q = abs(x) // c
+    return q if x >= 0 else -q
+
+
+def trem(x: int, c: int) -> int:
+    return x - c * tdiv(x, c)
+
+
+# --------------------------------------------------------------------------- algebra
+
+
+def test_normal_form_of_grouped_task_ids() -> None:
+    g = var(Var(1, TASK, 0, "g", 0, 15))
+    # (2g + 1) floordiv 16 and (2g) floordiv 16 are both g floordiv 8
+    assert floordiv(2 * g + 1, 16) == floordiv(2 * g, 16) == floordiv(g, 8)
+    assert mod(2 * g + 1, 16) == 2 * mod(g, 8) + 1
+    # multiples of the divisor come out of the division
+    assert floordiv(64 * g + 3, 64) == g
+    assert mod(64 * g + 3, 64) == const(3)
+    # nested divisions combine
+    assert floordiv(floordiv(g, 2), 4) == floordiv(g, 8)
+    assert mod(mod(g, 8), 4) == mod(g, 4)
+    # a value known to lie within one block
+    j = var(loop_var(4, 3, "j"))
+    assert floordiv(j, 4) == const(0)
+    assert mod(j, 4) == j
+    assert mod(j + 4, 4) == j
+
+
+def test_truncating_division_of_nonnegative_values_is_floor() -> None:
+    t = var(task_var(64))
+    assert truncdiv(t, 16) == floordiv(t, 16)
+    assert truncrem(t, 16) == mod(t, 16)
+    u = var(Var(9, UNIFORM, 0, "u"))
+    assert isinstance(next(iter(truncdiv(u, 4).terms))[0], Div)
+    assert isinstance(next(iter(truncrem(u, 4).terms))[0], Rem)
+    assert bounds(truncrem(u, 4)) == (-3, 3)
+
+
+def test_bounds() -> None:
+    t = var(task_var(32))
+    assert bounds(64 * floordiv(t, 16)) == (0, 64)
+    assert bounds(64 * mod(t, 16)) == (0, 960)
+    assert bounds(var(task_var(None))) == (0, None)
+    assert bounds(var(Var(9, UNIFORM, 0, "u"))) == (None, None)
+
+
+def test_rename_keeps_uniform_values() -> None:
+    t = var(task_var(8))
+    u = var(Var(9, UNIFORM, 0, "u"))
+    e = t + u
+    d = rename(e, 2) - rename(e, 1)
+    assert all(isinstance(a, Var) and a.kind == TASK for a, _ in d.terms)
+    assert str(e) == "t + u"
+
+
+# random expression trees: (Expr, python function of (t, k)) pairs
+
+Fn = Callable[[int, int], int]
+Tree = tuple[Expr, Fn]
+
+
+def leaves(n: int, trip: int) -> st.SearchStrategy[Tree]:
+    t, k = var(task_var(n)), var(loop_var(trip))
+    return st.one_of(
+        st.just((t, lambda a, b: a)),
+        st.just((k, lambda a, b: b)),
+        st.integers(-5, 70).map(lambda c: (const(c), lambda a, b, c=c: c)),
+    )
+
+
+def extend(children: st.SearchStrategy[Tree]) -> st.SearchStrategy[Tree]:
+    cs = st.integers(1, 20)
+
+    def add(x: Tree, y: Tree) -> Tree:
+        return x[0] + y[0], lambda a, b: x[1](a, b) + y[1](a, b)
+
+    def sub(x: Tree, y: Tree) -> Tree:
+        return x[0] - y[0], lambda a, b: x[1](a, b) - y[1](a, b)
+
+    def scale(x: Tree, c: int) -> Tree:
+        return x[0] * c, lambda a, b: x[1](a, b) * c
+
+    def fdiv(x: Tree, c: int) -> Tree:
+        return floordiv(x[0], c), lambda a, b: x[1](a, b) // c
+
+    def fmod(x: Tree, c: int) -> Tree:
+        return mod(x[0], c), lambda a, b: x[1](a, b) % c
+
+    def tdivt(x: Tree, c: int) -> Tree:
+        return truncdiv(x[0], c), lambda a, b: tdiv(x[1](a, b), c)
+
+    def tremt(x: Tree, c: int) -> Tree:
+        return truncrem(x[0], c), lambda a, b: trem(x[1](a, b), c)
+
+    def prod(x: Tree, y: Tree) -> Tree:
+        return x[0] * y[0], lambda a, b: x[1](a, b) * y[1](a, b)
+
+    return st.one_of(
+        st.builds(add, children, children),
+        st.builds(sub, children, children),
+        st.builds(scale, children, st.integers(-8, 70)),
+        st.builds(fdiv, children, cs),
+        st.builds(fmod, children, cs),
+        st.builds(tdivt, children, cs),
+        st.builds(tremt, children, cs),
+        st.builds(prod, children, children),
+    )
+
+
+def trees(n: int, trip: int) -> st.SearchStrategy[Tree]:
+    return st.recursive(leaves(n, trip), extend, max_leaves=8)
+
+
+@given(st.data())
+@settings(max_examples=300, deadline=None)
+def test_algebra_matches_integer_semantics(data: st.DataObject) -> None:
+    n = data.draw(st.integers(1, 40))
+    trip = data.draw(st.integers(1, 6))
+    e, f = data.draw(trees(n, trip))
+    t, k = task_var(n), loop_var(trip)
+    lo, hi = bounds(e)
+    for a in range(n):
+        for b in range(trip):
+            want = f(a, b)
+            assert eval_int(e, {t: a, k: b}) == want, str(e)
+            assert lo is None or lo <= want
+            assert hi is None or want <= hi
+
+
+# --------------------------------------------------------------------------- decisions
+
+
+def acc(indices: tuple[Expr, ...], tile: tuple[int, ...], *loops: Var, guards: tuple = ()) -> Access:  # type: ignore[type-arg]
+    return Access(indices, tile, guards, "store", tuple(LoopVar(v, var(v), v.name) for v in loops))
+
+
+def test_kv_score_proj_pattern_is_disjoint_symbolically() -> None:
+    tv = task_var(32)
+    t = var(tv)
+    a = acc((64 * floordiv(t, 16), 64 * mod(t, 16)), (64, 64))
+    assert prove_disjoint(a, a, tv)
+    assert decide(a, a, tv, 32).how == "symbolic"
+    # the same for every task count
+    tn = task_var(None)
+    an = acc((64 * floordiv(var(tn), 16), 64 * mod(var(tn), 16)), (64, 64))
+    assert decide(an, an, tn, None).kind == "disjoint"
+
+
+def test_coarsened_forms_are_disjoint() -> None:
+    for g_count, group in ((32, 2), (16, 4)):
+        gv = task_var(g_count)
+        j = loop_var(group, 3, "j")
+        hb = loop_var(8, 4, "hb")
+        b = group * var(gv) + var(j)
+        a = acc((b, 64 * var(hb)), (1, 64), j, hb)
+        assert decide(a, a, gv, g_count).how == "symbolic"
+        # after unroll-expand: one store per j value
+        stores = [acc((group * var(gv) + jj, 64 * var(hb)), (1, 64), hb) for jj in range(group)]
+        for s1, s2 in itertools.combinations_with_replacement(stores, 2):
+            assert decide(s1, s2, gv, g_count).kind == "disjoint"
+
+
+def test_off_by_one_tile_is_a_race_with_witness() -> None:
+    tv = task_var(15)
+    a = acc((const(0), 64 * var(tv)), (1, 65))
+    v = decide(a, a, tv, 15)
+    assert v.kind == "race"
+    assert v.witness is not None
+    assert v.witness.tasks == (0, 1)
+    assert v.witness.region == ("0", "64")
+
+
+def test_distinct_rows_assertion() -> None:
+    tv = task_var(64)
+    p = loop_var(4, 3, "p")
+
+    def page(distinct: bool) -> Expr:
+        return atom(App("read#7", (var(tv), const(0)), distinct, "block_table", True))
+
+    for distinct, want in ((False, "may"), (True, "disjoint")):
+        a = acc((4 * page(distinct) + var(p), const(0)), (1, 1024), p)
+        v = decide(a, a, tv, 64)
+        assert v.kind == want
+        if want == "may":
+            assert v.how == "unknown-index"
+            assert v.unknowns == ("block_table[t, 0] (read from memory)",)
+
+
+def test_equal_reads_are_equal_values() -> None:
+    # out[table[t / 2]]: tasks 0 and 1 read the same entry, so write the same row
+    tv = task_var(8)
+    row = atom(App("read#7", (floordiv(var(tv), 2),), False, "table", True))
+    a = acc((row,), (1,))
+    v = decide(a, a, tv, 8)
+    assert v.kind == "race"
+    assert v.witness is not None and v.witness.region == ("table[0]",)
+
+
+def test_guards() -> None:
+    tv = task_var(8)
+    t = var(tv)
+    row = floordiv(t, 2)
+    # only task 0 stores: no pair of distinct tasks
+    only0 = acc((row,), (1,), guards=(Cmp("eq", t, const(0)),))
+    assert decide(only0, only0, tv, 8).kind == "disjoint"
+    # a condition that always holds: still a race
+    always = acc((row,), (1,), guards=(Cmp("slt", t, const(8)),))
+    assert decide(always, always, tv, 8).kind == "race"
+    # a data-dependent condition: may race
+    u = var(Var(9, UNIFORM, 0, "flag"))
+    maybe = acc((row,), (1,), guards=(Cmp("ne", u, const(0), "%on"),))
+    v = decide(maybe, maybe, tv, 8)
+    assert (v.kind, v.how, v.unknowns) == ("may", "unknown-condition", ("%on",))
+    never = acc((row,), (1,), guards=(BoolConst(False),))
+    assert decide(never, never, tv, 8).kind == "disjoint"
+
+
+def test_undecided_when_too_many_points() -> None:
+    tv = task_var(1024)
+    a = acc((mod(3 * var(tv), 1024),), (1,))
+    v = decide(a, a, tv, 1024)
+    assert (v.kind, v.how) == ("may", "undecided")
+    assert decide(a, a, tv, 1024, max_points=2_000_000).how == "enumeration"
+
+
+# --------------------------------------------------------------------------- soundness
+
+
+@dataclass
+class Store:
+    trees: list[Tree]
+    tile: tuple[int, ...]
+
+
+def brute_force(s1: Store, s2: Store, n: int, trip: int) -> list[tuple[int, int, int, int]]:
+    hits: list[tuple[int, int, int, int]] = []
+    for t1, t2 in itertools.permutations(range(n), 2):
+        for k1, k2 in itertools.product(range(trip), repeat=2):
+            if all(
+                f1(t1, k1) < f2(t2, k2) + w2 and f2(t2, k2) < f1(t1, k1) + w1
+                for (_, f1), (_, f2), w1, w2 in zip(s1.trees, s2.trees, s1.tile, s2.tile, strict=True)
+            ):
+                hits.append((t1, t2, k1, k2))
+    return hits
+
+
+def stores(n: int, trip: int, rank: int) -> st.SearchStrategy[Store]:
+    return st.builds(
+        Store,
+        st.lists(trees(n, trip), min_size=rank, max_size=rank),
+        st.tuples(*[st.integers(1, 20)] * rank),
+    )
+
+
+@given(st.data())
+@settings(max_examples=250, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+def test_verdicts_agree_with_brute_force(data: st.DataObject) -> None:
+    n = data.draw(st.integers(2, 10), "tasks")
+    trip = data.draw(st.integers(1, 4), "trip")
+    rank = data.draw(st.integers(1, 2), "rank")
+    s1 = data.draw(stores(n, trip, rank), "store 1")
+    same = data.draw(st.booleans(), "same store")
+    s2 = s1 if same else data.draw(stores(n, trip, rank), "store 2")
+    tv, kv = task_var(n), loop_var(trip)
+    a1 = acc(tuple(e for e, _ in s1.trees), s1.tile, kv)
+    a2 = acc(tuple(e for e, _ in s2.trees), s2.tile, kv)
+    hits = brute_force(s1, s2, n, trip)
+    # the symbolic argument alone must be sound
+    if prove_disjoint(a1, a2, tv):
+        assert not hits, f"symbolic proof contradicted by {hits[0]}"
+    # exhaustive enumeration: exact
+    exact = decide(a1, a2, tv, n)
+    assert exact.kind == ("race" if hits else "disjoint")
+    # a tiny budget (sampled search): sound both ways
+    sampled = decide(a1, a2, tv, n, max_points=4)
+    if sampled.kind == "disjoint":
+        assert not hits
+    for v in (exact, sampled):
+        if v.kind == "race":
+            assert v.witness is not None
+            t1, t2 = v.witness.tasks
+            assert any(h[0] == t1 and h[1] == t2 for h in hits)
+
+
+@given(st.data())
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+def test_dynamic_count_disjoint_holds_for_every_count(data: st.DataObject) -> None:
+    trip = data.draw(st.integers(1, 3), "trip")
+    tv_dyn = Var(1, TASK, 0, "t", 0, None)
+    kv = loop_var(trip)
+    # expressions over an unbounded task id (no bounds-based simplification)
+    e, f = data.draw(trees(10**9, trip))
+    e = rename(e, 0)
+    tile = data.draw(st.integers(1, 20))
+    # rebuild with the unbounded task variable
+
+
+    big = Var(1, TASK, 0, "t", 0, 10**9 - 1)
+    e_dyn = map_vars(e, lambda v: var(tv_dyn) if v == big else var(v))
+    a = acc((e_dyn,), (tile,), kv)
+    v = decide(a, a, tv_dyn, None)
+    if v.kind == "disjoint":
+        s = Store([(e, f)], (tile,))
+        assert not brute_force(s, s, 24, trip)
+
+
+# --------------------------------------------------------------------------- IR
+
+
+KERNEL = """
+func.func @k(%x: memref<1x64xf32>, %bt: memref<8x4xi32>, %out: memref<64x64xf32>) {
+  pto.spmd %t = 0 to 8 {
+    %c0 = arith.constant 0 : index
+    %c2 = arith.constant 2 : index
+    %v = pto.load %x[%c0, %c0] : memref<1x64xf32> -> tensor<1x64xf32>
+    %half = arith.divsi %t, %c2 : index
+    pto.store %v, %out[%half, %c0] : tensor<1x64xf32>, memref<64x64xf32>
+    %p = pto.read %bt[%t, %c0] : memref<8x4xi32> -> i32
+    %pi = arith.index_cast %p : i32 to index
+    pto.store %v, %out[%pi, %c0] : tensor<1x64xf32>, memref<64x64xf32>
+  }
+  func.return
+}
+"""
+
+
+def test_check_scope_findings() -> None:
+    module = ptoc.parse(KERNEL, "k.mlir")
+    spmd = next(op for op in module.walk() if isinstance(op, SpmdOp))
+    findings = check_scope(spmd)
+    kinds = [(f.severity, f.verdict.kind, f.verdict.how) for f in findings]
+    assert kinds[0] == ("error", "race", "witness")
+    assert findings[0].message.startswith("race: tasks 0 and 1 both write out[0, 0:64] (store at k.mlir:8:5")
+    assert ("warning", "may", "unknown-index") in kinds
+
+
+def test_pass_raises_located_error_and_leaves_clean_ir_alone() -> None:
+    from xdsl.utils.exceptions import DiagnosticException
+
+    module = ptoc.parse(KERNEL, "k.mlir")
+    with pytest.raises(DiagnosticException, match=r"k.mlir:8:5: error: 'pto.store' op race"):
+        ptoc.run_pipeline(module, "pto-check-races")
