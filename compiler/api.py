@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import bisect
 
+from ptoc.diagnostics import PtoDiagnostic, describe_pipeline_error, verify
 from xdsl.context import Context
 from xdsl.dialects.builtin import FileLineColLoc, IntAttr, ModuleOp, StringAttr, UnknownLoc
 from xdsl.ir import Operation
@@ -11,16 +12,13 @@ from xdsl.parser import Parser
 from xdsl.passes import ModulePass, PassPipeline
 from xdsl.utils.exceptions import ArgSpecParseError, DiagnosticException, ParseError
 
-from ptoc.diagnostics import PtoDiagnostic, describe_pipeline_error, verify
-
 UPSTREAM_DIALECTS = ("builtin", "func", "arith", "math", "scf", "memref", "tensor")
 
 
 def context() -> Context:
     """A fresh context with `pto` and the upstream dialects ptoc uses."""
-    from xdsl.universe import Universe
-
     from ptoc.dialects import PTO
+    from xdsl.universe import Universe
 
     ctx = Context()
     all_dialects = Universe.get_multiverse().all_dialects

@@ -87,6 +87,6 @@ def verify(module: ModuleOp) -> None:
             msg = str(e.args[0]) if e.args else str(e)
             prefix = "Operation does not verify: "
             if msg.startswith(prefix):
-                msg = msg[len(prefix):]
+                msg = msg[len(prefix) :]
             lines = [line.strip() for line in msg.strip().splitlines() if line.strip()]
             raise PtoDiagnostic(op, " ".join(lines) if lines else type(e).__name__) from e

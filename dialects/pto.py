@@ -20,7 +20,6 @@ from collections.abc import Sequence
 from typing import ClassVar
 
 from xdsl.dialects.builtin import (
-    AnyFloat,
     BFloat16Type,
     Float16Type,
     Float32Type,
@@ -34,12 +33,9 @@ from xdsl.dialects.builtin import (
     TensorType,
 )
 from xdsl.dialects.utils import parse_assignment, print_assignment
-from xdsl.ir import Attribute, Block, Dialect, Operation, Region, SSAValue
+from xdsl.ir import Attribute, Block, BlockArgument, Dialect, Operation, Region, SSAValue
 from xdsl.irdl import (
-    AnyAttr,
     IRDLOperation,
-    VarConstraint,
-    base,
     irdl_op_definition,
     lazy_traits_def,
     operand_def,
@@ -57,7 +53,6 @@ from xdsl.printer import Printer
 from xdsl.traits import (
     HasParent,
     IsTerminator,
-    NoMemoryEffect,
     Pure,
     RecursiveMemoryEffect,
     SingleBlockImplicitTerminator,
@@ -81,17 +76,21 @@ def element_bytes(t: Attribute) -> int:
     if isinstance(t, Float64Type):
         return 8
     if isinstance(t, IntegerType):
-        return max(1, t.width.data // 8)
+        return max(1, t.bitwidth // 8)
     if isinstance(t, IndexType):
         return 8
     raise VerifyException(f"unsupported element type {t}")
 
 
-def tile_bytes(t: TensorType[Attribute]) -> int:
-    return t.element_count() * element_bytes(t.get_element_type())
+def tile_bytes(t: Attribute) -> int:
+    """Bytes of a tile (a static-shape tensor type)."""
+    count = 1
+    for d in _shape(t):
+        count *= d
+    return count * element_bytes(_elem(t))
 
 
-def _check_tile_fits(op: Operation, t: TensorType[Attribute], what: str) -> None:
+def _check_tile_fits(op: Operation, t: Attribute, what: str) -> None:
     nbytes = tile_bytes(t)
     if nbytes > UB_BYTES:
         raise VerifyException(
@@ -127,9 +126,7 @@ class YieldOp(IRDLOperation):
 
     values = var_operand_def()
 
-    traits = lazy_traits_def(
-        lambda: (IsTerminator(), Pure(), HasParent(SpmdOp, UnrollOp, RangeOp))
-    )
+    traits = lazy_traits_def(lambda: (IsTerminator(), Pure(), HasParent(SpmdOp, UnrollOp, RangeOp)))
 
     assembly_format = "attr-dict ($values^ `:` type($values))?"
 
@@ -158,9 +155,7 @@ def _verify_carried(
                 f"iter_arg #{i} has type {arg.type} but its initial value has type {init.type}"
             )
     if len(results) != len(inits):
-        raise VerifyException(
-            f"{loop} has {len(inits)} iter_args but {len(results)} results"
-        )
+        raise VerifyException(f"{loop} has {len(inits)} iter_args but {len(results)} results")
     for i, (res, init) in enumerate(zip(results, inits)):
         if res.type != init.type:
             raise VerifyException(
@@ -176,16 +171,17 @@ def _verify_carried(
         for i, (v, init) in enumerate(zip(term.values, inits)):
             if v.type != init.type:
                 raise VerifyException(
-                    f"pto.yield value #{i} has type {v.type} but iter_arg #{i} "
-                    f"has type {init.type}"
+                    f"pto.yield value #{i} has type {v.type} but iter_arg #{i} has type {init.type}"
                 )
 
 
-def _print_iter_args(printer: Printer, args: Sequence[SSAValue], inits: Sequence[SSAValue]) -> None:
+def _print_iter_args(
+    printer: Printer, args: Sequence[BlockArgument], inits: Sequence[SSAValue]
+) -> None:
     if not inits:
         return
     printer.print_string(" iter_args(")
-    printer.print_list(zip(args, inits), lambda p: print_assignment(printer, *p))  # pyright: ignore[reportArgumentType]
+    printer.print_list(zip(args, inits), lambda p: print_assignment(printer, *p))
     printer.print_string(") -> (")
     printer.print_list((a.type for a in args), printer.print_attribute)
     printer.print_string(")")
@@ -193,7 +189,7 @@ def _print_iter_args(printer: Printer, args: Sequence[SSAValue], inits: Sequence
 
 def _parse_iter_args(
     parser: Parser,
-) -> tuple[list[Parser.UnresolvedArgument], list[SSAValue], list[Attribute]]:
+) -> tuple[list[Parser.UnresolvedArgument], Sequence[SSAValue], list[Attribute]]:
     pos = parser.pos
     names: list[Parser.UnresolvedArgument] = []
     operands: list[UnresolvedOperand] = []
@@ -205,9 +201,7 @@ def _parse_iter_args(
             names.append(name)
             operands.append(operand)
         parser.parse_punctuation("->")
-        types = parser.parse_comma_separated_list(
-            Parser.Delimiter.PAREN, parser.parse_attribute
-        )
+        types = parser.parse_comma_separated_list(Parser.Delimiter.PAREN, parser.parse_attribute)
         if len(types) != len(operands):
             parser.raise_error(
                 f"iter_args lists {len(operands)} values but {len(types)} types", pos
@@ -234,7 +228,9 @@ def _finish_parse(op: Operation, parser: Parser) -> None:
     op.attributes |= attrs
     for trait in op.get_traits_of_type(SingleBlockImplicitTerminator):
         block = op.regions[0].blocks.first
-        if block is not None and (block.last_op is None or not block.last_op.has_trait(IsTerminator)):
+        if block is not None and (
+            block.last_op is None or not block.last_op.has_trait(IsTerminator)
+        ):
             ensure_terminator(op, trait)
 
 
@@ -305,16 +301,16 @@ class SpmdOp(IRDLOperation):
                 "pto.spmd needs exactly one task count: a static `0 to N` or an index operand"
             )
         if self.count is not None and self.count.value.data < 1:
-            raise VerifyException(
-                f"pto.spmd task count must be >= 1, got {self.count.value.data}"
-            )
+            raise VerifyException(f"pto.spmd task count must be >= 1, got {self.count.value.data}")
         if self.core is not None and self.core.data not in CORE_KINDS:
             raise VerifyException(
                 f"pto.spmd core must be one of {', '.join(CORE_KINDS)}, got '{self.core.data}'"
             )
         block = self.body.block
         if len(block.args) != 1 or not isinstance(block.args[0].type, IndexType):
-            raise VerifyException("the body of pto.spmd takes exactly one index argument: the task id")
+            raise VerifyException(
+                "the body of pto.spmd takes exactly one index argument: the task id"
+            )
         term = block.last_op
         if isinstance(term, YieldOp) and term.values:
             raise VerifyException("pto.spmd has no results: its pto.yield must be empty")
@@ -345,7 +341,9 @@ class SpmdOp(IRDLOperation):
             parser.raise_error("pto.spmd tasks are numbered from 0: expected `0 to N`", pos)
         parser.parse_keyword("to")
         count: int | SSAValue
-        if (n := parser.parse_optional_integer(allow_boolean=False, allow_negative=True)) is not None:
+        if (
+            n := parser.parse_optional_integer(allow_boolean=False, allow_negative=True)
+        ) is not None:
             count = n
         else:
             count = _parse_operand_with_type(parser, IndexType())
@@ -561,9 +559,7 @@ def _verify_access(
             )
         for d, (t, m) in enumerate(zip(tile, shape)):
             if m >= 0 and t > m:
-                raise VerifyException(
-                    f"tile dimension {d} is {t} but the memref {mt} has only {m}"
-                )
+                raise VerifyException(f"tile dimension {d} is {t} but the memref {mt} has only {m}")
     return mt  # pyright: ignore[reportUnknownVariableType]
 
 
@@ -582,18 +578,22 @@ class LoadOp(IRDLOperation):
 
     assembly_format = "$source `[` $indices `]` attr-dict `:` type($source) `->` type($result)"
 
-    def __init__(self, source: SSAValue | Operation, indices: Sequence[SSAValue | Operation], result_type: Attribute):
+    def __init__(
+        self,
+        source: SSAValue | Operation,
+        indices: Sequence[SSAValue | Operation],
+        result_type: Attribute,
+    ):
         super().__init__(operands=[source, indices], result_types=[result_type])
 
     def verify_(self) -> None:
         rt = self.result.type
-        assert isinstance(rt, TensorType)
         mt = _verify_access(self, self.source, self.indices, _shape(rt))
         if _elem(rt) != _elem(mt):
             raise VerifyException(
                 f"tile element type {_elem(rt)} differs from the memref's {_elem(mt)}"
             )
-        _check_tile_fits(self, rt, "loaded tile")  # pyright: ignore[reportUnknownArgumentType]
+        _check_tile_fits(self, rt, "loaded tile")
 
 
 @irdl_op_definition
@@ -609,16 +609,18 @@ class StoreOp(IRDLOperation):
     dest = operand_def(MemRefType)
     indices = var_operand_def(IndexType)
 
-    assembly_format = (
-        "$value `,` $dest `[` $indices `]` attr-dict `:` type($value) `,` type($dest)"
-    )
+    assembly_format = "$value `,` $dest `[` $indices `]` attr-dict `:` type($value) `,` type($dest)"
 
-    def __init__(self, value: SSAValue | Operation, dest: SSAValue | Operation, indices: Sequence[SSAValue | Operation]):
+    def __init__(
+        self,
+        value: SSAValue | Operation,
+        dest: SSAValue | Operation,
+        indices: Sequence[SSAValue | Operation],
+    ):
         super().__init__(operands=[value, dest, indices])
 
     def verify_(self) -> None:
         vt = self.value.type
-        assert isinstance(vt, TensorType)
         mt = _verify_access(self, self.dest, self.indices, _shape(vt))
         if _elem(vt) != _elem(mt):
             raise VerifyException(
@@ -643,7 +645,12 @@ class ReadOp(IRDLOperation):
 
     traits = traits_def()
 
-    def __init__(self, source: SSAValue | Operation, indices: Sequence[SSAValue | Operation], result_type: Attribute):
+    def __init__(
+        self,
+        source: SSAValue | Operation,
+        indices: Sequence[SSAValue | Operation],
+        result_type: Attribute,
+    ):
         super().__init__(operands=[source, indices], result_types=[result_type])
 
     def verify_(self) -> None:
@@ -667,7 +674,6 @@ class _RowReduceOp(IRDLOperation):
     def __init__(self, input: SSAValue | Operation, result_type: Attribute | None = None):
         if result_type is None:
             it = SSAValue.get(input).type
-            assert isinstance(it, TensorType)
             shape = list(_shape(it))
             shape[-1] = 1
             result_type = TensorType(_elem(it), shape)
@@ -683,8 +689,8 @@ class _RowReduceOp(IRDLOperation):
                 f"not {list(rshape)}"
             )
         if _elem(it) != _elem(rt):
-            raise VerifyException(f"element types of input and result differ")
-        _check_tile_fits(self, it, "input tile")  # pyright: ignore[reportArgumentType]
+            raise VerifyException("element types of input and result differ")
+        _check_tile_fits(self, it, "input tile")
 
 
 @irdl_op_definition
@@ -725,7 +731,7 @@ class _ExpandMulOp(IRDLOperation):
                 f"{self.name} scales a {list(ls)} tile by a {list(want)} tile, not {list(rs)}"
             )
         if ot != lt or _elem(rt) != _elem(lt):
-            raise VerifyException(f"operand and result types must agree")
+            raise VerifyException("operand and result types must agree")
 
 
 @irdl_op_definition
@@ -749,9 +755,7 @@ def _verify_mm(op: Operation, a: SSAValue, b: SSAValue, out: Attribute) -> None:
     if len(sa) != 2 or len(sb) != 2 or len(so) != 2:
         raise VerifyException(f"{op.name} works on 2-d tiles")
     if sa[1] != sb[0]:
-        raise VerifyException(
-            f"inner dimensions differ: [{sa[0]}, {sa[1]}] x [{sb[0]}, {sb[1]}]"
-        )
+        raise VerifyException(f"inner dimensions differ: [{sa[0]}, {sa[1]}] x [{sb[0]}, {sb[1]}]")
     if so != (sa[0], sb[1]):
         raise VerifyException(
             f"{op.name} of [{sa[0]}, {sa[1]}] x [{sb[0]}, {sb[1]}] gives "
@@ -779,7 +783,9 @@ class MatmulOp(IRDLOperation):
 
     assembly_format = "$lhs `,` $rhs attr-dict `:` type($lhs) `,` type($rhs) `->` type($result)"
 
-    def __init__(self, lhs: SSAValue | Operation, rhs: SSAValue | Operation, result_type: Attribute):
+    def __init__(
+        self, lhs: SSAValue | Operation, rhs: SSAValue | Operation, result_type: Attribute
+    ):
         super().__init__(operands=[lhs, rhs], result_types=[result_type])
 
     def verify_(self) -> None:
@@ -806,7 +812,9 @@ class MatmulAccOp(IRDLOperation):
         " `->` type($result)"
     )
 
-    def __init__(self, acc: SSAValue | Operation, lhs: SSAValue | Operation, rhs: SSAValue | Operation):
+    def __init__(
+        self, acc: SSAValue | Operation, lhs: SSAValue | Operation, rhs: SSAValue | Operation
+    ):
         super().__init__(operands=[acc, lhs, rhs], result_types=[SSAValue.get(acc).type])
 
     def verify_(self) -> None:
@@ -836,22 +844,17 @@ class GatherOp(IRDLOperation):
     def __init__(self, source: SSAValue | Operation, index: SSAValue | Operation):
         st = SSAValue.get(source).type
         it = SSAValue.get(index).type
-        super().__init__(
-            operands=[source, index], result_types=[TensorType(_elem(st), _shape(it))]
-        )
+        super().__init__(operands=[source, index], result_types=[TensorType(_elem(st), _shape(it))])
 
     def verify_(self) -> None:
         ss, si, so = _shape(self.source.type), _shape(self.index.type), _shape(self.result.type)
         if not isinstance(_elem(self.index.type), IntegerType):
             raise VerifyException("indices must be an integer tile")
         if so != si:
-            raise VerifyException(
-                f"result shape {list(so)} must equal the index shape {list(si)}"
-            )
+            raise VerifyException(f"result shape {list(so)} must equal the index shape {list(si)}")
         if len(ss) != len(si) or ss[:-1] != si[:-1]:
             raise VerifyException(
-                f"source {list(ss)} and indices {list(si)} must agree on all "
-                "but the last axis"
+                f"source {list(ss)} and indices {list(si)} must agree on all but the last axis"
             )
         if _elem(self.result.type) != _elem(self.source.type):
             raise VerifyException("result and source element types differ")
@@ -880,7 +883,7 @@ class ArangeOp(IRDLOperation):
     def verify_(self) -> None:
         if not isinstance(_elem(self.result.type), IntegerType):
             raise VerifyException("pto.arange makes an integer tile; cast it for floats")
-        _check_tile_fits(self, self.result.type, "result tile")  # pyright: ignore[reportArgumentType]
+        _check_tile_fits(self, self.result.type, "result tile")
 
     def print(self, printer: Printer) -> None:
         printer.print_string(f" start {self.start.data} step {self.step.data}")
@@ -918,11 +921,11 @@ class CastOp(IRDLOperation):
     result = result_def(TensorType)
     traits = traits_def(Pure())
 
-    assembly_format = (
-        "$input (`round` $round^)? attr-dict `:` type($input) `->` type($result)"
-    )
+    assembly_format = "$input (`round` $round^)? attr-dict `:` type($input) `->` type($result)"
 
-    def __init__(self, input: SSAValue | Operation, result_type: Attribute, round: str | None = None):
+    def __init__(
+        self, input: SSAValue | Operation, result_type: Attribute, round: str | None = None
+    ):
         super().__init__(
             operands=[input],
             result_types=[result_type],
@@ -966,24 +969,23 @@ PTO = Dialect(
 
 __all__ = [
     "PTO",
-    "SpmdOp",
-    "UnrollOp",
-    "RangeOp",
-    "YieldOp",
-    "LoadOp",
-    "StoreOp",
-    "ReadOp",
-    "RowSumOp",
-    "RowMaxOp",
-    "RowExpandMulOp",
-    "ColExpandMulOp",
-    "MatmulOp",
-    "MatmulAccOp",
-    "GatherOp",
+    "UB_BYTES",
     "ArangeOp",
     "CastOp",
-    "UB_BYTES",
+    "ColExpandMulOp",
+    "GatherOp",
+    "LoadOp",
+    "MatmulAccOp",
+    "MatmulOp",
+    "RangeOp",
+    "ReadOp",
+    "RowExpandMulOp",
+    "RowMaxOp",
+    "RowSumOp",
+    "SpmdOp",
+    "StoreOp",
+    "UnrollOp",
+    "YieldOp",
     "element_bytes",
     "tile_bytes",
 ]
-

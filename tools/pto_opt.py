@@ -19,13 +19,11 @@ from io import StringIO
 from types import FrameType
 from typing import IO, NoReturn
 
+from ptoc.diagnostics import PtoDiagnostic, describe_pipeline_error, format_parse_error
 from xdsl.dialects.builtin import ModuleOp
-from xdsl.passes import ModulePass
 from xdsl.printer import Printer
 from xdsl.utils.exceptions import ArgSpecParseError, DiagnosticException, ParseError
 from xdsl.xdsl_opt_main import xDSLOptMain
-
-from ptoc.diagnostics import PtoDiagnostic, describe_pipeline_error, format_parse_error
 
 PARSE_TIMEOUT_S = 120
 
@@ -137,7 +135,9 @@ class PtoOptMain(xDSLOptMain):
             old: Callable[..., object] | int | None = signal.signal(signal.SIGALRM, _alarm)
             signal.alarm(self.args.parse_timeout)
         try:
-            return parse(text, name, self.ctx, line_offset=offset, verify_module=not self.args.disable_verify)
+            return parse(
+                text, name, self.ctx, line_offset=offset, verify_module=not self.args.disable_verify
+            )
         except _Timeout:
             raise ToolError(
                 f"{name}: parsing did not finish within {self.args.parse_timeout} s; "
@@ -163,7 +163,7 @@ class PtoOptMain(xDSLOptMain):
     def _emit(self, module: ModuleOp) -> str:
         return self.output_resulting_program(module)
 
-    def run(self) -> None:  # noqa: C901
+    def run(self) -> None:
         sys.exit(self.run_and_exit_code())
 
     def run_and_exit_code(self) -> int:
@@ -259,7 +259,6 @@ def main(argv: Sequence[str] | None = None) -> NoReturn:
         return PtoOptMain(args=argv).run_and_exit_code()
 
     report_and_exit("pto-opt", body)
-
 
 
 if __name__ == "__main__":
