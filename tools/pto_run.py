@@ -31,7 +31,7 @@ import os
 import sys
 import tempfile
 from collections.abc import Mapping, Sequence
-from typing import IO, Any, NoReturn
+from typing import IO, Any, NoReturn, cast
 
 from ptoc.tools.pto_opt import ToolError, read_input, report_and_exit, write_atomically
 
@@ -79,10 +79,11 @@ def load_npz(path: str) -> dict[str, Any]:
     import numpy as np
 
     try:
-        with np.load(path, allow_pickle=False) as data:
-            if not hasattr(data, "files"):
-                raise ToolError(f"'{path}' is a single .npy array, not an .npz archive of inputs")
-            return {k: np.asarray(data[k]) for k in data.files}
+        loaded: Any = np.load(path, allow_pickle=False)
+        if not isinstance(loaded, np.lib.npyio.NpzFile):
+            raise ToolError(f"'{path}' holds a single array, not an .npz archive of named inputs")
+        with loaded:
+            return {str(k): np.asarray(cast(Any, loaded[k])) for k in loaded.files}
     except ToolError:
         raise
     except OSError as e:
@@ -261,8 +262,13 @@ def run(argv: Sequence[str] | None, stdout: IO[str]) -> int:
     args = build_parser().parse_args(argv)
     for opt in ("outputs", "trace", "plot"):
         value = getattr(args, opt)
-        if value is not None and not value.strip():
+        if value is None:
+            continue
+        if not value.strip():
             raise ToolError(f"--{opt} needs a file name")
+        folder = os.path.dirname(os.path.abspath(value))
+        if not os.path.isdir(folder):  # fail before running, not after the report
+            raise ToolError(f"cannot write '{value}': no such directory '{folder}'")
     if args.plot is not None:
         _require_matplotlib()
     text, name = read_input(args.file)
