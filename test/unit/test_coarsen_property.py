@@ -7,6 +7,7 @@ the task id, and stores into row %t of the output. For a random factor G (1..N):
 
 * the pipeline always gives IR that verifies, re-parses to the same text, has no
   `pto.unroll` left and ceil(N/G) tasks (no interpreter needed);
+* N is a constant or, in half the cases, an `index` argument (`remainder=guard`);
 * the interpreter gives bit-identical outputs before and after (compared as raw bytes),
   in forward and reverse task order.
 """
@@ -42,13 +43,18 @@ class Kernel:
     reduce: tuple[int, str, int] | None  # (trip count, combine op, init operand)
     unroll: tuple[int, str, int] | None  # nested pto.unroll: (count, combine op, init)
     stores: tuple[int, ...]  # values stored to out[%t, 8 * i]
+    dynamic: bool = False  # task count passed as an index argument %n (= n at run time)
 
     def text(self) -> str:
         n = self.n
         lines: list[str] = []
         emit = lines.append
-        emit(f"func.func @k(%x: memref<{n}x{WIDTH}xf32>, %out: memref<{n}x16xf32>) {{")
-        emit(f'  pto.spmd %t = 0 to {n} name "rand" core vector {{')
+        if self.dynamic:
+            emit(f"func.func @k(%x: memref<{n}x{WIDTH}xf32>, %out: memref<{n}x16xf32>, %n: index) {{")
+            emit('  pto.spmd %t = 0 to %n name "rand" core vector {')
+        else:
+            emit(f"func.func @k(%x: memref<{n}x{WIDTH}xf32>, %out: memref<{n}x16xf32>) {{")
+            emit(f'  pto.spmd %t = 0 to {n} name "rand" core vector {{')
         for c in (0, 1, 2, 8):
             emit(f"    %c{c} = arith.constant {c} : index")
         values: list[str] = []
@@ -124,7 +130,8 @@ def kernels(draw: st.DrawFn) -> Kernel:
     reduce = draw(st.none() | st.tuples(st.integers(1, 4), combine, st.integers(0, 50)))
     unroll = draw(st.none() | st.tuples(st.integers(1, 4), combine, st.integers(0, 50)))
     stores = tuple(draw(st.lists(st.integers(0, 50), min_size=1, max_size=2)))
-    return Kernel(n, loads, steps, draw(st.booleans()), parity, reduce, unroll, stores)
+    dynamic = draw(st.booleans())
+    return Kernel(n, loads, steps, draw(st.booleans()), parity, reduce, unroll, stores, dynamic)
 
 
 @st.composite
@@ -132,8 +139,9 @@ def cases(draw: st.DrawFn) -> tuple[Kernel, str, int]:
     k = draw(kernels())
     g = draw(st.integers(1, k.n))
     inner = draw(st.sampled_from(("unroll", "range")))
-    # guard is needed when G does not divide N; it is harmless (unused) otherwise
-    remainder = "guard" if k.n % g else draw(st.sampled_from(("error", "guard")))
+    # guard is needed when G does not divide N (or N is dynamic); harmless otherwise
+    needs_guard = k.n % g != 0 or (k.dynamic and g > 1)
+    remainder = "guard" if needs_guard else draw(st.sampled_from(("error", "guard")))
     pipeline = (
         f"pto-spmd-coarsen{{factor={g} inner={inner} remainder={remainder}}},pto-unroll-expand"
     )
@@ -169,7 +177,12 @@ def test_pipeline_always_verifies(case: tuple[Kernel, str, int]) -> None:
     assert printed(ptoc.parse(text)) == text
     assert count(module, pto.UnrollOp) == 0
     spmds = [o for o in module.walk() if isinstance(o, pto.SpmdOp)]
-    assert len(spmds) == 1 and spmds[0].static_count == -(-kernel.n // g)
+    assert len(spmds) == 1
+    if not kernel.dynamic:
+        assert spmds[0].static_count == -(-kernel.n // g)
+    elif g > 1:
+        count_op = spmds[0].dyn_count.owner if spmds[0].dyn_count is not None else None
+        assert count_op is not None and count_op.name == "arith.floordivsi"
     assert spmds[0].scope_name == "rand"
     copies = g if "inner=unroll" in pipeline else 1
     assert count(module, pto.StoreOp) == copies * stores
@@ -186,6 +199,8 @@ def test_results_bit_identical(interpreter, case: tuple[Kernel, str, int], seed:
     kernel, pipeline, _ = case
     before = interpreter.compile_module(ptoc.parse(kernel.text(), "rand.mlir"))
     inputs = interpreter.random_inputs(before, seed)
+    if kernel.dynamic:
+        inputs["n"] = np.array(kernel.n, dtype=np.int64)
     want = before.run(inputs).outputs
     after = interpreter.compile_module(
         ptoc.run_pipeline(ptoc.parse(kernel.text(), "rand.mlir"), pipeline)
