@@ -951,3 +951,48 @@ def test_seed_kernel_after_passes_matches_golden(pipeline: str) -> None:
         assert res.outputs[name].tobytes() == np.ascontiguousarray(want).tobytes(), name
     pool = next(s for s in res.record.scopes if s.name == "softmax_pool")
     assert len(pool.tasks) == 64 // int(pipeline.split("factor=")[1][0])
+
+
+SCF_FOR_KERNEL = """
+func.func @k(%a: memref<4x8xf32>, %s: memref<2xf32>, %o: memref<1x8xf32>, %h: memref<1x8xbf16>) {
+  pto.spmd %t = 0 to 1 {
+    %c0 = arith.constant 0 : index
+    %c1 = arith.constant 1 : index
+    %c4 = arith.constant 4 : index
+    %z = arith.constant dense<0.0> : tensor<1x8xf32>
+    %v = pto.read %s[%c0] : memref<2xf32> -> f32
+    %w = pto.read %s[%c1] : memref<2xf32> -> f32
+    %d = arith.extf %v : f32 to f64
+    %back = arith.truncf %d : f64 to f32
+    %q = arith.divf %back, %w : f32
+    %r = math.rsqrt %q : f32
+    %acc = scf.for %i = %c0 to %c4 step %c1 iter_args(%x = %z) -> (tensor<1x8xf32>) {
+      %row = pto.load %a[%i, %c0] : memref<4x8xf32> -> tensor<1x8xf32>
+      %sp = tensor.splat %r : tensor<1x8xf32>
+      %m = arith.mulf %row, %sp : tensor<1x8xf32>
+      %n = arith.addf %x, %m : tensor<1x8xf32>
+      scf.yield %n : tensor<1x8xf32>
+    }
+    pto.store %acc, %o[%c0, %c0] : tensor<1x8xf32>, memref<1x8xf32>
+    %hb = arith.truncf %acc : tensor<1x8xf32> to tensor<1x8xbf16>
+    pto.store %hb, %h[%c0, %c0] : tensor<1x8xbf16>, memref<1x8xbf16>
+  }
+  func.return
+}
+"""
+
+
+def test_scf_for_scalar_float_math_and_float_casts() -> None:
+    a = f32(4, 8)
+    s = np.array([3.0, 7.0], np.float32)
+    res = run_text(SCF_FOR_KERNEL, {"a": a, "s": s, "o": np.zeros((1, 8), np.float32),
+                                    "h": np.zeros((1, 8), BF16)}, debug=True)
+    r = np.float32(1) / np.sqrt(np.float32(3.0) / np.float32(7.0))
+    ref = np.zeros((1, 8), np.float32)
+    for i in range(4):
+        ref = ref + a[i:i + 1] * r
+    np.testing.assert_allclose(res.outputs["o"], ref, rtol=1e-6)
+    assert res.outputs["h"].tolist() == res.outputs["o"].astype(BF16).tolist()
+    # scf.for reuses one buffer per body value, like pto.range
+    loads = [e.writes for e in events(res.record) if e.op == "pto.load"]
+    assert len(loads) == 4 and len(set(loads)) == 1
