@@ -465,10 +465,11 @@ def _spmd(c: _Compiler, op: pto.SpmdOp) -> Thunk:
             scope = ScopeRecord(name, core, [TaskRecord(i) for i in range(n)])
             state.record.scopes.append(scope)
             tasks = scope.tasks
+            outer = saved[2]  # tiles made outside every task keep their (distinct) ids
             for t in order:
                 f[_EV] = tasks[t].events.append
                 f[_CTX] = ()
-                f[_BUFS] = {}
+                f[_BUFS] = dict(outer) if outer else {}
                 f[tid] = t
                 for th in thunks:
                     th(f)

@@ -996,3 +996,26 @@ def test_scf_for_scalar_float_math_and_float_casts() -> None:
     # scf.for reuses one buffer per body value, like pto.range
     loads = [e.writes for e in events(res.record) if e.op == "pto.load"]
     assert len(loads) == 4 and len(set(loads)) == 1
+
+
+def test_tile_made_outside_the_tasks_keeps_a_distinct_buffer() -> None:
+    text = """
+func.func @k(%a: memref<2x8xf32>, %o: memref<2x8xf32>) {
+  %z = arith.constant dense<1.0> : tensor<1x8xf32>
+  pto.spmd %t = 0 to 2 {
+    %c0 = arith.constant 0 : index
+    %x = pto.load %a[%t, %c0] : memref<2x8xf32> -> tensor<1x8xf32>
+    %y = arith.addf %x, %z : tensor<1x8xf32>
+    pto.store %y, %o[%t, %c0] : tensor<1x8xf32>, memref<2x8xf32>
+  }
+  func.return
+}
+"""
+    a = f32(2, 8)
+    res = run_text(text, {"a": a, "o": np.zeros((2, 8), np.float32)})
+    np.testing.assert_array_equal(res.outputs["o"], a + np.float32(1))
+    for task in res.record.scopes[0].tasks:
+        load, add, store = task.events
+        assert load.writes is not None and add.writes is not None
+        assert len({load.writes, add.writes, *add.reads}) == 3  # x, y and the constant differ
+        assert store.reads == (add.writes,)
