@@ -210,6 +210,7 @@ def test_range_structure() -> None:
 
 def _new_ops(module: ModuleOp) -> Iterator[Operation]:
     (spmd,) = ops_of(module, pto.SpmdOp)
+    assert isinstance(spmd, pto.SpmdOp)
     yield spmd
     for o in spmd.body.block.ops:
         yield o

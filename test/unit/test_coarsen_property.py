@@ -25,6 +25,7 @@ from hypothesis import strategies as st
 from ptoc.diagnostics import verify
 from ptoc.dialects import pto
 from xdsl.dialects.builtin import ModuleOp
+from xdsl.ir import OpResult
 from xdsl.printer import Printer
 
 WIDTH = 32  # input row: four 8-wide column blocks
@@ -181,8 +182,9 @@ def test_pipeline_always_verifies(case: tuple[Kernel, str, int]) -> None:
     if not kernel.dynamic:
         assert spmds[0].static_count == -(-kernel.n // g)
     elif g > 1:
-        count_op = spmds[0].dyn_count.owner if spmds[0].dyn_count is not None else None
-        assert count_op is not None and count_op.name == "arith.floordivsi"
+        count_value = spmds[0].dyn_count
+        assert isinstance(count_value, OpResult)
+        assert count_value.op.name == "arith.floordivsi"
     assert spmds[0].scope_name == "rand"
     copies = g if "inner=unroll" in pipeline else 1
     assert count(module, pto.StoreOp) == copies * stores
