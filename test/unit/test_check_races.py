@@ -9,6 +9,7 @@ overlap, and with exhaustive enumeration the verdict is exact.
 from __future__ import annotations
 
 import itertools
+import random
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -401,3 +402,54 @@ def test_pass_raises_located_error_and_leaves_clean_ir_alone() -> None:
     module = ptoc.parse(KERNEL, "k.mlir")
     with pytest.raises(DiagnosticException, match=r"k.mlir:8:5: error: 'pto.store' op race"):
         ptoc.run_pipeline(module, "pto-check-races")
+
+
+class RowTable:
+    """A random table whose rows hold disjoint sets of values (the distinct-rows promise)."""
+
+    def __init__(self, rnd: random.Random, distinct: bool):
+        self.rnd = rnd
+        self.distinct = distinct
+        self.cells: dict[tuple[int, int], int] = {}
+        self.used: dict[int, int] = {}  # value -> row
+
+    def __call__(self, row: int, col: int) -> int:
+        key = (row, col)
+        if key not in self.cells:
+            while True:
+                v = self.rnd.randrange(-40, 40)
+                if not self.distinct or self.used.setdefault(v, row) == row:
+                    break
+            self.cells[key] = v
+        return self.cells[key]
+
+
+@given(st.data(), st.randoms(use_true_random=False))
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+def test_reads_from_memory_agree_with_brute_force(data: st.DataObject, rnd: random.Random) -> None:
+    n = data.draw(st.integers(2, 8), "tasks")
+    trip = data.draw(st.integers(1, 3), "trip")
+    distinct = data.draw(st.booleans(), "distinct")
+    # the task id itself, as for block_table[b, ...], or any expression
+    tid: Tree = (var(task_var(n)), lambda t, k: t)
+    row_e, row_f = data.draw(st.one_of(st.just(tid), trees(n, trip)), "row argument")
+    col_e, col_f = data.draw(trees(n, trip), "column argument")
+    rest_e, rest_f = data.draw(trees(n, trip), "rest")
+    c = data.draw(st.integers(-70, 70).filter(lambda x: x != 0), "coefficient")
+    tile = data.draw(st.integers(1, 12), "tile")
+    tv, kv = task_var(n), loop_var(trip)
+    read = atom(App("read#1", (row_e, col_e), distinct, "table", True))
+    a = acc((c * read + rest_e,), (tile,), kv)
+    v = decide(a, a, tv, n)
+    for _ in range(4):
+        table = RowTable(rnd, distinct)
+
+        def f(t: int, k: int, table: RowTable = table) -> int:
+            return c * table(row_f(t, k), col_f(t, k)) + rest_f(t, k)
+
+        hits = brute_force(Store([(a.indices[0], f)], (tile,)), Store([(a.indices[0], f)], (tile,)), n, trip)
+        if v.kind == "disjoint":
+            assert not hits, f"{a.indices[0]}: disjoint, but {hits[0]} overlap"
+        if v.kind == "race":
+            assert v.witness is not None
+            assert any(h[:2] == v.witness.tasks for h in hits)
