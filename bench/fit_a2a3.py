@@ -3,6 +3,7 @@
 
 The machine file's `# fitted:` keys (compiler/machines/a2a3.toml):
 
+  scheduler_start_us   orchestrator's head start over the scheduler threads' first dispatch
   aicpu_submit_us      orchestrator time to submit one block of a launch
   aicpu_dispatch_us    scheduler-thread bookkeeping per dispatched block
   aicpu_completion_us  scheduler-thread handling per completed block
@@ -33,7 +34,6 @@ import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-import numpy as np
 from ptoc.backend.record import ExecutionRecord
 from ptoc.costmodel import KernelReport, Machine, load_machine, simulate_times
 from ptoc.costmodel.calibration import (
@@ -49,67 +49,77 @@ from ptoc.costmodel.scheduler import task_times_us
 
 # name, lower bound, upper bound, integer?
 PARAMS: tuple[tuple[str, float, float, bool], ...] = (
+    ("scheduler_start_us", 0.0, 200.0, False),
     ("aicpu_submit_us", 0.0, 10.0, False),
     ("aicpu_dispatch_us", 0.0, 10.0, False),
     ("aicpu_completion_us", 0.0, 10.0, False),
     ("scalar_read_cycles", 100.0, 1000.0, True),
 )
 STARTS: tuple[tuple[float, ...], ...] = (
-    (2.5, 1.3, 0.3, 500.0),
-    (1.0, 1.0, 1.0, 300.0),
-    (3.0, 0.8, 0.6, 800.0),
+    (100.0, 3.7, 1.9, 0.45, 840.0),
+    (40.0, 2.7, 1.6, 0.7, 430.0),
+    (0.0, 1.0, 1.0, 1.0, 300.0),
 )
 
 Times = list[tuple[str, str, list[float]]]
 
 
+Vec = list[float]
+
+
+def _add(a: Vec, b: Vec, k: float = 1.0) -> Vec:
+    """a + k * b"""
+    return [x + k * y for x, y in zip(a, b, strict=True)]
+
+
 def nelder_mead(
-    f: Callable[[np.ndarray], float],
-    x0: np.ndarray,
-    step: np.ndarray,
+    f: Callable[[Vec], float],
+    x0: Vec,
+    step: Vec,
     max_evals: int = 200,
     tol: float = 1e-4,
-) -> tuple[np.ndarray, float, int]:
+) -> tuple[Vec, float, int]:
     """Minimise f from x0 (standard reflection/expansion/contraction/shrink)."""
     n = len(x0)
-    simplex = [x0.astype(float)]
+    simplex: list[Vec] = [list(x0)]
     for i in range(n):
-        x = x0.astype(float).copy()
+        x = list(x0)
         x[i] += step[i]
         simplex.append(x)
     values = [f(x) for x in simplex]
     evals = n + 1
     while evals < max_evals:
-        order = np.argsort(values)
+        order = sorted(range(n + 1), key=lambda i: values[i])
         simplex = [simplex[i] for i in order]
         values = [values[i] for i in order]
         if abs(values[-1] - values[0]) <= tol * (abs(values[0]) + tol):
             break
-        centroid = np.mean(simplex[:-1], axis=0)
+        centroid = [sum(v[j] for v in simplex[:-1]) / n for j in range(n)]
         worst = simplex[-1]
-        xr = centroid + (centroid - worst)
+        away = _add(centroid, worst, -1.0)  # centroid - worst
+        xr = _add(centroid, away)
         fr = f(xr)
         evals += 1
         if fr < values[0]:
-            xe = centroid + 2.0 * (centroid - worst)
+            xe = _add(centroid, away, 2.0)
             fe = f(xe)
             evals += 1
             simplex[-1], values[-1] = (xe, fe) if fe < fr else (xr, fr)
         elif fr < values[-2]:
             simplex[-1], values[-1] = xr, fr
         else:
-            outside = fr < values[-1]
-            xc = centroid + 0.5 * ((xr if outside else worst) - centroid)
+            toward = xr if fr < values[-1] else worst
+            xc = _add(centroid, _add(toward, centroid, -1.0), 0.5)
             fc = f(xc)
             evals += 1
             if fc < min(fr, values[-1]):
                 simplex[-1], values[-1] = xc, fc
             else:  # shrink towards the best vertex
                 for i in range(1, n + 1):
-                    simplex[i] = simplex[0] + 0.5 * (simplex[i] - simplex[0])
+                    simplex[i] = _add(simplex[0], _add(simplex[i], simplex[0], -1.0), 0.5)
                     values[i] = f(simplex[i])
                     evals += 1
-    best = int(np.argmin(values))
+    best = min(range(n + 1), key=lambda i: values[i])
     return simplex[best], values[best], evals
 
 
@@ -140,7 +150,7 @@ class Fit:
     def reports(self, m: Machine) -> dict[int, KernelReport]:
         return {g: simulate_times(t, m) for g, t in self.times(m).items()}
 
-    def objective(self, x: np.ndarray) -> float:
+    def objective(self, x: Vec) -> float:
         self.evals += 1
         penalty = 0.0
         for (_, lo, hi, _), v in zip(PARAMS, x, strict=True):
@@ -163,7 +173,7 @@ def write_values(path: Path, values: dict[str, float | int]) -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n")[1])
+    ap = argparse.ArgumentParser(description="fit the a2a3 dispatch parameters")
     ap.add_argument("--machine", default=str(MACHINES_DIR / "a2a3.toml"))
     ap.add_argument("--seed", type=int, default=0, help="input seed of the records")
     ap.add_argument("--max-evals", type=int, default=160, help="per Nelder-Mead start")
@@ -183,11 +193,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     print("\nbefore (the machine file as it is):")
     print(residual_table(before))
 
-    steps = np.array([0.8, 0.5, 0.3, 150.0])
-    best_x: np.ndarray | None = None
+    steps = [30.0, 0.8, 0.5, 0.3, 150.0]
+    best_x: Vec | None = None
     best_f = math.inf
     for start in STARTS:
-        x, fx, n = nelder_mead(fit.objective, np.array(start), steps, args.max_evals)
+        x, fx, n = nelder_mead(fit.objective, list(start), steps, args.max_evals)
         print(f"start {start}: objective {fx:.4f} after {n} evaluations", flush=True)
         if fx < best_f:
             best_x, best_f = x, fx

@@ -56,6 +56,7 @@ _SECTIONS: dict[str, tuple[str, ...]] = {
         "poll_sweep_cores",
         "pickup_warm_us",
         "pickup_cold_us",
+        "scheduler_start_us",
         "aicpu_submit_us",
         "aicpu_dispatch_us",
         "aicpu_completion_us",
@@ -122,6 +123,7 @@ class Machine:
     poll_sweep_cores: int
     pickup_warm_us: float
     pickup_cold_us: float
+    scheduler_start_us: float
     aicpu_submit_us: float
     aicpu_dispatch_us: float
     aicpu_completion_us: float

@@ -15,6 +15,11 @@ The model (a2a3-machine.md, Task dispatch; the per-task AICPU costs are fitted):
   (task.py): `end`.
 - A thread is serial: while it handles one completion or dispatch, the other cores it
   owns wait to be seen (tail overhead grows with the tasks per thread) and to get work.
+- Blocks are submitted by the AICPU orchestrator thread, one after another in program
+  order (`aicpu_submit_us` each), running ahead of execution; it starts
+  `scheduler_start_us` before the scheduler threads can dispatch. A block cannot be
+  claimed before it is submitted: with many small blocks the orchestrator, not the
+  cores, sets the pace (the per-task cost the seed's U-curve shows at POOL_GROUP = 1).
 - Scopes run in program order: a scope's blocks become claimable once the previous
   scope's last completion has been handled.
 """
@@ -125,7 +130,11 @@ class Scheduler:
                     t_act = max(th.t, head)
                 else:
                     continue
-                if t_act < best_t:
+                # ties go to the thread with the fewest running tasks (threads race for
+                # a launch's blocks; the least loaded one has the most free cores)
+                if t_act < best_t or (
+                    t_act == best_t and best is not None and busy[i] < busy[best.index]
+                ):
                     best, best_t = th, t_act
             if best is None:  # pragma: no cover - a scope with tasks but no cores
                 raise ValueError(f"scope '{name}': no {kind} core can run its tasks")
@@ -141,8 +150,14 @@ class Scheduler:
                 horizon = min(u.end for u in mine if u.task is not None)
                 if pending and free[i]:
                     horizon = min(horizon, head)
-                if sweep > 0 and th.t + sweep < horizon:
-                    th.t += math.floor((horizon - th.t) / sweep) * sweep
+                t_skip = th.t
+                if sweep <= 0:  # free polling: jump to the next thing to see
+                    t_skip = max(th.t, horizon)
+                elif th.t + sweep < horizon:
+                    t_skip = th.t + math.floor((horizon - th.t) / sweep) * sweep
+                if t_skip > th.t:
+                    th.t = t_skip
+                    continue  # let threads that are behind act first
             # the next core in this thread's round-robin that needs a visit
             pos = th.pos.get(kind, 0)
             u = mine[pos]
@@ -220,7 +235,8 @@ def simulate_times(scopes: Sequence[tuple[str, str, Sequence[float]]], m: Machin
     """Schedule scopes given as (name, core kind, per-task exec us), in program order."""
     sched = Scheduler(m)
     t = 0.0
-    t_orch = 0.0
+    # the orchestrator started `scheduler_start_us` before the first dispatch could happen
+    t_orch = -m.scheduler_start_us
     all_slots: list[TaskSlot] = []
     reports: list[ScopeReport] = []
     for name, kind, times in scopes:

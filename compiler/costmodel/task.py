@@ -4,17 +4,22 @@ The model of an AICore running one task (a2a3-machine.md, Vector unit):
 
 - The scalar unit walks the instruction stream in program order. Scalar ops (index
   arithmetic, `pto.read` of global memory) execute on it and block it: nothing after a
-  scalar op is issued before the op completes (its value may be an address).
-- Every other op is issued, in program order, to its pipe's queue (MTE2, V, MTE3, M,
-  FIXPIPE). A pipe runs its queue in order, one instruction at a time; pipes run
-  concurrently.
-- An op starts when its pipe is free, its operand buffers hold their data (read after
-  write), and, if it writes a buffer, every read of that buffer's previous contents has
-  finished (write after read) and the previous write has landed (write after write).
+  scalar op is issued before the op completes (its value may be an address). This is
+  what bounds the overlap of unrolled copies: their scalar reads stay serial.
+- Every other op is issued, in program order, to its pipe (MTE2, V, MTE3, M, FIXPIPE).
+  A pipe runs one instruction at a time; pipes run concurrently. The schedule is a list
+  schedule in program order: each op takes the earliest time at which its pipe is free
+  for its occupancy (a gap left by ops that waited for data counts) and:
+- its operand buffers hold their data (read after write), and, if it writes a buffer,
+  every read of that buffer's previous contents has finished (write after read) and the
+  previous write has landed (write after write).
 
 Buffer ids come from the execution record: a `pto.range` body reuses one buffer every
 iteration, so iteration i+1's load waits for iteration i's last read (the loop
-serialises); unrolled copies own distinct buffers, so their loads overlap.
+serialises); unrolled copies own distinct buffers, so their work interleaves on the
+pipes. `schedule_task(..., in_order=True)` instead keeps each pipe strictly in program
+order (an instruction waits for every earlier one of its pipe): a bound for comparison,
+not the default (on the seed's measurements it fits worse, see bench/fit_a2a3.py).
 """
 
 from __future__ import annotations
@@ -38,6 +43,8 @@ class _Timeline:
         self.ends: list[float] = []
 
     def place(self, ready: float, length: float) -> float:
+        if length <= 0:
+            return ready
         starts, ends = self.starts, self.ends
         n = len(starts)
         if n == 0 or ready >= ends[-1]:
