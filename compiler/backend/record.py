@@ -10,7 +10,7 @@ within its task. A value defined inside a `pto.range` body is one buffer reused 
 iteration (the same id each iteration), except that a `pipeline = K` loop rotates over K
 copies (id depends on iteration % K). Each iteration of a `pto.unroll`, and each copy
 made by `pto-unroll-expand`, is its own buffer. Scalars (index math, `pto.read` results)
-live in scalar registers: their events have `output = None`.
+live in scalar registers: their events have `writes = None`.
 """
 
 from __future__ import annotations
