@@ -19,7 +19,7 @@ iteration, so iteration i+1's load waits for iteration i's last read (the loop
 serialises); unrolled copies own distinct buffers, so their work interleaves on the
 pipes. `schedule_task(..., in_order=True)` instead keeps each pipe strictly in program
 order (an instruction waits for every earlier one of its pipe): a bound for comparison,
-not the default (on the seed's measurements it fits worse, see bench/fit_a2a3.py).
+not the default (refitted on the seed's measurements it fits worse, see MODEL.md).
 """
 
 from __future__ import annotations

@@ -539,3 +539,107 @@ def test_table_and_json(m: Machine) -> None:
     assert len(doc["tasks"]) == len(rep.tasks)
     with pytest.raises(KeyError, match="no scope named"):
         rep.scope("nope")
+
+
+# --------------------------------------------------------------------------- properties
+
+_KINDS = ("load", "vector", "store", "read", "scalar")
+
+
+@st.composite
+def _task_events(draw: st.DrawFn) -> list[OpEvent]:
+    """Random but well-formed tasks: reads only of buffers written before."""
+    n = draw(st.integers(1, 30))
+    written: list[int] = []
+    out: list[OpEvent] = []
+    for _ in range(n):
+        kind = draw(st.sampled_from(_KINDS))
+        nbytes = draw(st.sampled_from([256, 1024, 4096, 65536]))
+        if kind in ("read", "scalar"):
+            out.append(ev(kind, "pto.read" if kind == "read" else "arith.addi", 4, shape=()))
+            continue
+        reads: tuple[int, ...] = ()
+        if kind in ("vector", "store") and written:
+            reads = tuple(draw(st.lists(st.sampled_from(written), min_size=1, max_size=2)))
+        elif kind == "store":
+            continue
+        writes = None if kind == "store" else draw(st.integers(0, 6))
+        op = "pto.load" if kind == "load" else "pto.store" if kind == "store" else "arith.addf"
+        out.append(ev(kind, op, nbytes, reads, writes))
+        if writes is not None:
+            written.append(writes)
+    return out
+
+
+@settings(max_examples=150, deadline=None)
+@given(_task_events(), st.booleans())
+def test_task_schedule_respects_dependences_and_pipes(
+    events: list[OpEvent], in_order: bool
+) -> None:
+    m = load_machine("a2a3")
+    s = schedule_task(events, m, detailed=True, in_order=in_order)
+    assert len(s.ops) == len(events)
+    last_write: dict[int, float] = {}
+    reads_since: dict[int, float] = {}
+    busy: dict[str, list[tuple[float, float]]] = {}
+    for e, o in zip(events, s.ops, strict=True):
+        for b in e.reads:  # read after write
+            assert o.start >= last_write.get(b, 0.0) - 1e-9
+        if e.writes is not None:  # write after read / write after write
+            assert o.start >= reads_since.get(e.writes, 0.0) - 1e-9
+            assert o.start >= last_write.get(e.writes, 0.0) - 1e-9
+        for b in e.reads:
+            reads_since[b] = max(reads_since.get(b, 0.0), o.end)
+        if e.writes is not None:
+            last_write[e.writes] = o.end
+            reads_since[e.writes] = 0.0
+        occ = op_cost(e, m, [4096] * len(e.reads)).occupancy if e.kind != "vector" else None
+        if occ is not None:
+            busy.setdefault(o.pipe, []).append((o.start, o.start + occ))
+        assert o.end <= s.cycles + 1e-9
+    for spans in busy.values():  # one instruction at a time per pipe
+        spans.sort()
+        for (_, e1), (s2, _) in itertools.pairwise(spans):
+            assert e1 <= s2 + 1e-9
+    # scalar ops run in program order, each after the previous one
+    scal = [o for e, o in zip(events, s.ops, strict=True) if e.kind in ("read", "scalar")]
+    for a, b in itertools.pairwise(scal):
+        assert b.start >= a.end - 1e-9
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(["vector", "cube", "mix"]),
+            st.lists(st.floats(0.0, 40.0, allow_nan=False), min_size=0, max_size=70),
+        ),
+        min_size=1,
+        max_size=4,
+    ),
+    st.floats(0.0, 4.0),
+    st.floats(0.0, 3.0),
+)
+def test_scheduler_invariants(
+    scopes: list[tuple[str, list[float]]], submit: float, dispatch: float
+) -> None:
+    m = load_machine("a2a3").with_overrides(aicpu_submit_us=submit, aicpu_dispatch_us=dispatch)
+    named = [(f"s{i}", kind, times) for i, (kind, times) in enumerate(scopes)]
+    rep = simulate_times(named, m)
+    assert len(rep.tasks) == sum(len(t) for _, _, t in named)
+    by_core: dict[str, list[tuple[float, float]]] = {}
+    for name, _, times in named:
+        mine = [t for t in rep.tasks if t.scope == name]
+        assert sorted(t.task_id for t in mine) == list(range(len(times)))
+        for t in mine:
+            assert t.dispatch_us <= t.start_us <= t.end_us <= t.finish_us
+            assert t.exec_us == pytest.approx(times[t.task_id])
+            by_core.setdefault(t.core, []).append((t.dispatch_us, t.finish_us))
+    for spans in by_core.values():
+        spans.sort()
+        for (_, f1), (d2, _) in itertools.pairwise(spans):
+            assert d2 >= f1 - 1e-9
+    # program order between scopes
+    for (a, _, ta), (b, _, tb) in itertools.pairwise(named):
+        if ta and tb:
+            assert rep.scope(b).start_us >= rep.scope(a).end_us - 1e-9
