@@ -83,7 +83,12 @@ class CheckRacesPass(ModulePass):
     def apply(self, ctx: Context, op: ModuleOp) -> None:
         findings: list[Finding] = []
         for spmd in [o for o in op.walk() if isinstance(o, SpmdOp)]:
-            findings.extend(check_scope(spmd, self.max_points))
+            try:
+                findings.extend(check_scope(spmd, self.max_points))
+            except RecursionError:
+                raise op_error(
+                    spmd, "the index expressions of this scope nest too deeply to check for races"
+                ) from None
         for f in findings:
             if f.severity == "warning":
                 warn(f.op, f.message)

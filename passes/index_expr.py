@@ -1151,10 +1151,38 @@ class IndexBuilder:
     def expr(self, v: SSAValue) -> Expr:
         """The expression of an integer or index value."""
         e = self._exprs.get(v)
-        if e is None:
-            e = self._build(v)
-            self._exprs[v] = e
-        return e
+        if e is not None:
+            return e
+        # operands first, without recursion (index chains may be long)
+        stack = [v]
+        while stack:
+            top = stack[-1]
+            if top in self._exprs:
+                stack.pop()
+                continue
+            missing = [d for d in self._deps(top) if d not in self._exprs]
+            if missing:
+                stack.extend(missing)
+                continue
+            self._exprs[top] = self._build(top)
+            stack.pop()
+        return self._exprs[v]
+
+    def _deps(self, v: SSAValue) -> Sequence[SSAValue]:
+        """The values `_build(v)` asks for."""
+        if not _is_int(v.type):
+            return ()
+        if isinstance(v, BlockArgument):
+            owner = v.block.parent_op()
+            if v.index == 0 and isinstance(owner, (RangeOp, scf.ForOp)):
+                return (owner.lb, owner.ub, owner.step)
+            return ()
+        op = cast(OpResult, v).op
+        if isinstance(op, ReadOp):
+            return tuple(op.indices)
+        if op.dialect_name() == "arith":
+            return tuple(op.operands)
+        return ()
 
     def _build(self, v: SSAValue) -> Expr:
         if not _is_int(v.type):
@@ -1228,9 +1256,12 @@ class IndexBuilder:
         if not (step.is_const and step.const > 0):
             return None, trip
         hi = None if trip is None else trip - 1
-        counter = Var(next(_KEYS), LOOP, 0, _name(idx, "i"), 0, hi)
+        name = _name(idx, "i")
+        plain = lb == const(0) and step.const == 1
+        # the counter is the index itself for `0 to n step 1`, else the iteration number
+        counter = Var(next(_KEYS), LOOP, 0, name if plain else f"iter({name})", 0, hi)
         index = add(lb, scale(var(counter), step.const))
-        return LoopVar(counter, index, _name(idx, "i")), trip
+        return LoopVar(counter, index, name), trip
 
     # ------------------------------------------------------------------ conditions
 
@@ -1285,11 +1316,11 @@ class IndexBuilder:
                 if trip is None:
                     if isinstance(parent, (RangeOp, scf.ForOp)) and lv is not None:
                         lb, ub = self.expr(parent.lb), self.expr(parent.ub)
-                        guards.append(Cmp("slt", lb, ub, f"the loop %{lv.name} runs"))
+                        guards.append(Cmp("slt", lb, ub, f"whether loop %{lv.name} runs at all"))
                     else:
-                        guards.append(UnknownCond(f"the loop at {_where(parent)} runs"))
+                        guards.append(UnknownCond(f"whether the loop at {_where(parent)} runs at all"))
             else:
-                guards.append(UnknownCond(f"the {parent.name} at {_where(parent)} runs it"))
+                guards.append(UnknownCond(f"whether the {parent.name} at {_where(parent)} runs it"))
             node = parent
         loops.reverse()
         guards.reverse()

@@ -133,3 +133,34 @@ func.func @permutation(%x: memref<1x64xf32>, %out: memref<64x64xf32>) {
   }
   func.return
 }
+
+// -----
+
+// kv_score_proj's blocks written with bit operations, and an scf.for with a step:
+// row t >> 4 << 6, column (t & 15) << 6; rows 2 * i for i = 0, 2, 4, 6 of block t.
+// CHECK-LABEL: func.func @bits_and_scf_for
+func.func @bits_and_scf_for(%acc_in: memref<64x64xf32>, %out: memref<128x1024xf32>,
+                            %x: memref<1x64xf32>, %rows: memref<256x64xf32>) {
+  pto.spmd %t = 0 to 32 {
+    %c0 = arith.constant 0 : index
+    %c2 = arith.constant 2 : index
+    %c4 = arith.constant 4 : index
+    %c6 = arith.constant 6 : index
+    %c8 = arith.constant 8 : index
+    %c15 = arith.constant 15 : index
+    %c16 = arith.constant 16 : index
+    %rb = arith.shrsi %t, %c4 : index
+    %row = arith.shli %rb, %c6 : index
+    %cb = arith.andi %t, %c15 : index
+    %col = arith.shli %cb, %c6 : index
+    %acc = pto.load %acc_in[%c0, %c0] : memref<64x64xf32> -> tensor<64x64xf32>
+    pto.store %acc, %out[%row, %col] : tensor<64x64xf32>, memref<128x1024xf32>
+    %v = pto.load %x[%c0, %c0] : memref<1x64xf32> -> tensor<1x64xf32>
+    %base = arith.muli %t, %c8 : index
+    scf.for %i = %c0 to %c8 step %c2 {
+      %r = arith.addi %base, %i : index
+      pto.store %v, %rows[%r, %c0] : tensor<1x64xf32>, memref<256x64xf32>
+    }
+  }
+  func.return
+}

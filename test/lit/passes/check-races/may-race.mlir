@@ -97,4 +97,30 @@ func.func @opaque(%x: memref<1x64xf32>, %out: memref<?x64xf32>, %sel: memref<8xi
   }
   func.return
 }
+
+// -----
+
+// The else branch of a data-dependent condition, and a loop whose trip count is known
+// only at run time (both stores write row 0 if the loop runs at all).
+func.func @else_and_dynamic_loop(%flags: memref<8xi32>, %n: index, %x: memref<1x64xf32>,
+                                 %out: memref<4x64xf32>, %acc: memref<4x64xf32>) {
+  pto.spmd %t = 0 to 8 {
+    %c0 = arith.constant 0 : index
+    %c1 = arith.constant 1 : index
+    %c0_i32 = arith.constant 0 : i32
+    %v = pto.load %x[%c0, %c0] : memref<1x64xf32> -> tensor<1x64xf32>
+    %f = pto.read %flags[%t] : memref<8xi32> -> i32
+    %off = arith.cmpi eq, %f, %c0_i32 : i32
+    scf.if %off {
+    } else {
+      pto.store %v, %out[%c0, %c0] : tensor<1x64xf32>, memref<4x64xf32>
+      // CHECK: may-race.mlir:[[# @LINE - 1]]:7: warning: 'pto.store' op may race: if both stores run, tasks 0 and 1 both write out[0, 0:64] (store at {{.*}} and store at {{.*}}); whether they run depends on not (%off), unknown at compile time
+    }
+    pto.range %i = %c0 to %n step %c1 {
+      pto.store %v, %acc[%c0, %c0] : tensor<1x64xf32>, memref<4x64xf32>
+      // CHECK: may-race.mlir:[[# @LINE - 1]]:7: warning: 'pto.store' op may race: if both stores run, tasks 0 and 1 both write acc[0, 0:64] (store at {{.*}} and store at {{.*}}); whether they run depends on whether loop %i runs at all, unknown at compile time
+    }
+  }
+  func.return
+}
 // CHECK-NOT: warning
