@@ -12,6 +12,7 @@ import os
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
 import pytest
+from ptoc.backend.record import ExecutionRecord
 from ptoc.costmodel import KernelReport, load_machine
 from ptoc.costmodel.calibration import (
     MEASURED,
@@ -30,9 +31,13 @@ pytestmark = pytest.mark.skipif(not seed_available(), reason="seed kernel not in
 
 
 @pytest.fixture(scope="module")
-def reports() -> dict[int, KernelReport]:
+def records() -> dict[int, ExecutionRecord]:
     pytest.importorskip("ptoc.backend.interpreter")
-    records = seed_records((1, 2, 4, 8))
+    return seed_records((1, 2, 4, 8))
+
+
+@pytest.fixture(scope="module")
+def reports(records: dict[int, ExecutionRecord]) -> dict[int, KernelReport]:
     reps = simulate_groups(records, load_machine("a2a3"))
     print(residual_table({g: reps[g] for g in (1, 2, 4)}))
     return reps
@@ -70,3 +75,12 @@ def test_task_counts_and_the_hint(reports: dict[int, KernelReport]) -> None:
     for name in ("kv_score_proj", "state_scatter_paged", "rmsnorm_rope", "kv_and_cache_write"):
         execs = {round(reports[g].scope(name).exec_us, 6) for g in (1, 2, 4, 8)}
         assert len(execs) == 1, name
+
+
+def test_twice_the_vector_cores_never_wants_a_larger_group(
+    records: dict[int, ExecutionRecord], reports: dict[int, KernelReport]
+) -> None:
+    wide = simulate_groups(records, load_machine("a2a3_2x_vector"))
+    assert best_group(wide) <= best_group(reports)
+    for g in (1, 2, 4, 8):  # more cores never make the same schedule slower here
+        assert wide[g].total_us <= reports[g].total_us + 1e-6
