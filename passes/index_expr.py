@@ -603,9 +603,6 @@ def cond_exprs(c: Cond) -> Iterator[Expr]:
             yield from cond_exprs(a)
 
 
-_U64 = 1 << 64
-
-
 def _compare(pred: str, x: Arr, y: Arr) -> Mask:
     if pred.startswith("u"):
         # unsigned: compare as two's complement 64-bit values
