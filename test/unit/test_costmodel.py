@@ -643,3 +643,65 @@ def test_scheduler_invariants(
     for (a, _, ta), (b, _, tb) in itertools.pairwise(named):
         if ta and tb:
             assert rep.scope(b).start_us >= rep.scope(a).end_us - 1e-9
+
+
+# --------------------------------------------------------------------------- the fit script
+
+
+def _fit_module() -> Any:
+    import importlib.util
+
+    path = Path(__file__).resolve().parents[2] / "bench" / "fit_a2a3.py"
+    spec = importlib.util.spec_from_file_location("fit_a2a3", path)
+    assert spec is not None and spec.loader is not None
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
+def test_fit_nelder_mead_finds_a_minimum() -> None:
+    fit = _fit_module()
+
+    def bowl(v: list[float]) -> float:
+        return (v[0] - 3.0) ** 2 + 10 * (v[1] + 1.0) ** 2 + 2.0
+
+    x, fx, _ = fit.nelder_mead(
+        bowl,
+        [0.0, 0.0],
+        [1.0, 1.0],
+        400,
+        1e-12,
+    )
+    assert x[0] == pytest.approx(3.0, abs=1e-3) and x[1] == pytest.approx(-1.0, abs=1e-3)
+    assert fx == pytest.approx(2.0, abs=1e-6)
+
+
+def test_fit_writes_values_and_keeps_the_sources(tmp_path: Path) -> None:
+    fit = _fit_module()
+    path = tmp_path / "a2a3.toml"
+    path.write_text(A2A3.read_text())
+    fit.write_values(path, {"aicpu_submit_us": 1.25, "scalar_read_cycles": 420})
+    m = load_machine(path)
+    assert (m.aicpu_submit_us, m.scalar_read_cycles) == (1.25, 420)
+    assert path.read_text().count("fitted:") == A2A3.read_text().count("fitted:")
+    assert dataclasses.replace(
+        m,
+        aicpu_submit_us=load_machine("a2a3").aicpu_submit_us,
+        scalar_read_cycles=load_machine("a2a3").scalar_read_cycles,
+    ) == load_machine("a2a3")
+    with pytest.raises(SystemExit):
+        fit.write_values(path, {"no_such_key": 1})
+
+
+def test_fitted_parameters_are_marked_fitted_in_the_file() -> None:
+    fit = _fit_module()
+    lines = A2A3.read_text().splitlines()
+    for name, *_ in fit.PARAMS:
+        i = next(k for k, line in enumerate(lines) if line.startswith(f"{name} ="))
+        j = i - 1
+        comments: list[str] = []
+        while j >= 0 and lines[j].startswith("#"):
+            comments.append(lines[j])
+            j -= 1
+        text = " ".join(comments)
+        assert "fitted:" in text and "bench/fit_a2a3.py" in text, name
