@@ -115,6 +115,8 @@ def parse_factors(text: str) -> list[int]:
     out: list[int] = []
     for t in items:
         try:
+            if not t.isascii():
+                raise ValueError(t)
             f = int(t, 10)
         except ValueError:
             raise ToolError(f"bad --factors '{text}': '{t}' is not an integer") from None

@@ -81,6 +81,7 @@ def _run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str,
     [
         (["--scope", "nope"], "unknown scope 'nope' (scopes: rows, other)"),
         (["--scope", "rows", "--factors", "1,x"], "'x' is not an integer"),
+        (["--scope", "rows", "--factors", "\uff13"], "'\uff13' is not an integer"),
         (["--scope", "rows", "--factors", "1,,2"], "bad --factors '1,,2'"),
         (["--scope", "rows", "--factors", ""], "bad --factors ''"),
         (["--scope", "rows", "--factors", "0,2"], "factor 0 must be >= 1"),
