@@ -3,17 +3,20 @@
 ```
 python bench/passes_vs_peers.py [--quick] [--repeat N] [--json PATH] [--in-process-only]
                                 [--grouping-sizes 1 8 64] [--expansion-sizes 2 4 8 16]
-                                [--mlir-opt PATH | --no-mlir-opt]
+                                [--body same|tiles] [--mlir-opt PATH | --no-mlir-opt]
 ```
 
 Every comparison is of equal work on generated IR of the same shape, and every peer is
 measured in the same run:
 
 * **grouping**: K scopes of 64 tasks, each task body 97 ops (8 times: a column
-  constant, two loads, eight float ops, a store; plus the task index). ptoc sees
-  `pto.spmd` scopes whose body uses `pto.load`/`pto.store` on `tensor<1x64xf32>` tiles;
-  the peers see the upstream analogue, `scf.parallel` loops (generic form: xDSL 0.74
-  parses no other) with the same body on `memref.load`/`memref.store` and `f32`.
+  constant, two loads, eight float ops, a store; plus the task index), in upstream ops
+  (`memref.load`, `arith` on `f32`, `memref.store`). ptoc sees `pto.spmd` scopes, the
+  peers the upstream analogue, `scf.parallel` loops (generic form: xDSL 0.74 parses no
+  other), with the same body text: the inputs differ only in the loop op. With
+  `--body tiles`, ptoc's body is instead `pto.load`/`pto.store` on `tensor<1x64xf32>`
+  tiles with the same op count (more realistic for ptoc, but its text carries tensor
+  types the peers' text does not, which makes ptoc's parse slower in the e2e rows).
   ptoc's `pto-spmd-coarsen{factor=2}` against xDSL's
   `scf-parallel-loop-tiling{parallel_loop_tile_sizes=2}` and MLIR's
   `--scf-parallel-loop-tiling=parallel-loop-tile-sizes=2`.
@@ -54,7 +57,6 @@ from __future__ import annotations
 import argparse
 import gc
 import json
-import math
 import os
 import platform
 import shutil
@@ -106,7 +108,8 @@ FLOAT_OPS_2 = (("mulf", "e", "y", "q"), ("addf", "q", "m", "rr"), ("divf", "rr",
 
 
 def task_body(task: str, *, pto: bool) -> list[str]:
-    """The ops of one task body (without the task index), on tiles (pto) or scalars."""
+    """The ops of one task body (without the task index): `pto.load`/`pto.store` on tiles
+    (pto) or `memref.load`/`memref.store` on scalars."""
     ty = TILE if pto else "f32"
     lines: list[str] = []
     for r in range(ROWS):
@@ -150,19 +153,24 @@ def _parallel(k: int, count: int, arg: str, body: Iterable[str]) -> list[str]:
     ]
 
 
-def grouping_inputs(scopes: int) -> tuple[str, str]:
-    """(pto, upstream) modules with `scopes` scopes of TASKS tasks each."""
+def grouping_inputs(scopes: int, *, tiles: bool = False) -> tuple[str, str]:
+    """(pto, upstream) modules with `scopes` scopes of TASKS tasks each.
+
+    The pto side's body is the upstream one (identical text) unless `tiles`.
+    """
     pto: list[str] = []
     up: list[str] = []
     for k in range(scopes):
         pto.append(f'pto.spmd %t = 0 to {TASKS} name "s{k}" core vector {{')
-        pto += ["  " + line for line in task_body("%t", pto=True)]
+        pto += ["  " + line for line in task_body("%t", pto=tiles)]
         pto.append("}")
         up += _parallel(k, TASKS, "t", task_body("%t", pto=False))
     return _func(pto), _func(up)
 
 
-def expansion_inputs(g: int, scopes: int = EXPANSION_SCOPES) -> tuple[str, str]:
+def expansion_inputs(
+    g: int, scopes: int = EXPANSION_SCOPES, *, tiles: bool = False
+) -> tuple[str, str]:
     """(pto, upstream) modules: `scopes` scopes of TASKS/g groups, each a g-way loop."""
     pto: list[str] = []
     up: list[str] = []
@@ -172,7 +180,7 @@ def expansion_inputs(g: int, scopes: int = EXPANSION_SCOPES) -> tuple[str, str]:
         pto.append(f'pto.spmd %g = 0 to {TASKS // g} name "s{k}" core vector {{')
         pto += ["  " + line for line in head]
         pto += [f"  pto.unroll %j = 0 to {g} {{", "  " + index]
-        pto += ["    " + line for line in task_body("%t", pto=True)]
+        pto += ["    " + line for line in task_body("%t", pto=tiles)]
         pto += ["  }", "}"]
         loop = [
             *head,
@@ -423,8 +431,8 @@ def find_tools(args: argparse.Namespace) -> Tools:
 # --------------------------------------------------------------------------- cases
 
 
-def bench_grouping(k: int, repeat: int, tools: Tools, tmp: Path) -> list[Row]:
-    pto_text, up_text = grouping_inputs(k)
+def bench_grouping(k: int, repeat: int, tools: Tools, tmp: Path, tiles: bool) -> list[Row]:
+    pto_text, up_text = grouping_inputs(k, tiles=tiles)
     pctx = ptoc.context()
     uctx = upstream_context()
     pmod = ptoc.parse(pto_text, ctx=pctx)
@@ -504,8 +512,10 @@ def bench_grouping(k: int, repeat: int, tools: Tools, tmp: Path) -> list[Row]:
     return rows
 
 
-def bench_expansion(g: int, repeat: int, tools: Tools, tmp: Path, scopes: int) -> list[Row]:
-    pto_text, up_text = expansion_inputs(g, scopes)
+def bench_expansion(
+    g: int, repeat: int, tools: Tools, tmp: Path, scopes: int, tiles: bool
+) -> list[Row]:
+    pto_text, up_text = expansion_inputs(g, scopes, tiles=tiles)
     pctx = ptoc.context()
     uctx = upstream_context()
     pmod = ptoc.parse(pto_text, ctx=pctx)
@@ -703,6 +713,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     ap.add_argument("--no-mlir-opt", action="store_true")
     ap.add_argument(
+        "--body",
+        choices=("same", "tiles"),
+        default="same",
+        help="ptoc's task body: the peers' upstream ops (default) or pto tile ops",
+    )
+    ap.add_argument(
         "--json", default=None, metavar="PATH", help="also write the results as JSON ('-': stdout)"
     )
     args = ap.parse_args(argv)
@@ -724,6 +740,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if any(k < 1 for k in gsizes) or repeat < 1 or args.expansion_scopes < 1:
         ap.error("sizes, scopes and --repeat must be positive")
     tools = find_tools(args)
+    tiles = args.body == "tiles"
 
     load_before = os.getloadavg()
     started = time.strftime("%Y-%m-%d %H:%M:%S %Z")
@@ -732,9 +749,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         tmp = Path(d)
         rows += bench_startup(repeat, tools, tmp)
         for k in gsizes:
-            rows += bench_grouping(k, repeat, tools, tmp)
+            rows += bench_grouping(k, repeat, tools, tmp, tiles)
         for g in esizes:
-            rows += bench_expansion(g, repeat, tools, tmp, args.expansion_scopes)
+            rows += bench_expansion(g, repeat, tools, tmp, args.expansion_scopes, tiles)
     load_after = os.getloadavg()
 
     meta: dict[str, Any] = {
@@ -747,6 +764,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "tools": {"pto-opt": tools.pto_opt, "xdsl-opt": tools.xdsl_opt, "mlir-opt": tools.mlir_opt},
         "body_ops": BODY_OPS + 1,
         "tasks_per_scope": TASKS,
+        "ptoc_body": args.body,
     }
     to_stdout = args.json == "-"
     say: Callable[..., None] = (lambda *a: print(*a, file=sys.stderr)) if to_stdout else print
@@ -759,20 +777,20 @@ def main(argv: Sequence[str] | None = None) -> int:
         "subprocess (e2e, startup): wall time including interpreter start-up, parse and print"
     )
     say("# ratio = ptoc median / peer median (< 1: ptoc faster); outputs checked for equal work")
+    body = "pto tile ops" if tiles else "the peers' upstream ops (same text)"
+    say(f"# task body: {BODY_OPS + 1} ops; ptoc's body is {body}")
     if tools.mlir_missing:
         say(f"# note: {tools.mlir_missing}")
     say(table(rows))
-    for r in rows:
-        for peer in r.peers:
-            if peer.note:
-                say(f"# {r.case} {r.size}: {peer.note}")
+    notes = dict.fromkeys(f"# {r.case}: {p.note}" for r in rows for p in r.peers if p.note)
+    for note in notes:
+        say(note)
     if args.json:
         data = json.dumps(to_json(rows, meta), indent=2)
         if to_stdout:
             print(data)
         else:
             Path(args.json).write_text(data + "\n")
-    assert all(math.isfinite(t) for r in rows for t in r.ptoc.times_s)
     return 0
 
 

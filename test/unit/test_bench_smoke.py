@@ -64,7 +64,7 @@ def test_equal_work_checks_reject_unequal_outputs(bench: ModuleType) -> None:
     import ptoc
     from ptoc.passes.spmd_coarsen import SpmdCoarsenPass
 
-    pto_text, up_text = bench.grouping_inputs(2)
+    pto_text, up_text = bench.grouping_inputs(2, tiles=True)
     ctx = ptoc.context()
     grouped = ptoc.parse(pto_text, ctx=ctx)
     SpmdCoarsenPass(factor=2).apply(ctx, grouped)
