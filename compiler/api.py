@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import bisect
+import struct
 
 from ptoc.diagnostics import PtoDiagnostic, describe_pipeline_error, verify
 from xdsl.context import Context
 from xdsl.dialects.builtin import FileLineColLoc, IntAttr, ModuleOp, StringAttr, UnknownLoc
 from xdsl.ir import Operation
 from xdsl.parser import Parser
+from xdsl.parser.core import ForwardDeclaredValue
 from xdsl.passes import ModulePass, PassPipeline
 from xdsl.utils.exceptions import ArgSpecParseError, DiagnosticException, ParseError
 
@@ -28,6 +30,23 @@ def context() -> Context:
     return ctx
 
 
+# What an op's parser may raise besides ParseError, for input it did not expect.
+_PARSE_CRASHES = (
+    DiagnosticException,
+    ValueError,
+    KeyError,
+    TypeError,
+    AssertionError,
+    IndexError,
+    AttributeError,
+    OverflowError,
+    ZeroDivisionError,
+    NotImplementedError,
+    MemoryError,
+    struct.error,
+)
+
+
 class LocatingParser(Parser):
     """A parser that gives every op its `file:line:col`, so diagnostics can cite it."""
 
@@ -36,10 +55,47 @@ class LocatingParser(Parser):
         self._filename = StringAttr(name)
         self._line_offset = line_offset
         self._line_starts = [0] + [i + 1 for i, c in enumerate(text) if c == "\n"]
+        self._op_names: list[str] = []
+
+    def _get_op_by_name(self, name: str) -> type[Operation]:
+        self._op_names.append(name)
+        return super()._get_op_by_name(name)
+
+    def parse_module(self, allow_implicit_module: bool = True) -> ModuleOp:
+        module = super().parse_module(allow_implicit_module)
+        for op in module.walk():
+            for i, operand in enumerate(op.operands):
+                if isinstance(operand, ForwardDeclaredValue):
+                    # xdsl resolves a forward reference only in ops built before the
+                    # definition is parsed: a loop bound defined in the loop's own body
+                    raise PtoDiagnostic(
+                        op, f"operand #{i} is used before its definition (it is defined "
+                        "later, inside this op's region or after it)"
+                    )
+        return module
 
     def parse_operation(self) -> Operation:
-        start = self._current_token.span.start
-        op = super().parse_operation()
+        start_span = self._current_token.span
+        start = start_span.start
+        depth = len(self._op_names)
+        try:
+            op = super().parse_operation()
+        except ParseError:
+            raise
+        except _PARSE_CRASHES as e:
+            # An op's own parser or constructor (a verifier run while parsing) failed, or
+            # the input asks for more memory than there is: report it at the op.
+            name = self._op_names[depth] if len(self._op_names) > depth else None
+            what = f"'{name}' op " if name else ""
+            text = (str(e.args[0]) if isinstance(e, DiagnosticException) and e.args else str(e))
+            lines = [ln.strip() for ln in text.strip().splitlines() if ln.strip()]
+            if isinstance(e, MemoryError):
+                detail = "is too large to build (out of memory)"
+            else:
+                detail = "is invalid: " + (" ".join(lines[:3]) or type(e).__name__)
+            raise ParseError(start_span, f"{what}{detail}") from e
+        finally:
+            del self._op_names[depth:]
         if isinstance(op.location, UnknownLoc):
             line = bisect.bisect_right(self._line_starts, start) - 1
             col = start - self._line_starts[line] + 1
@@ -79,7 +135,10 @@ def parse(
         raise
     except DiagnosticException:
         raise
-    except (ValueError, KeyError, TypeError, AssertionError, IndexError) as e:
+    except MemoryError as e:
+        raise PtoDiagnostic(None, "the input is too large to parse (out of memory)", name) from e
+    except (ValueError, KeyError, TypeError, AssertionError, IndexError, OverflowError,
+            struct.error) as e:
         raise PtoDiagnostic(None, f"cannot parse input: {e}", name) from e
     if verify_module:
         verify(module)

@@ -76,13 +76,40 @@ def _postorder(op: Operation) -> Iterator[Operation]:
     yield op
 
 
+_INDEX_MIN, _INDEX_MAX = -(2**63), 2**63 - 1
+
+
+def _check_upstream(op: Operation) -> None:
+    """What MLIR rejects but xdsl 0.74 accepts, and later crashes on (found by fuzzing)."""
+    from xdsl.dialects import arith
+    from xdsl.dialects.builtin import IndexType, IntegerAttr
+
+    if isinstance(op, (arith.CmpiOp, arith.CmpfOp)):
+        n = len(arith.CMPI_COMPARISON_OPERATIONS if isinstance(op, arith.CmpiOp)
+                else arith.CMPF_COMPARISON_OPERATIONS)
+        pred = op.predicate.value.data
+        if not 0 <= pred < n:
+            raise PtoDiagnostic(op, f"predicate {pred} is not a valid predicate (0 to {n - 1})")
+    for attr in (*op.properties.values(), *op.attributes.values()):
+        if isinstance(attr, IntegerAttr) and isinstance(
+            attr.type, IndexType  # pyright: ignore[reportUnknownMemberType]
+        ):
+            v: int = attr.value.data  # pyright: ignore[reportUnknownMemberType, reportUnknownVariableType]
+            if not _INDEX_MIN <= v <= _INDEX_MAX:
+                raise PtoDiagnostic(op, f"index value {v} does not fit in 64 bits")
+
+
 def verify(module: ModuleOp) -> None:
     """Verify `module`, innermost ops first, raising a located `PtoDiagnostic`."""
     for op in _postorder(module):
         try:
             op.verify(verify_nested_ops=False)
+            _check_upstream(op)
         except PtoDiagnostic:
             raise
+        except (ValueError, TypeError, KeyError, IndexError, AttributeError, AssertionError) as e:
+            # a verifier that crashed on IR it did not expect: still the op's error
+            raise PtoDiagnostic(op, f"does not verify ({type(e).__name__}: {e})") from e
         except DiagnosticException as e:
             msg = str(e.args[0]) if e.args else str(e)
             prefix = "Operation does not verify: "
