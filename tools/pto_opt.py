@@ -88,6 +88,21 @@ def split_chunks(text: str, split: bool) -> list[tuple[str, int]]:
     return chunks
 
 
+def _usage_error(message: str) -> NoReturn:
+    raise ToolError(f"{message} (see pto-opt --help)")
+
+
+def _parse_timeout(text: str) -> int:
+    """Seconds for --parse-timeout: 0 (no limit) up to a million."""
+    try:
+        seconds = int(text, 10)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number of seconds, got '{text}'") from None
+    if not 0 <= seconds <= 1_000_000:
+        raise argparse.ArgumentTypeError(f"{seconds} is not between 0 (no limit) and 1000000")
+    return seconds
+
+
 class PtoOptMain(xDSLOptMain):
     """The `pto-opt` driver."""
 
@@ -109,10 +124,14 @@ class PtoOptMain(xDSLOptMain):
             self.register_pass(name, factory)
 
     def register_all_arguments(self, arg_parser: argparse.ArgumentParser) -> None:
+        # A usage error is a one-line `pto-opt: error: ...` and exit 1, as in pto-run and
+        # pto-tune (argparse would print the usage and exit 2, the internal-error code).
+        arg_parser.prog = "pto-opt"
+        arg_parser.error = _usage_error  # pyright: ignore[reportAttributeAccessIssue]
         super().register_all_arguments(arg_parser)
         arg_parser.add_argument(
             "--parse-timeout",
-            type=int,
+            type=_parse_timeout,
             default=PARSE_TIMEOUT_S,
             help="give up on an input whose parsing takes longer than this many seconds",
         )
