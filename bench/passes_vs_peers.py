@@ -76,9 +76,9 @@ from ptoc.dialects.pto import SpmdOp, UnrollOp
 from ptoc.passes.spmd_coarsen import SpmdCoarsenPass
 from ptoc.passes.unroll_expand import UnrollExpandPass, expand_unroll
 from xdsl.context import Context
-from xdsl.dialects import scf
-from xdsl.dialects.builtin import ModuleOp
-from xdsl.ir import Operation
+from xdsl.dialects import arith, scf
+from xdsl.dialects.builtin import IntegerAttr, ModuleOp
+from xdsl.ir import Operation, SSAValue
 from xdsl.parser import Parser
 from xdsl.passes import ModulePass
 from xdsl.transforms.canonicalize import CanonicalizePass
@@ -253,6 +253,8 @@ def check_grouping(module: ModuleOp, scopes: int, *, ptoc_side: bool) -> dict[st
             if isinstance(p, scf.ParallelOp):
                 if any(isinstance(q, scf.ParallelOp) for q in p.body.walk()):
                     outer += 1
+                    step = _index_value(p.step[0])
+                    assert step == 2, f"outer scf.parallel step {step}, not the tile size 2"
                 else:
                     inner.append(p)
     assert outer == scopes and len(inner) == scopes, (outer, len(inner), scopes)
@@ -268,6 +270,19 @@ def check_grouping(module: ModuleOp, scopes: int, *, ptoc_side: bool) -> dict[st
     want["arith.addi"] += scopes
     assert body == want, f"grouped bodies differ from the input: {body - want} / {want - body}"
     return {"ops": op_count(module), "body_ops": sum(body.values())}
+
+
+def _index_value(value: SSAValue) -> int | None:
+    """The value of an index computed from constants by `muli`/`addi`, else None."""
+    op = value.owner
+    if isinstance(op, arith.ConstantOp) and isinstance(op.value, IntegerAttr):
+        return op.value.value.data
+    if isinstance(op, arith.MuliOp | arith.AddiOp):
+        lhs, rhs = _index_value(op.lhs), _index_value(op.rhs)
+        if lhs is None or rhs is None:
+            return None
+        return lhs * rhs if isinstance(op, arith.MuliOp) else lhs + rhs
+    return None
 
 
 def _body_names() -> list[str]:

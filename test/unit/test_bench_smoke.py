@@ -78,6 +78,16 @@ def test_equal_work_checks_reject_unequal_outputs(bench: ModuleType) -> None:
     untouched = bench.parse_upstream(up_text)
     with pytest.raises(AssertionError):
         bench.check_grouping(untouched, 2, ptoc_side=False)  # not tiled at all
+    from xdsl.transforms.scf_parallel_loop_tiling import ScfParallelLoopTilingPass
+
+    for size, ok in ((2, True), (4, False)):
+        tiled = bench.parse_upstream(up_text)
+        ScfParallelLoopTilingPass(parallel_loop_tile_sizes=(size,)).apply(ctx, tiled)
+        if ok:
+            bench.check_grouping(tiled, 2, ptoc_side=False)
+        else:
+            with pytest.raises(AssertionError, match="tile size"):
+                bench.check_grouping(tiled, 2, ptoc_side=False)
 
     pto_text, _ = bench.expansion_inputs(2, scopes=1)
     not_expanded = ptoc.parse(pto_text, ctx=ctx)
