@@ -10,7 +10,7 @@ import sys
 from collections.abc import Iterator
 
 from xdsl.dialects.builtin import FileLineColLoc, ModuleOp
-from xdsl.ir import Operation
+from xdsl.ir import Block, Operation, OpResult, SSAValue
 from xdsl.utils.exceptions import DiagnosticException, ParseError
 
 
@@ -99,8 +99,58 @@ def _check_upstream(op: Operation) -> None:
                 raise PtoDiagnostic(op, f"index value {v} does not fit in 64 bits")
 
 
+def _check_dominance(module: ModuleOp) -> None:
+    """Every operand is defined before its use, in its block or an enclosing one.
+
+    xdsl 0.74 does not check this (MLIR's "operand does not dominate this use"): a
+    value used before its definition in the same block parses, verifies, and reached
+    the interpreter as an unset value. Regions of several blocks and graph regions
+    (a module's body) are not ordered: their values are visible in the whole region.
+    """
+    visible: set[SSAValue] = set()
+
+    def walk_block(block: Block, ordered: bool) -> list[SSAValue]:
+        added: list[SSAValue] = list(block.args)
+        if not ordered:
+            for op in block.ops:
+                added.extend(op.results)
+        visible.update(added)
+        for op in block.ops:
+            for i, operand in enumerate(op.operands):
+                if operand not in visible:
+                    name = f" %{operand.name_hint}" if operand.name_hint else ""
+                    owner = operand.owner if isinstance(operand, OpResult) else None
+                    where = location_of(owner) if owner is not None else None
+                    at = f" (defined at {where})" if where else ""
+                    raise PtoDiagnostic(
+                        op, f"operand #{i}{name} is used before its definition or outside "
+                        f"the region that defines it{at}"
+                    )
+            for region in op.regions:
+                several = len(region.blocks) > 1 or isinstance(op, ModuleOp)
+                inner: list[SSAValue] = []
+                if several:
+                    for b in region.blocks:
+                        inner.extend(b.args)
+                        for o in b.ops:
+                            inner.extend(o.results)
+                    visible.update(inner)
+                for b in region.blocks:
+                    visible.difference_update(walk_block(b, not several))
+                visible.difference_update(inner)
+            if ordered:
+                visible.update(op.results)
+                added.extend(op.results)
+        return added
+
+    for region in module.regions:
+        for block in region.blocks:
+            walk_block(block, False)
+
+
 def verify(module: ModuleOp) -> None:
     """Verify `module`, innermost ops first, raising a located `PtoDiagnostic`."""
+    _check_dominance(module)
     for op in _postorder(module):
         try:
             op.verify(verify_nested_ops=False)
