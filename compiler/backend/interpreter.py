@@ -244,7 +244,15 @@ class _Compiler:
         handler = _HANDLERS.get(op.name)
         if handler is None:
             raise InterpreterError(op, f"the interpreter does not implement '{op.name}'")
-        return handler(self, op)
+        try:
+            return handler(self, op)
+        except PtoDiagnostic:
+            raise
+        except (ValueError, TypeError, KeyError, IndexError, AttributeError, AssertionError) as e:
+            # verified IR the handler did not expect (e.g. a region of several blocks)
+            raise InterpreterError(
+                op, f"the interpreter cannot run this op: {type(e).__name__}: {e}"
+            ) from None
 
     # ------------------------------------------------------------------ value ops
 
@@ -1021,6 +1029,11 @@ class Program:
     def __init__(self, fn: func.FuncOp):
         self.func = fn
         self.name = fn.sym_name.data
+        if len(fn.body.blocks) != 1:
+            raise InterpreterError(
+                fn, f"@{self.name} has {len(fn.body.blocks)} blocks; the interpreter runs "
+                "functions of one block"
+            )
         block = fn.body.block
         self.arg_names: list[str] = [
             a.name_hint or f"arg{i}" for i, a in enumerate(block.args)
