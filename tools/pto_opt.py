@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import errno
 import os
 import signal
+import stat
 import sys
 import tempfile
 from collections.abc import Callable, Sequence
@@ -40,18 +42,42 @@ def _alarm(_signum: int, _frame: FrameType | None) -> NoReturn:
     raise _Timeout()
 
 
-def write_atomically(path: str, text: str) -> None:
-    """Write `text` to `path` through a temporary file in the same folder."""
-    folder = os.path.dirname(os.path.abspath(path))
-    fd, tmp = tempfile.mkstemp(prefix=".pto-opt-", dir=folder)
+def write_bytes_atomically(path: str, data: bytes) -> None:
+    """Write `data` to `path` through a temporary file in the same folder.
+
+    A failure leaves an existing file as it was. A symlink is written through (its
+    target is replaced), and a device or pipe (`-o /dev/null`, `-o /dev/stdout`) is
+    written directly: replacing it would put a regular file in its place. A replaced
+    file keeps its permissions; a new one gets the umask's.
+    """
+    if os.path.isdir(path):
+        raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), path)
+    if os.path.exists(path) and not os.path.isfile(path):
+        with open(path, "wb") as f:
+            f.write(data)
+        return
+    target = os.path.realpath(path)
     try:
-        with os.fdopen(fd, "w") as f:
-            f.write(text)
-        os.replace(tmp, path)
+        mode = stat.S_IMODE(os.stat(target).st_mode)
+    except FileNotFoundError:
+        umask = os.umask(0)
+        os.umask(umask)
+        mode = 0o666 & ~umask
+    fd, tmp = tempfile.mkstemp(prefix=".pto-", dir=os.path.dirname(target))
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+        os.chmod(tmp, mode)
+        os.replace(tmp, target)
     except BaseException:
         if os.path.exists(tmp):
             os.unlink(tmp)
         raise
+
+
+def write_atomically(path: str, text: str) -> None:
+    """Write `text` (UTF-8) to `path` as `write_bytes_atomically` does."""
+    write_bytes_atomically(path, text.encode("utf-8"))
 
 
 def read_input(path: str | None) -> tuple[str, str]:
@@ -240,6 +266,16 @@ def _diagnostic_text(e: DiagnosticException) -> str:
     return "error: " + (msg.strip().splitlines() or [type(e).__name__])[0]
 
 
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null, so that the flush at exit does not fail again."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError):  # no real file descriptor (captured output)
+        pass
+
+
 def report_and_exit(tool: str, run: Callable[[], int]) -> NoReturn:
     """Run a tool body, turning every exception into a one-line diagnostic."""
     try:
@@ -256,6 +292,9 @@ def report_and_exit(tool: str, run: Callable[[], int]) -> NoReturn:
     except KeyboardInterrupt:
         print(f"{tool}: interrupted", file=sys.stderr)
         code = 130
+    except BrokenPipeError:  # `tool ... | head`: the reader left; not an error of ours
+        _silence_stdout()
+        code = 141
     except RecursionError:
         print(f"{tool}: error: the input nests too deeply to process", file=sys.stderr)
         code = 1
