@@ -29,11 +29,16 @@ import io
 import json
 import os
 import sys
-import tempfile
 from collections.abc import Mapping, Sequence
 from typing import IO, Any, NoReturn, cast
 
-from ptoc.tools.pto_opt import ToolError, read_input, report_and_exit, write_atomically
+from ptoc.tools.pto_opt import (
+    ToolError,
+    read_input,
+    report_and_exit,
+    write_atomically,
+    write_bytes_atomically,
+)
 
 TOOL = "pto-run"
 
@@ -127,14 +132,9 @@ def write_npz_atomically(path: str, arrays: Mapping[str, Any]) -> None:
         raise ToolError(f"cannot write '{path}': no such directory '{folder}'")
     buf = io.BytesIO()
     np.savez(buf, **{k: np.asarray(v) for k, v in arrays.items()})  # pyright: ignore[reportArgumentType]
-    fd, tmp = tempfile.mkstemp(prefix=".pto-run-", dir=folder)
     try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(buf.getvalue())
-        os.replace(tmp, path)
+        write_bytes_atomically(path, buf.getvalue())
     except OSError as e:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
         raise ToolError(f"cannot write '{path}': {e.strerror or e}") from e
 
 
@@ -269,6 +269,8 @@ def run(argv: Sequence[str] | None, stdout: IO[str]) -> int:
         folder = os.path.dirname(os.path.abspath(value))
         if not os.path.isdir(folder):  # fail before running, not after the report
             raise ToolError(f"cannot write '{value}': no such directory '{folder}'")
+        if os.path.isdir(value):
+            raise ToolError(f"cannot write '{value}': it is a directory")
     if args.plot is not None:
         _require_matplotlib()
     text, name = read_input(args.file)
