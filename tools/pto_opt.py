@@ -298,6 +298,10 @@ def report_and_exit(tool: str, run: Callable[[], int]) -> NoReturn:
     except RecursionError:
         print(f"{tool}: error: the input nests too deeply to process", file=sys.stderr)
         code = 1
+    except MemoryError as e:  # e.g. a kernel argument or tile of 10**12 elements
+        detail = f": {e}" if str(e) else ""
+        print(f"{tool}: error: out of memory{detail}", file=sys.stderr)
+        code = 1
     except SystemExit:
         raise
     except BaseException as e:  # xdsl raises some errors as BaseException subclasses
