@@ -343,15 +343,7 @@ def run(argv: Sequence[str] | None, stdout: IO[str], stderr: IO[str], env: Mappi
 
 
 def main(argv: Sequence[str] | None = None) -> NoReturn:
-    def body() -> int:
-        try:
-            return run(argv, sys.stdout, sys.stderr, os.environ)
-        except BrokenPipeError:  # `pto-tune ... | head`: the reader left; not an error of ours
-            devnull = os.open(os.devnull, os.O_WRONLY)
-            os.dup2(devnull, sys.stdout.fileno())
-            return 141
-
-    report_and_exit(TOOL, body)
+    report_and_exit(TOOL, lambda: run(argv, sys.stdout, sys.stderr, os.environ))
 
 
 if __name__ == "__main__":
