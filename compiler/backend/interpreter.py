@@ -278,7 +278,7 @@ class _Compiler:
         if self.v.debug:
             compute = _type_checked(op, compute, rt)
         if not self.v.record or kind is None:
-            def plain(f: Frame) -> None:
+            def plain(f: Frame, _op: Operation = op) -> None:  # _op: see _failing_op
                 f[o] = compute(f)
 
             return plain
@@ -287,7 +287,7 @@ class _Compiler:
             et = record_as or rt
             ev = OpEvent(kind, name, (), _dtype_name(et), _nbytes(et))
 
-            def scalar(f: Frame) -> None:
+            def scalar(f: Frame, _op: Operation = op) -> None:  # _op: see _failing_op
                 f[o] = compute(f)
                 f[_EV](ev)
 
@@ -302,7 +302,7 @@ class _Compiler:
 
         if not rbs:
 
-            def tile0(f: Frame) -> None:
+            def tile0(f: Frame, _op: Operation = op) -> None:  # _op: see _failing_op
                 f[o] = compute(f)
                 bufs = f[_BUFS]
                 key = (bo, f[_CTX])
@@ -319,7 +319,7 @@ class _Compiler:
         if len(rbs) == 1:
             (r0,) = rbs
 
-            def tile1(f: Frame) -> None:
+            def tile1(f: Frame, _op: Operation = op) -> None:  # _op: see _failing_op
                 f[o] = compute(f)
                 bufs = f[_BUFS]
                 key = (bo, f[_CTX])
@@ -337,7 +337,7 @@ class _Compiler:
         if len(rbs) == 2:
             r0, r1 = rbs
 
-            def tile2(f: Frame) -> None:
+            def tile2(f: Frame, _op: Operation = op) -> None:  # _op: see _failing_op
                 f[o] = compute(f)
                 bufs = f[_BUFS]
                 key = (bo, f[_CTX])
@@ -353,7 +353,7 @@ class _Compiler:
 
             return tile2
 
-        def tilen(f: Frame) -> None:
+        def tilen(f: Frame, _op: Operation = op) -> None:  # _op: see _failing_op
             f[o] = compute(f)
             bufs = f[_BUFS]
             key = (bo, f[_CTX])
@@ -1112,8 +1112,17 @@ class Program:
         for s, v in zip(arg_slots, values, strict=False):
             f[s] = v
         with np.errstate(all="ignore"), single_threaded_blas():
-            for th in body.thunks:
-                th(f)
+            try:
+                for th in body.thunks:
+                    th(f)
+            except PtoDiagnostic:
+                raise
+            except _RUN_CRASHES as e:
+                # verified IR that an op's code did not expect: still an error at the op
+                raise InterpreterError(
+                    _failing_op(e) or self.func,
+                    f"the interpreter failed on this op: {type(e).__name__}: {e}",
+                ) from e
         outputs = {
             n: v for n, t, v in zip(self.arg_names, self.arg_types, values, strict=False)
             if isinstance(t, MemRefType)
@@ -1121,6 +1130,28 @@ class Program:
         rec = state.record
         state.record = ExecutionRecord()
         return RunResult(outputs, rec)
+
+
+_RUN_CRASHES = (
+    TypeError, ValueError, IndexError, KeyError, AttributeError, OverflowError,
+    ZeroDivisionError, FloatingPointError, AssertionError,
+)
+
+
+def _failing_op(e: BaseException) -> Operation | None:
+    """The innermost op whose closure was running when `e` was raised: a frame's local
+    `op` (handlers' closures) or `_op` (the value-op thunks' default argument)."""
+    found: Operation | None = None
+    tb = e.__traceback__
+    while tb is not None:
+        local = tb.tb_frame.f_locals
+        for key in ("_op", "op"):
+            cand = local.get(key)
+            if isinstance(cand, Operation):
+                found = cand
+                break
+        tb = tb.tb_next
+    return found
 
 
 def _check_elem(fn: Operation, name: str, t: Attribute) -> None:
