@@ -54,6 +54,17 @@ class _Parser(argparse.ArgumentParser):
         raise ToolError(message)
 
 
+def _seed(text: str) -> int:
+    """A --seed value: numpy's generators take only non-negative seeds."""
+    try:
+        seed = int(text, 10)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"invalid int value: '{text}'") from None
+    if seed < 0:
+        raise argparse.ArgumentTypeError(f"a seed must be >= 0, got {seed}")
+    return seed
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = _Parser(
         prog=TOOL,
@@ -82,7 +93,7 @@ def build_parser() -> argparse.ArgumentParser:
     src.add_argument("--inputs", metavar="NPZ", help="the kernel's inputs, one array per argument")
     src.add_argument(
         "--seed",
-        type=int,
+        type=_seed,
         help="make inputs from this seed (the example's inputs.py if present; default 0)",
     )
     p.add_argument("--machine", default="a2a3", help="machine name or .toml (default a2a3)")
