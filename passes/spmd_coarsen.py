@@ -36,6 +36,8 @@ from xdsl.utils.arg_spec import ArgSpec
 
 INNER_KINDS = ("unroll", "range")
 REMAINDER_KINDS = ("error", "guard")
+MAX_FACTOR = 2**31 - 1
+"""Largest group size: keeps `N + G - 1` and `%g * G` far from index overflow."""
 
 
 @dataclass(frozen=True)
@@ -45,7 +47,8 @@ class SpmdCoarsenPass(ModulePass):
     Options:
 
     * `factor=G` (int, default 1): tasks per new task. `G = 1` leaves the IR unchanged;
-      `G <= 0` is an error, and so is `G` larger than a static task count.
+      `G <= 0` is an error, and so is `G` larger than a static task count (or than
+      2**31 - 1).
     * `inner=unroll|range` (default `unroll`): the inner loop over the G grouped tasks,
       a trace-time `pto.unroll` (every task keeps its own buffers) or a runtime
       `pto.range` (one body, buffers reused from one task to the next).
@@ -78,6 +81,10 @@ class SpmdCoarsenPass(ModulePass):
             raise ValueError(
                 f"{self.name}: factor must be a positive number of tasks per group, "
                 f"got {self.factor}"
+            )
+        if self.factor > MAX_FACTOR:
+            raise ValueError(
+                f"{self.name}: factor {self.factor} is too large (at most {MAX_FACTOR})"
             )
         if self.inner not in INNER_KINDS:
             raise ValueError(

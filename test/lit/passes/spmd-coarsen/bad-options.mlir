@@ -7,6 +7,7 @@
 // RUN: not pto-opt %s -p 'pto-spmd-coarsen{factor=2 remainder=pad}' 2>&1 | filecheck %s --check-prefix=REM
 // RUN: not pto-opt %s -p 'pto-spmd-coarsen{factor=2 scope=7}' 2>&1 | filecheck %s --check-prefix=SCOPE
 // RUN: not pto-opt %s -p 'pto-spmd-coarsen{factor=2 grain=4}' 2>&1 | filecheck %s --check-prefix=UNKNOWN
+// RUN: not pto-opt %s -p 'pto-spmd-coarsen{factor=99999999999999999999 remainder=guard}' 2>&1 | filecheck %s --check-prefix=HUGE
 // A factor larger than the task count (a diagnostic on the op, with its location).
 // RUN: not pto-opt %s -p 'pto-spmd-coarsen{factor=9}' 2>&1 | filecheck %s --check-prefix=BIG
 // RUN: pto-opt %s -p 'pto-spmd-coarsen{factor=9 remainder=guard}' --verify-diagnostics | filecheck %s --check-prefix=BIG
@@ -35,7 +36,8 @@ func.func @k(%x: memref<8x8xf32>) {
 // REM: pto-spmd-coarsen: remainder must be one of error, guard, got 'pad'
 // SCOPE: pto-spmd-coarsen: option scope must be a name (quote it: scope="7"), got '7'
 // UNKNOWN: pto-opt: error: bad pass pipeline {{.*}}grain
+// HUGE: pto-spmd-coarsen: factor 99999999999999999999 is too large (at most 2147483647)
 // BIG-NOT: Traceback
-// BIG: bad-options.mlir:16:3: error: 'pto.spmd' op 8 tasks cannot be grouped by 9: the factor exceeds the task count
+// BIG: bad-options.mlir:17:3: error: 'pto.spmd' op 8 tasks cannot be grouped by 9: the factor exceeds the task count
 // BIG-NOT: Traceback
 // BIG-SEED: softmax_pool.mlir:11:3: error: 'pto.spmd' op 64 tasks cannot be grouped by 128: the factor exceeds the task count
