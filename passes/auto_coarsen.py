@@ -96,6 +96,8 @@ class AutoCoarsenPass(ModulePass):
         for f in self.factors:
             if f <= 0:
                 raise op_error(None, f"pto-auto-coarsen factor {f} must be >= 1")
+        if self.seed < 0:
+            raise op_error(None, f"pto-auto-coarsen seed must be >= 0, got {self.seed}")
 
         targets: list[str] = []
         if self.scope is not None:
