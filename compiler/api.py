@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import bisect
+import re
 import struct
 
 from ptoc.diagnostics import PtoDiagnostic, describe_pipeline_error, verify
@@ -11,8 +12,11 @@ from xdsl.dialects.builtin import FileLineColLoc, IntAttr, ModuleOp, StringAttr,
 from xdsl.ir import Operation
 from xdsl.parser import Parser
 from xdsl.parser.core import ForwardDeclaredValue
+from xdsl.parser.generic_parser import ParserState
 from xdsl.passes import ModulePass, PassPipeline
 from xdsl.utils.exceptions import ArgSpecParseError, DiagnosticException, ParseError
+from xdsl.utils.lexer import Input
+from xdsl.utils.mlir_lexer import MLIRLexer
 
 UPSTREAM_DIALECTS = ("builtin", "func", "arith", "math", "scf", "memref", "tensor")
 
@@ -47,11 +51,24 @@ _PARSE_CRASHES = (
 )
 
 
+class _Lexer(MLIRLexer):
+    """xdsl's lexer with a string-literal pattern that cannot backtrack exponentially.
+
+    xdsl 0.74 matches a string literal with `"(?:[^"...]+|escape)*"`: the nested
+    quantifier makes an unterminated string (a `"` dropped or added) take time
+    exponential in the rest of its line, minutes to forever. This pattern accepts the
+    same strings, one character per repetition, in linear time.
+    """
+
+    _unescaped_characters_regex = re.compile(r'"(?:[^"\\\n\v\f]|\\(?:["nt\\]|[0-9A-Fa-f]{2}))*"')
+
+
 class LocatingParser(Parser):
     """A parser that gives every op its `file:line:col`, so diagnostics can cite it."""
 
     def __init__(self, ctx: Context, text: str, name: str = "<stdin>", line_offset: int = 0):
-        super().__init__(ctx, text, name)
+        super().__init__(ctx, "", name)
+        self._parser_state = ParserState(_Lexer(Input(text, name)))
         self._filename = StringAttr(name)
         self._line_offset = line_offset
         self._line_starts = [0] + [i + 1 for i, c in enumerate(text) if c == "\n"]
