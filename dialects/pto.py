@@ -100,12 +100,19 @@ def _check_tile_fits(op: Operation, t: Attribute, what: str) -> None:
 
 
 def _shape(t: Attribute) -> tuple[int, ...]:
-    assert isinstance(t, TensorType)
-    return tuple(t.get_shape())  # pyright: ignore[reportUnknownArgumentType]
+    """The static shape of a tile type; a VerifyException for anything else."""
+    if not isinstance(t, TensorType):
+        raise VerifyException(f"expected a tile (a tensor type), got {t}")
+    shape: tuple[int, ...] = tuple(t.get_shape())  # pyright: ignore[reportUnknownArgumentType]
+    if any(d < 0 for d in shape):
+        # a tile is a buffer of fixed size (the interpreter sliced `?` as -1: rows i..-1)
+        raise VerifyException(f"tile type {t} must have a static shape")
+    return shape
 
 
 def _elem(t: Attribute) -> Attribute:
-    assert isinstance(t, (TensorType, MemRefType))
+    if not isinstance(t, (TensorType, MemRefType)):
+        raise VerifyException(f"expected a tensor or memref type, got {t}")
     return t.get_element_type()  # pyright: ignore[reportUnknownVariableType, reportUnknownMemberType]
 
 
@@ -544,7 +551,8 @@ def _verify_access(
     op: Operation, mem: SSAValue, indices: Sequence[SSAValue], tile: tuple[int, ...] | None
 ) -> MemRefType[Attribute]:
     mt = mem.type
-    assert isinstance(mt, MemRefType)
+    if not isinstance(mt, MemRefType):
+        raise VerifyException(f"{op.name} needs a memref, got {mt}")
     shape = tuple(mt.get_shape())  # pyright: ignore[reportUnknownArgumentType, reportUnknownMemberType]
     if len(indices) != len(shape):
         raise VerifyException(
