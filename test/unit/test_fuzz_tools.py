@@ -626,3 +626,68 @@ def test_closed_stdout_pipe_is_quiet() -> None:
     code = proc.wait(timeout=120)
     assert code in (0, 141), err
     assert "Traceback" not in err and "internal error" not in err, err
+
+
+# --------------------------------------------------------------------------- output files
+
+
+FAILING_RUNS = (
+    ["--machine", "nope"],
+    ["--task-order", "sideways"],
+    ["--func", "nope"],
+    ["--inputs", "/nonexistent.npz"],
+    ["-p", "pto-spmd-coarsen{factor=abc}"],
+)
+
+
+@pytest.mark.parametrize("bad", [None, *FAILING_RUNS], ids=lambda b: "bad kernel" if b is None else " ".join(b))
+def test_pto_run_failure_keeps_output_files(
+    bad: list[str] | None, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A failing run writes none of --outputs, --trace, --plot: existing files stay."""
+    from ptoc.tools.pto_run import main
+
+    kernel = tmp_path / "k.mlir"
+    text = SOURCES["softmax_pool"]
+    kernel.write_text(text if bad is not None else text.replace("%c8 = ", "%c8 = %c8 "))
+    outs = {name: tmp_path / name for name in ("out.npz", "t.json", "p.png")}
+    for p in outs.values():
+        p.write_text("keep-me")
+    argv = [str(kernel), "--outputs", str(outs["out.npz"]), "--trace", str(outs["t.json"]),
+            "--plot", str(outs["p.png"]), *(bad or [])]
+    code, out, err = run_tool(main, argv, capsys)
+    check_clean("pto-run", argv, code, out, err, "failing run")
+    assert code == 1
+    for p in outs.values():
+        assert p.read_text() == "keep-me", p
+    assert sorted(f.name for f in tmp_path.iterdir()) == sorted(["k.mlir", *outs]), "temp files left"
+
+
+@pytest.mark.parametrize("opt", ["--outputs", "--trace", "--plot"])
+def test_pto_run_missing_folder_is_a_clean_error(
+    opt: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from ptoc.tools.pto_run import main
+
+    argv = [str(EXAMPLE_FILES["softmax_pool"]), opt, str(tmp_path / "missing" / "f")]
+    code, out, err = run_tool(main, argv, capsys)
+    check_clean("pto-run", argv, code, out, err, "missing folder")
+    assert code == 1 and "no such directory" in err and out == ""
+
+
+def test_pto_tune_failure_keeps_plot(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from ptoc.tools.pto_tune import main
+
+    png = tmp_path / "u.png"
+    png.write_text("keep-me")
+    for bad in (["--scope", "nope"], ["--scope", "softmax_pool", "--machine", "nope"]):
+        argv = [str(EXAMPLE_FILES["softmax_pool"]), "--factors", "1", "--no-progress",
+                "--plot", str(png), *bad]
+        code, out, err = run_tool(main, argv, capsys)
+        check_clean("pto-tune", argv, code, out, err, "failing sweep")
+        assert code == 1 and png.read_text() == "keep-me"
+    argv = [str(EXAMPLE_FILES["softmax_pool"]), "--scope", "softmax_pool", "--plot",
+            str(tmp_path / "missing" / "u.png")]
+    code, out, err = run_tool(main, argv, capsys)
+    check_clean("pto-tune", argv, code, out, err, "missing folder")
+    assert code == 1 and "no such directory" in err
