@@ -23,6 +23,7 @@ from typing import IO, NoReturn
 
 from ptoc.diagnostics import PtoDiagnostic, describe_pipeline_error, format_parse_error
 from xdsl.dialects.builtin import ModuleOp
+from xdsl.ir import Operation
 from xdsl.printer import Printer
 from xdsl.utils.exceptions import ArgSpecParseError, DiagnosticException, ParseError
 from xdsl.xdsl_opt_main import xDSLOptMain
@@ -206,7 +207,14 @@ class PtoOptMain(xDSLOptMain):
                 print("\n\n")
 
     def _emit(self, module: ModuleOp) -> str:
-        return self.output_resulting_program(module)
+        try:
+            return self.output_resulting_program(module)
+        except _PRINT_CRASHES as e:
+            # IR that verifies (or was not verified) but that an op's printer cannot
+            # print, e.g. an out-of-range predicate under --disable-verify
+            raise PtoDiagnostic(
+                _unprintable_op(module), f"cannot be printed ({type(e).__name__}: {e})"
+            ) from e
 
     def run(self) -> None:
         sys.exit(self.run_and_exit_code())
@@ -256,6 +264,19 @@ class PtoOptMain(xDSLOptMain):
 
     def prepare_output(self) -> IO[str]:  # never opened early: see run()
         return sys.stdout
+
+
+_PRINT_CRASHES = (ValueError, TypeError, KeyError, IndexError, AttributeError, AssertionError)
+
+
+def _unprintable_op(module: ModuleOp) -> Operation:
+    """The innermost op that its printer fails on (children are tried first)."""
+    for op in module.walk(region_first=True):
+        try:
+            Printer(stream=StringIO()).print_op(op)
+        except _PRINT_CRASHES:
+            return op
+    return module
 
 
 def _diagnostic_text(e: DiagnosticException) -> str:
