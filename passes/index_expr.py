@@ -952,7 +952,12 @@ def decide(
     task = replace(task, inst=0)
     if prove_disjoint(a1, a2, task):
         return Verdict("disjoint", "symbolic")
-    return _enumerate(a1, a2, task, count, max_points, probe)
+    try:
+        return _enumerate(a1, a2, task, count, max_points, probe)
+    except OverflowError:  # loop bounds near 2**63 do not fit the int64 enumeration
+        return Verdict(
+            "may", "undecided", detail="its index values are too large to enumerate in 64 bits"
+        )
 
 
 def _enumerate(
