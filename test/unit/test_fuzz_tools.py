@@ -1,6 +1,7 @@
 """Mutation fuzzing of the three tools: bad input is a clean diagnostic, never a crash.
 
-Every example kernel (custom and generic form) is mutated (lines deleted, duplicated,
+Every example kernel (custom and generic form) and every lit test kernel that verifies
+is mutated (lines deleted, duplicated,
 swapped; text truncated; characters flipped; numbers, types and op names replaced; a
 `pto.yield` or a `}` dropped; an ill-typed constant inserted) and fed to `pto-opt`,
 `pto-run` and `pto-tune`, in-process through their `main(argv)`. Bad pass pipelines
@@ -80,11 +81,29 @@ def _generic(text: str, name: str) -> str:
     return out.getvalue() + "\n"
 
 
+def _lit_seeds() -> dict[str, str]:
+    """The lit tests' kernels that verify as a whole file: every pto op, pto.unroll."""
+    import ptoc
+
+    seeds: dict[str, str] = {}
+    lit = ROOT / "test" / "lit"
+    for path in sorted([*lit.glob("dialect/roundtrip/*.mlir"), *lit.glob("passes/*/*.mlir")]):
+        text = path.read_text()
+        try:
+            ptoc.parse(text, str(path))
+        except Exception:  # a negative test, or one that needs --split-input-file
+            continue
+        seeds["lit:" + str(path.relative_to(lit))] = text
+    return seeds
+
+
 SOURCES: dict[str, str] = {}
 for _key, _path in EXAMPLE_FILES.items():
     _text = _path.read_text()
     SOURCES[_key] = _text
     SOURCES[_key + "-generic"] = _generic(_text, str(_path))
+EXAMPLE_NAMES = sorted(SOURCES)
+SOURCES.update(_lit_seeds())
 SOURCE_NAMES = sorted(SOURCES)
 
 NUMBER = re.compile(r"(?<![\w%#.])-?\d+(?![\w.])")
@@ -166,10 +185,14 @@ SEMANTIC_KINDS = ("number", "number", "type", "swap", "delete", "duplicate", "op
 
 @st.composite
 def mutations(
-    draw: st.DrawFn, huge: bool = True, kinds: Sequence[str] = ALL_KINDS, most: int = 3
+    draw: st.DrawFn,
+    huge: bool = True,
+    kinds: Sequence[str] = ALL_KINDS,
+    most: int = 3,
+    names: Sequence[str] = SOURCE_NAMES,
 ) -> Mutant:
-    """1 to `most` mutations of an example."""
-    name = draw(st.sampled_from(SOURCE_NAMES))
+    """1 to `most` mutations of an example (or of a lit test's kernel)."""
+    name = draw(st.sampled_from(names))
     text = SOURCES[name]
     done: list[str] = []
     numbers = SMALL_NUMBERS + (HUGE_NUMBERS if huge else ())
@@ -302,7 +325,7 @@ PIPELINES = (
 )
 
 
-@fuzz_settings(150)
+@fuzz_settings(250)
 @given(
     case=mutations() | mutations(kinds=SEMANTIC_KINDS, most=2),
     pipeline=st.sampled_from(PIPELINES),
@@ -434,7 +457,7 @@ RUN_PIPELINES = (
 )
 
 
-@fuzz_settings(40)
+@fuzz_settings(60)
 @given(
     case=mutations(huge=False) | mutations(huge=False, kinds=SEMANTIC_KINDS, most=2),
     pipeline=st.sampled_from(RUN_PIPELINES),
@@ -509,7 +532,7 @@ def test_pto_run_bad_options(
 
 @fuzz_settings(15)
 @given(
-    case=mutations(huge=False, kinds=SEMANTIC_KINDS, most=2),
+    case=mutations(huge=False, kinds=SEMANTIC_KINDS, most=2, names=EXAMPLE_NAMES),
     inner=st.sampled_from(("unroll", "range")),
 )
 def test_pto_tune_never_crashes(
