@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+
 from ptoc.backend.record import ExecutionRecord, OpEvent, ScopeRecord, TaskRecord
 from ptoc.costmodel import (
     KernelReport,

@@ -12,6 +12,7 @@ import os
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
 import pytest
+
 from ptoc.backend.record import ExecutionRecord
 from ptoc.costmodel import KernelReport, load_machine
 from ptoc.costmodel.calibration import (
