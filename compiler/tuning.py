@@ -47,17 +47,19 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
-from ptoc.dialects.pto import SpmdOp, UnrollOp
 from xdsl.dialects import func
 from xdsl.dialects.builtin import ModuleOp
 from xdsl.ir import Operation
 from xdsl.passes import ModulePass
 from xdsl.utils.exceptions import DiagnosticException
 
+from ptoc.dialects.pto import SpmdOp, UnrollOp
+
 if TYPE_CHECKING:
+    from xdsl.context import Context
+
     from ptoc.backend.record import ExecutionRecord
     from ptoc.costmodel import Machine
-    from xdsl.context import Context
 
 __all__ = [
     "DEFAULT_CHECKS",

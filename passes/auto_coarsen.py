@@ -40,8 +40,6 @@ import sys
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from ptoc.diagnostics import op_error, warn
-from ptoc.dialects.pto import SpmdOp
 from xdsl.context import Context
 from xdsl.dialects.builtin import (
     DenseArrayBase,
@@ -55,6 +53,9 @@ from xdsl.dialects.builtin import (
 )
 from xdsl.ir import Attribute, Operation
 from xdsl.passes import ModulePass
+
+from ptoc.diagnostics import op_error, warn
+from ptoc.dialects.pto import SpmdOp
 
 if TYPE_CHECKING:
     import numpy as np

@@ -39,6 +39,7 @@ from ptoc.tools.pto_opt import ToolError, read_input, report_and_exit
 
 if TYPE_CHECKING:
     import numpy as np
+
     from ptoc.tuning import TunePoint
 
 TOOL = "pto-tune"

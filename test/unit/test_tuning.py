@@ -10,15 +10,16 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-import ptoc
 import pytest
+from xdsl.context import Context
+from xdsl.dialects.builtin import ModuleOp
+from xdsl.passes import ModulePass
+
+import ptoc
 from ptoc import tuning
 from ptoc.diagnostics import op_error
 from ptoc.dialects.pto import SpmdOp
 from ptoc.tuning import TuneError, TunePoint
-from xdsl.context import Context
-from xdsl.dialects.builtin import ModuleOp
-from xdsl.passes import ModulePass
 
 # 8 independent row tasks: y[t] = exp(x[t]) + x[t]
 ROWS = """
@@ -308,8 +309,9 @@ def test_point_is_frozen() -> None:
 
 @needs_pipeline
 def test_auto_coarsen_picks_the_predicted_minimum() -> None:
-    from ptoc.passes.auto_coarsen import ATTR, AutoCoarsenPass
     from xdsl.dialects.builtin import DenseArrayBase, DictionaryAttr, IntegerAttr
+
+    from ptoc.passes.auto_coarsen import ATTR, AutoCoarsenPass
 
     m = ptoc.parse(ROWS)
     AutoCoarsenPass(factors=(1, 2, 4, 8)).apply(ptoc.context(), m)
