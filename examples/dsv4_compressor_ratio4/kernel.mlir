@@ -263,13 +263,15 @@ func.func @decode_compressor_ratio4(
   }
 
   // 5. Gated rows: kv[b] = normed_kv[b] and the bf16 copy (round to nearest even) into the
-  //    compressed KV cache at row cache_block_table[b, c // 128] * 128 + c % 128, c = start // 4.
+  //    compressed KV cache at row cache_block_table[b, c // 128] * 128 + c % 128, c = start // 4
+  //    (c % 128 as c & 127: equal for c >= 0, and provably in [0, 128) for pto-check-races).
   pto.spmd %t = 0 to 4 name "kv_and_cache_write" core vector {
     %c0 = arith.constant 0 : index
     %c1 = arith.constant 1 : index
     %c2 = arith.constant 2 : index
     %c4 = arith.constant 4 : index
     %c16 = arith.constant 16 : index
+    %c127 = arith.constant 127 : index
     %c128 = arith.constant 128 : index
     %r0 = arith.muli %t, %c16 : index
     pto.range %r = %c0 to %c16 step %c1 {
@@ -287,7 +289,7 @@ func.func @decode_compressor_ratio4(
         %cblk = arith.divsi %cidx, %c128 : index
         %cpage_i32 = pto.read %cache_block_table[%b, %cblk] {pto.distinct_rows} : memref<64x?xi32> -> i32
         %cpage = arith.index_cast %cpage_i32 : i32 to index
-        %coff = arith.remsi %cidx, %c128 : index
+        %coff = arith.andi %cidx, %c127 : index
         %cbase = arith.muli %cpage, %c128 : index
         %crow = arith.addi %cbase, %coff : index
         pto.store %row_h, %cmp_kv_cache[%crow, %c0] : tensor<1x512xbf16>, memref<?x512xbf16>
