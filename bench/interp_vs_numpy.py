@@ -24,6 +24,7 @@ from types import ModuleType
 from typing import Any
 
 import numpy as np
+
 import ptoc
 from ptoc.backend.blas import single_threaded_blas
 from ptoc.backend.interpreter import compile_module

@@ -71,10 +71,6 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-import ptoc
-from ptoc.dialects.pto import SpmdOp, UnrollOp
-from ptoc.passes.spmd_coarsen import SpmdCoarsenPass
-from ptoc.passes.unroll_expand import UnrollExpandPass, expand_unroll
 from xdsl.context import Context
 from xdsl.dialects import arith, scf
 from xdsl.dialects.builtin import IntegerAttr, ModuleOp
@@ -86,6 +82,11 @@ from xdsl.transforms.common_subexpression_elimination import CommonSubexpression
 from xdsl.transforms.scf_for_loop_unroll import ScfForLoopUnrollPass
 from xdsl.transforms.scf_parallel_loop_tiling import ScfParallelLoopTilingPass
 from xdsl.universe import Universe
+
+import ptoc
+from ptoc.dialects.pto import SpmdOp, UnrollOp
+from ptoc.passes.spmd_coarsen import SpmdCoarsenPass
+from ptoc.passes.unroll_expand import UnrollExpandPass, expand_unroll
 
 MLIR_OPT_DEFAULT = "/usr/lib/llvm-19/bin/mlir-opt"
 TASKS = 64  # tasks per scope

@@ -6,7 +6,6 @@ import bisect
 import re
 import struct
 
-from ptoc.diagnostics import PtoDiagnostic, describe_pipeline_error, verify
 from xdsl.context import Context
 from xdsl.dialects.builtin import FileLineColLoc, IntAttr, ModuleOp, StringAttr, UnknownLoc
 from xdsl.ir import Operation
@@ -18,13 +17,16 @@ from xdsl.utils.exceptions import ArgSpecParseError, DiagnosticException, ParseE
 from xdsl.utils.lexer import Input
 from xdsl.utils.mlir_lexer import MLIRLexer
 
+from ptoc.diagnostics import PtoDiagnostic, describe_pipeline_error, verify
+
 UPSTREAM_DIALECTS = ("builtin", "func", "arith", "math", "scf", "memref", "tensor")
 
 
 def context() -> Context:
     """A fresh context with `pto` and the upstream dialects ptoc uses."""
-    from ptoc.dialects import PTO
     from xdsl.universe import Universe
+
+    from ptoc.dialects import PTO
 
     ctx = Context()
     all_dialects = Universe.get_multiverse().all_dialects

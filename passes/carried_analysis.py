@@ -73,12 +73,13 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import cast
 
-from ptoc.diagnostics import location_of, op_error
-from ptoc.dialects.pto import RangeOp, SpmdOp, UnrollOp
 from xdsl.dialects import arith, scf
 from xdsl.dialects.builtin import ArrayAttr, IntegerAttr, StringAttr
 from xdsl.ir import Attribute, Block, BlockArgument, Operation, OpResult, SSAValue
 from xdsl.traits import IsTerminator
+
+from ptoc.diagnostics import location_of, op_error
+from ptoc.dialects.pto import RangeOp, SpmdOp, UnrollOp
 
 REDUCTION = "reduction"
 RESET = "reset"

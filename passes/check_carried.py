@@ -6,6 +6,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import cast
 
+from xdsl.context import Context
+from xdsl.dialects import scf
+from xdsl.dialects.builtin import ArrayAttr, IntegerAttr, ModuleOp, StringAttr
+from xdsl.ir import Attribute, OpResult, Region, SSAValue
+from xdsl.passes import ModulePass
+from xdsl.rewriter import Rewriter
+
 from ptoc.diagnostics import PtoDiagnostic, location_of, op_error, warn
 from ptoc.dialects.pto import RangeOp, YieldOp
 from ptoc.passes.carried_analysis import (
@@ -24,12 +31,6 @@ from ptoc.passes.carried_analysis import (
     loop_description,
     value_name,
 )
-from xdsl.context import Context
-from xdsl.dialects import scf
-from xdsl.dialects.builtin import ArrayAttr, IntegerAttr, ModuleOp, StringAttr
-from xdsl.ir import Attribute, OpResult, Region, SSAValue
-from xdsl.passes import ModulePass
-from xdsl.rewriter import Rewriter
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from xdsl.context import Context
+from xdsl.dialects.builtin import ModuleOp
+from xdsl.ir import Operation, SSAValue
+from xdsl.passes import ModulePass
+
 from ptoc.diagnostics import location_of, op_error, warn
 from ptoc.dialects.pto import SpmdOp, StoreOp
 from ptoc.passes.index_expr import (
@@ -26,10 +31,6 @@ from ptoc.passes.index_expr import (
     Witness,
     decide,
 )
-from xdsl.context import Context
-from xdsl.dialects.builtin import ModuleOp
-from xdsl.ir import Operation, SSAValue
-from xdsl.passes import ModulePass
 
 
 @dataclass(frozen=True)

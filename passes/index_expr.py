@@ -42,10 +42,11 @@ from typing import Literal, TypeAlias, cast
 
 import numpy as np
 import numpy.typing as npt
-from ptoc.dialects.pto import RangeOp, ReadOp, SpmdOp, StoreOp, UnrollOp
 from xdsl.dialects import arith, scf
 from xdsl.dialects.builtin import IndexType, IntegerAttr, IntegerType, TensorType
 from xdsl.ir import Attribute, Block, BlockArgument, Operation, OpResult, SSAValue
+
+from ptoc.dialects.pto import RangeOp, ReadOp, SpmdOp, StoreOp, UnrollOp
 
 Arr: TypeAlias = npt.NDArray[np.int64]
 Mask: TypeAlias = npt.NDArray[np.bool_]

@@ -21,12 +21,13 @@ from io import StringIO
 from types import FrameType
 from typing import IO, NoReturn
 
-from ptoc.diagnostics import PtoDiagnostic, describe_pipeline_error, format_parse_error
 from xdsl.dialects.builtin import ModuleOp
 from xdsl.ir import Operation
 from xdsl.printer import Printer
 from xdsl.utils.exceptions import ArgSpecParseError, DiagnosticException, ParseError
 from xdsl.xdsl_opt_main import xDSLOptMain
+
+from ptoc.diagnostics import PtoDiagnostic, describe_pipeline_error, format_parse_error
 
 PARSE_TIMEOUT_S = 120
 

@@ -35,6 +35,19 @@ from dataclasses import dataclass, field
 from typing import Any, cast
 
 import numpy as np
+from xdsl.dialects import arith, func, scf, tensor
+from xdsl.dialects.builtin import (
+    DenseIntOrFPElementsAttr,
+    FloatAttr,
+    IndexType,
+    IntegerAttr,
+    IntegerType,
+    MemRefType,
+    ModuleOp,
+    TensorType,
+)
+from xdsl.ir import Attribute, Block, Operation, SSAValue
+
 from ptoc.backend import numerics as nm
 from ptoc.backend.blas import single_threaded_blas
 from ptoc.backend.numerics import BF16, NpArray, NumericError
@@ -48,18 +61,6 @@ from ptoc.backend.record import (
 )
 from ptoc.diagnostics import PtoDiagnostic
 from ptoc.dialects import pto
-from xdsl.dialects import arith, func, scf, tensor
-from xdsl.dialects.builtin import (
-    DenseIntOrFPElementsAttr,
-    FloatAttr,
-    IndexType,
-    IntegerAttr,
-    IntegerType,
-    MemRefType,
-    ModuleOp,
-    TensorType,
-)
-from xdsl.ir import Attribute, Block, Operation, SSAValue
 
 __all__ = [
     "InterpreterError",

@@ -7,10 +7,13 @@ import dataclasses
 from pathlib import Path
 
 import numpy as np
-import ptoc
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from xdsl.dialects import scf
+from xdsl.dialects.builtin import ModuleOp
+
+import ptoc
 from ptoc.diagnostics import PtoDiagnostic
 from ptoc.dialects.pto import RangeOp
 from ptoc.passes.carried_analysis import (
@@ -24,8 +27,6 @@ from ptoc.passes.carried_analysis import (
     intended_carries,
     static_trip_count,
 )
-from xdsl.dialects import scf
-from xdsl.dialects.builtin import ModuleOp
 
 ROOT = Path(__file__).resolve().parents[2]
 SEED = ROOT / "examples" / "softmax_pool.mlir"

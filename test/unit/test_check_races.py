@@ -13,10 +13,11 @@ import random
 from collections.abc import Callable
 from dataclasses import dataclass
 
-import ptoc
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+
+import ptoc
 from ptoc.dialects.pto import SpmdOp
 from ptoc.passes.check_races import check_scope
 from ptoc.passes.index_expr import (

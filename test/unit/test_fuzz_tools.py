@@ -73,8 +73,9 @@ def fuzz_settings(n: int) -> settings:
 
 
 def _generic(text: str, name: str) -> str:
-    import ptoc
     from xdsl.printer import Printer
+
+    import ptoc
 
     out = StringIO()
     Printer(stream=out, print_generic_format=True).print_op(ptoc.parse(text, name))

@@ -13,10 +13,11 @@ from typing import Any
 
 import ml_dtypes
 import numpy as np
-import ptoc
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+
+import ptoc
 from ptoc.backend import numerics as nm
 from ptoc.backend.interpreter import (
     InterpreterError,

@@ -30,10 +30,11 @@ import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from ptoc.api import parse, run_pipeline
-from ptoc.dialects.pto import SpmdOp, UnrollOp
 from xdsl.dialects import func
 from xdsl.dialects.builtin import MemRefType, ModuleOp
+
+from ptoc.api import parse, run_pipeline
+from ptoc.dialects.pto import SpmdOp, UnrollOp
 
 NpArray = np.ndarray[Any, np.dtype[Any]]
 
