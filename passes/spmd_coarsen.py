@@ -23,9 +23,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ptoc.diagnostics import op_error
-from ptoc.dialects.pto import RangeOp, SpmdOp, UnrollOp, YieldOp
-from ptoc.passes.index_builders import binary, cmp_index, const_index, located
 from xdsl.context import Context
 from xdsl.dialects import arith, scf
 from xdsl.dialects.builtin import IndexType, ModuleOp
@@ -33,6 +30,10 @@ from xdsl.ir import Block, Operation, Region, SSAValue
 from xdsl.passes import ModulePass
 from xdsl.rewriter import InsertPoint, Rewriter
 from xdsl.utils.arg_spec import ArgSpec
+
+from ptoc.diagnostics import op_error
+from ptoc.dialects.pto import RangeOp, SpmdOp, UnrollOp, YieldOp
+from ptoc.passes.index_builders import binary, cmp_index, const_index, located
 
 INNER_KINDS = ("unroll", "range")
 REMAINDER_KINDS = ("error", "guard")

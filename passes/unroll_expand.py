@@ -24,9 +24,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ptoc.diagnostics import op_error
-from ptoc.dialects.pto import UnrollOp, YieldOp
-from ptoc.passes.index_builders import const_index, is_scalar_int_arith
 from xdsl.context import Context
 from xdsl.dialects.builtin import ModuleOp
 from xdsl.ir import Block, Operation, Region, SSAValue
@@ -40,6 +37,10 @@ from xdsl.pattern_rewriter import (
 from xdsl.rewriter import InsertPoint, Rewriter
 from xdsl.transforms.canonicalize import CanonicalizationRewritePattern
 from xdsl.transforms.common_subexpression_elimination import cse
+
+from ptoc.diagnostics import op_error
+from ptoc.dialects.pto import UnrollOp, YieldOp
+from ptoc.passes.index_builders import const_index, is_scalar_int_arith
 
 DEFAULT_MAX_OPS = 1_000_000
 

@@ -11,15 +11,16 @@ from io import StringIO
 from pathlib import Path
 
 import numpy as np
-import ptoc
 import pytest
-from ptoc.dialects import pto
-from ptoc.passes import SpmdCoarsen, SpmdCoarsenPass, UnrollExpandPass
 from xdsl.dialects import arith, scf
 from xdsl.dialects.builtin import FileLineColLoc, ModuleOp
 from xdsl.ir import Operation
 from xdsl.printer import Printer
 from xdsl.utils.exceptions import DiagnosticException
+
+import ptoc
+from ptoc.dialects import pto
+from ptoc.passes import SpmdCoarsen, SpmdCoarsenPass, UnrollExpandPass
 
 ROOT = Path(__file__).resolve().parents[2]
 SOFTMAX_POOL = ROOT / "examples" / "softmax_pool.mlir"

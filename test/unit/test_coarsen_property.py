@@ -18,15 +18,16 @@ from dataclasses import dataclass
 from io import StringIO
 
 import numpy as np
-import ptoc
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from ptoc.diagnostics import verify
-from ptoc.dialects import pto
 from xdsl.dialects.builtin import ModuleOp
 from xdsl.ir import OpResult
 from xdsl.printer import Printer
+
+import ptoc
+from ptoc.diagnostics import verify
+from ptoc.dialects import pto
 
 WIDTH = 32  # input row: four 8-wide column blocks
 TILE = "tensor<1x8xf32>"
