@@ -32,6 +32,7 @@ import sys
 from collections.abc import Mapping, Sequence
 from typing import IO, Any, NoReturn, cast
 
+from ptoc.tools.cli import ToolArgumentParser, seed_arg
 from ptoc.tools.pto_opt import (
     ToolError,
     read_input,
@@ -43,26 +44,9 @@ from ptoc.tools.pto_opt import (
 TOOL = "pto-run"
 
 
-class _Parser(argparse.ArgumentParser):
-    """argparse, but a usage error is a one-line `pto-run: error: ...`."""
-
-    def error(self, message: str) -> NoReturn:
-        raise ToolError(message)
-
-
-def _seed(text: str) -> int:
-    """A --seed value: numpy's generators take only non-negative seeds."""
-    try:
-        seed = int(text, 10)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"invalid int value: '{text}'") from None
-    if seed < 0:
-        raise argparse.ArgumentTypeError(f"a seed must be >= 0, got {seed}")
-    return seed
-
 
 def build_parser() -> argparse.ArgumentParser:
-    p = _Parser(
+    p = ToolArgumentParser(
         prog=TOOL,
         description="Run a pto kernel with the numpy interpreter and report the cost model's "
         "schedule of the run.",
@@ -72,7 +56,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="pass pipeline to apply first (pto-opt -p syntax)")
     src = p.add_mutually_exclusive_group()
     src.add_argument("--inputs", metavar="NPZ", help="the kernel's inputs, one array per argument")
-    src.add_argument("--seed", type=_seed, help="make inputs from this seed (default 0)")
+    src.add_argument("--seed", type=seed_arg, help="make inputs from this seed (default 0)")
     p.add_argument("--outputs", metavar="NPZ", help="write every memref argument after the run")
     p.add_argument("--report", choices=("table", "json"), default="table",
                    help="report format on stdout (default table)")

@@ -35,6 +35,7 @@ import time
 from collections.abc import Mapping, Sequence
 from typing import IO, TYPE_CHECKING, Any, NoReturn
 
+from ptoc.tools.cli import ToolArgumentParser, seed_arg
 from ptoc.tools.pto_opt import ToolError, read_input, report_and_exit
 
 if TYPE_CHECKING:
@@ -48,26 +49,9 @@ PROGRESS_DELAY_S = 1.0
 
 
 
-class _Parser(argparse.ArgumentParser):
-    """argparse, but a usage error is a one-line `pto-tune: error: ...`."""
-
-    def error(self, message: str) -> NoReturn:
-        raise ToolError(message)
-
-
-def _seed(text: str) -> int:
-    """A --seed value: numpy's generators take only non-negative seeds."""
-    try:
-        seed = int(text, 10)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"invalid int value: '{text}'") from None
-    if seed < 0:
-        raise argparse.ArgumentTypeError(f"a seed must be >= 0, got {seed}")
-    return seed
-
 
 def build_parser() -> argparse.ArgumentParser:
-    p = _Parser(
+    p = ToolArgumentParser(
         prog=TOOL,
         description="Sweep the coarsening factor of one pto.spmd scope with the interpreter "
         "and the cost model; print the U-curve and the best legal factor.",
@@ -94,7 +78,7 @@ def build_parser() -> argparse.ArgumentParser:
     src.add_argument("--inputs", metavar="NPZ", help="the kernel's inputs, one array per argument")
     src.add_argument(
         "--seed",
-        type=_seed,
+        type=seed_arg,
         help="make inputs from this seed (the example's inputs.py if present; default 0)",
     )
     p.add_argument("--machine", default="a2a3", help="machine name or .toml (default a2a3)")

@@ -1,0 +1,26 @@
+"""Command-line pieces shared by `pto-run` and `pto-tune`."""
+
+from __future__ import annotations
+
+import argparse
+from typing import NoReturn
+
+from ptoc.tools.pto_opt import ToolError
+
+
+class ToolArgumentParser(argparse.ArgumentParser):
+    """argparse, but a usage error is a one-line `<tool>: error: ...` with exit 1."""
+
+    def error(self, message: str) -> NoReturn:
+        raise ToolError(message)
+
+
+def seed_arg(text: str) -> int:
+    """A --seed value: numpy's generators take only non-negative seeds."""
+    try:
+        seed = int(text, 10)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"invalid int value: '{text}'") from None
+    if seed < 0:
+        raise argparse.ArgumentTypeError(f"a seed must be >= 0, got {seed}")
+    return seed
