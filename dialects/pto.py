@@ -230,6 +230,17 @@ def _parse_operand_with_type(parser: Parser, t: Attribute) -> SSAValue:
     return parser.resolve_operand(parser.parse_unresolved_operand(), t)
 
 
+def _parse_from_zero(parser: Parser, what: str) -> Parser.UnresolvedArgument:
+    """`%i = 0 to`: the index of a loop or task set that counts from 0."""
+    idx = parser.parse_argument(expect_type=False)
+    parser.parse_punctuation("=")
+    pos = parser.pos
+    if parser.parse_integer(allow_boolean=False, allow_negative=False) != 0:
+        parser.raise_error(f"{what}: expected `0 to N`", pos)
+    parser.parse_keyword("to")
+    return idx
+
+
 def _finish_parse(op: Operation, parser: Parser) -> None:
     attrs = parser.parse_optional_attr_dict()
     op.attributes |= attrs
@@ -340,13 +351,7 @@ class SpmdOp(IRDLOperation):
 
     @classmethod
     def parse(cls, parser: Parser) -> SpmdOp:
-        task = parser.parse_argument(expect_type=False)
-        parser.parse_punctuation("=")
-        pos = parser.pos
-        lb = parser.parse_integer(allow_boolean=False, allow_negative=False)
-        if lb != 0:
-            parser.raise_error("pto.spmd tasks are numbered from 0: expected `0 to N`", pos)
-        parser.parse_keyword("to")
+        task = _parse_from_zero(parser, "pto.spmd tasks are numbered from 0")
         count: int | SSAValue
         if (
             n := parser.parse_optional_integer(allow_boolean=False, allow_negative=True)
@@ -429,13 +434,7 @@ class UnrollOp(IRDLOperation):
 
     @classmethod
     def parse(cls, parser: Parser) -> UnrollOp:
-        idx = parser.parse_argument(expect_type=False)
-        parser.parse_punctuation("=")
-        pos = parser.pos
-        lb = parser.parse_integer(allow_boolean=False, allow_negative=False)
-        if lb != 0:
-            parser.raise_error("pto.unroll counts from 0: expected `0 to N`", pos)
-        parser.parse_keyword("to")
+        idx = _parse_from_zero(parser, "pto.unroll counts from 0")
         n = parser.parse_integer(allow_boolean=False, allow_negative=True)
         names, inits, types = _parse_iter_args(parser)
         args = [idx.resolve(IndexType())] + [a.resolve(t) for a, t in zip(names, types)]
