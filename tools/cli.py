@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import argparse
-from typing import NoReturn
+from typing import Any, NoReturn
 
 from ptoc.tools.pto_opt import ToolError
 
@@ -24,3 +24,20 @@ def seed_arg(text: str) -> int:
     if seed < 0:
         raise argparse.ArgumentTypeError(f"a seed must be >= 0, got {seed}")
     return seed
+
+
+def import_pyplot() -> Any:
+    """matplotlib's pyplot on the Agg backend, or a ToolError naming the plot extra.
+
+    Typed `Any`: matplotlib's stubs leave many keyword arguments untyped.
+    """
+    try:
+        import matplotlib
+
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as pyplot
+    except ImportError:
+        raise ToolError(
+            "--plot needs matplotlib: install the plot extra (pip install 'ptoc[plot]')"
+        ) from None
+    return pyplot

@@ -32,7 +32,7 @@ import sys
 from collections.abc import Mapping, Sequence
 from typing import IO, Any, NoReturn, cast
 
-from ptoc.tools.cli import ToolArgumentParser, seed_arg
+from ptoc.tools.cli import ToolArgumentParser, import_pyplot, seed_arg
 from ptoc.tools.pto_opt import (
     ToolError,
     read_input,
@@ -198,21 +198,13 @@ def _require_matplotlib() -> None:
 
 def plot_swimlane(report: Any, path: str, title: str) -> None:
     """One row per core, one bar per task (start..end), coloured by scope."""
-    try:
-        import matplotlib
+    plt = import_pyplot()
+    import matplotlib.patches as patches
 
-        matplotlib.use("Agg")
-        import matplotlib.patches as patches
-        import matplotlib.pyplot as pyplot
-    except ImportError:
-        raise ToolError(
-            "--plot needs matplotlib: install the plot extra (pip install 'ptoc[plot]')"
-        ) from None
     handles: list[Any] = []
     folder = os.path.dirname(os.path.abspath(path))
     if not os.path.isdir(folder):
         raise ToolError(f"cannot write '{path}': no such directory '{folder}'")
-    plt: Any = pyplot
     tasks = list(report.tasks)
     cores = sorted({t.core for t in tasks}, key=lambda c: (c.rstrip("0123456789"), int("0" + c[len(c.rstrip("0123456789")):])))
     row = {c: i for i, c in enumerate(cores)}

@@ -35,7 +35,7 @@ import time
 from collections.abc import Mapping, Sequence
 from typing import IO, TYPE_CHECKING, Any, NoReturn
 
-from ptoc.tools.cli import ToolArgumentParser, seed_arg
+from ptoc.tools.cli import ToolArgumentParser, import_pyplot, seed_arg
 from ptoc.tools.pto_opt import ToolError, read_input, report_and_exit
 
 if TYPE_CHECKING:
@@ -186,22 +186,13 @@ def plot_ucurve(
     points: Sequence[TunePoint], path: str, *, scope: str, machine: str, title: str | None = None
 ) -> None:
     """Total time against factor, legal points joined, illegal ones crossed, best starred."""
-    try:
-        import matplotlib
-
-        matplotlib.use("Agg")
-        import matplotlib.pyplot as pyplot
-    except ImportError:
-        raise ToolError(
-            "--plot needs matplotlib: install the plot extra (pip install 'ptoc[plot]')"
-        ) from None
+    plt = import_pyplot()
     from ptoc.tuning import best
 
     timed = [p for p in points if p.total_us is not None]
     legal = [p for p in timed if p.legal]
     illegal = [p for p in timed if not p.legal]
     b = best(points)
-    plt: Any = pyplot  # matplotlib's stubs leave many keyword arguments untyped
     fig: Any
     ax: Any
     fig, ax = plt.subplots(figsize=(6.4, 4.0), dpi=120)
