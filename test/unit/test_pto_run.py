@@ -74,7 +74,6 @@ def test_json_report(capsys: pytest.CaptureFixture[str]) -> None:
 
 
 def test_trace_and_plot(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
-    pytest.importorskip("ptoc.costmodel.scheduler")
     pytest.importorskip("matplotlib")
     trace, png = tmp_path / "t.json", tmp_path / "s.png"
     code, _, err = run_tool([SOFTMAX, "--trace", str(trace), "--plot", str(png)], capsys)

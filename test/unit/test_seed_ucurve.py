@@ -23,17 +23,13 @@ from ptoc.costmodel.calibration import (
     TOL_TOTAL_REL,
     best_group,
     residual_table,
-    seed_available,
     seed_records,
     simulate_groups,
 )
 
-pytestmark = pytest.mark.skipif(not seed_available(), reason="seed kernel not in this checkout")
-
 
 @pytest.fixture(scope="module")
 def records() -> dict[int, ExecutionRecord]:
-    pytest.importorskip("ptoc.backend.interpreter")
     return seed_records((1, 2, 4, 8))
 
 

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import importlib
-import importlib.util
 import json
 from dataclasses import dataclass
 from typing import Any
@@ -52,30 +50,6 @@ func.func @two(%x: memref<8x64xf32>, %y: memref<8x64xf32>, %z: memref<1x64xf32>)
   func.return
 }
 """
-
-
-def _have(module: str, attr: str | None = None) -> bool:
-    try:
-        if importlib.util.find_spec(module) is None:
-            return False
-        if attr is None:
-            return True
-        mod = importlib.import_module(module)
-        return hasattr(mod, attr)
-    except ImportError:
-        return False
-
-
-PIPELINE_READY = (
-    _have("ptoc.backend.interpreter", "compile_module")
-    and _have("ptoc.costmodel", "simulate")
-    and _have("ptoc.passes.spmd_coarsen")
-    and _have("ptoc.passes.unroll_expand")
-)
-needs_pipeline = pytest.mark.skipif(
-    not PIPELINE_READY,
-    reason="needs the interpreter, the cost model, pto-spmd-coarsen and pto-unroll-expand",
-)
 
 
 def _inputs(seed: int = 0) -> dict[str, np.ndarray]:
@@ -198,7 +172,6 @@ def test_npz_inputs(tmp_path: Any) -> None:
 # --------------------------------------------------------------------------- sweeps
 
 
-@needs_pipeline
 def test_sweep_structure_and_clone_leaves_module_unchanged() -> None:
     m = ptoc.parse(ROWS)
     before = str(m)
@@ -223,7 +196,6 @@ def test_sweep_structure_and_clone_leaves_module_unchanged() -> None:
     assert b.total_us == min(legal_totals)
 
 
-@needs_pipeline
 def test_sweep_inputs_not_modified() -> None:
     m = ptoc.parse(ROWS)
     ins = _inputs()
@@ -245,7 +217,6 @@ class _RejectSmallLaunches(ModulePass):
                 raise op_error(o, "too few tasks for this test")
 
 
-@needs_pipeline
 def test_failing_check_marks_the_variant_illegal() -> None:
     m = ptoc.parse(ROWS)
     pts = tuning.sweep(
@@ -264,8 +235,6 @@ def test_failing_check_marks_the_variant_illegal() -> None:
     assert b.total_us == min(by[1].total_us or 0, by[2].total_us or 0)
 
 
-@needs_pipeline
-@pytest.mark.skipif(not _have("ptoc.passes.check_races"), reason="needs pto-check-races")
 def test_real_race_check_marks_racy_factor_illegal() -> None:
     # every task of "racy" stores to z[0]: a race unless one task does all the work
     m = ptoc.parse(TWO)
@@ -278,7 +247,6 @@ def test_real_race_check_marks_racy_factor_illegal() -> None:
     assert b is not None and b.factor == 4
 
 
-@needs_pipeline
 def test_sweep_errors() -> None:
     m = ptoc.parse(ROWS)
     with pytest.raises(TuneError, match="unknown scope 'x'"):
@@ -287,7 +255,6 @@ def test_sweep_errors() -> None:
         tuning.sweep(m, "rows", [0, 2], inputs=_inputs(), machine="a2a3")
 
 
-@needs_pipeline
 def test_progress_callback() -> None:
     calls: list[tuple[int, int, int]] = []
     m = ptoc.parse(ROWS)
@@ -307,7 +274,6 @@ def test_point_is_frozen() -> None:
 # --------------------------------------------------------------------------- pto-auto-coarsen
 
 
-@needs_pipeline
 def test_auto_coarsen_picks_the_predicted_minimum() -> None:
     from xdsl.dialects.builtin import DenseArrayBase, DictionaryAttr, IntegerAttr
 
@@ -341,7 +307,6 @@ def test_auto_coarsen_picks_the_predicted_minimum() -> None:
     assert b is not None and b.factor == g
 
 
-@needs_pipeline
 def test_auto_coarsen_skips_illegal_factors() -> None:
     from ptoc.passes.auto_coarsen import AutoCoarsenPass
 
@@ -384,7 +349,6 @@ class _Sabotage(ModulePass):
                     Rewriter.replace_op(o, arith.SubfOp(o.lhs, o.rhs))
 
 
-@needs_pipeline
 def test_outputs_that_differ_make_a_variant_illegal() -> None:
     m = ptoc.parse(ROWS)
     pts = tuning.sweep(m, "rows", [1, 2], inputs=_inputs(), machine="a2a3", checks=[_Sabotage()])
@@ -398,7 +362,6 @@ def test_outputs_that_differ_make_a_variant_illegal() -> None:
     assert pts[0].legal
 
 
-@needs_pipeline
 def test_remainder_guard_tunes_non_divisors() -> None:
     m = ptoc.parse(ROWS)
     pts = tuning.sweep(m, "rows", [3, 5], inputs=_inputs(), machine="a2a3", remainder="guard")
@@ -407,7 +370,6 @@ def test_remainder_guard_tunes_non_divisors() -> None:
     assert by[5].legal and by[5].tasks == 2, by[5].reasons
 
 
-@needs_pipeline
 def test_sweep_matches_a_direct_simulation() -> None:
     from ptoc.backend.interpreter import compile_module
     from ptoc.costmodel import load_machine, simulate
