@@ -28,7 +28,7 @@ from ptoc.costmodel import (
 )
 from ptoc.costmodel.machine import MACHINES_DIR
 from ptoc.costmodel.ops import op_cost
-from ptoc.costmodel.synthetic import TaskBuilder, seed_record, softmax_pool_scope
+from synthetic_records import TaskBuilder, seed_record, softmax_pool_scope
 from ptoc.costmodel.task import _Timeline  # pyright: ignore[reportPrivateUsage]
 
 A2A3 = MACHINES_DIR / "a2a3.toml"

@@ -1,7 +1,7 @@
-"""Hand-built execution records with the seed kernel's shapes (for tests and the fit).
+"""Hand-built execution records with the seed kernel's shapes: a test fixture.
 
-These follow /work/shared/reference/seed-kernel.md op by op, with the buffer rules of
-ptoc.backend.record: a `pto.range` body reuses its buffers every iteration (a `pipeline
+These follow the seed kernel (examples/dsv4_compressor_ratio4) op by op, with the
+buffer rules of ptoc.backend.record: a `pto.range` body reuses its buffers every iteration (a `pipeline
 = K` loop rotates over K copies), each unrolled batch owns its own buffers. They stand in
 for interpreter records where those are not available, and make the cost model's tests
 independent of the interpreter.
