@@ -3,20 +3,14 @@
 from __future__ import annotations
 
 import bisect
-import re
-import struct
 
 from xdsl.context import Context
 from xdsl.dialects.builtin import FileLineColLoc, IntAttr, ModuleOp, StringAttr, UnknownLoc
 from xdsl.ir import Operation
-from xdsl.parser import Parser
-from xdsl.parser.core import ForwardDeclaredValue
-from xdsl.parser.generic_parser import ParserState
 from xdsl.passes import ModulePass, PassPipeline
 from xdsl.utils.exceptions import ArgSpecParseError, DiagnosticException, ParseError
-from xdsl.utils.lexer import Input
-from xdsl.utils.mlir_lexer import MLIRLexer
 
+from ptoc import xdsl_compat
 from ptoc.diagnostics import PtoDiagnostic, describe_pipeline_error, verify
 
 UPSTREAM_DIALECTS = ("builtin", "func", "arith", "math", "scf", "memref", "tensor")
@@ -36,75 +30,40 @@ def context() -> Context:
     return ctx
 
 
-# What an op's parser may raise besides ParseError, for input it did not expect.
-_PARSE_CRASHES = (
-    DiagnosticException,
-    ValueError,
-    KeyError,
-    TypeError,
-    AssertionError,
-    IndexError,
-    AttributeError,
-    OverflowError,
-    ZeroDivisionError,
-    NotImplementedError,
-    MemoryError,
-    struct.error,
-)
-
-
-class _Lexer(MLIRLexer):
-    """xdsl's lexer with a string-literal pattern that cannot backtrack exponentially.
-
-    xdsl 0.74 matches a string literal with `"(?:[^"...]+|escape)*"`: the nested
-    quantifier makes an unterminated string (a `"` dropped or added) take time
-    exponential in the rest of its line, minutes to forever. This pattern accepts the
-    same strings, one character per repetition, in linear time.
-    """
-
-    _unescaped_characters_regex = re.compile(r'"(?:[^"\\\n\v\f]|\\(?:["nt\\]|[0-9A-Fa-f]{2}))*"')
-
-
-class LocatingParser(Parser):
+class LocatingParser(xdsl_compat.OpNameRecordingParser):
     """A parser that gives every op its `file:line:col`, so diagnostics can cite it."""
 
     def __init__(self, ctx: Context, text: str, name: str = "<stdin>", line_offset: int = 0):
         super().__init__(ctx, "", name)
-        self._parser_state = ParserState(_Lexer(Input(text, name)))
+        xdsl_compat.set_parser_input(self, text, name)
         self._filename = StringAttr(name)
         self._line_offset = line_offset
         self._line_starts = [0] + [i + 1 for i, c in enumerate(text) if c == "\n"]
-        self._op_names: list[str] = []
-
-    def _get_op_by_name(self, name: str) -> type[Operation]:
-        self._op_names.append(name)
-        return super()._get_op_by_name(name)
+        self.op_names = []
 
     def parse_module(self, allow_implicit_module: bool = True) -> ModuleOp:
         module = super().parse_module(allow_implicit_module)
-        for op in module.walk():
-            for i, operand in enumerate(op.operands):
-                if isinstance(operand, ForwardDeclaredValue):
-                    # xdsl resolves a forward reference only in ops built before the
-                    # definition is parsed: a loop bound defined in the loop's own body
-                    raise PtoDiagnostic(
-                        op, f"operand #{i} is used before its definition (it is defined "
-                        "later, inside this op's region or after it)"
-                    )
+        unresolved = xdsl_compat.unresolved_forward_reference(module)
+        if unresolved is not None:
+            op, i = unresolved
+            raise PtoDiagnostic(
+                op, f"operand #{i} is used before its definition (it is defined "
+                "later, inside this op's region or after it)"
+            )
         return module
 
     def parse_operation(self) -> Operation:
         start_span = self._current_token.span
         start = start_span.start
-        depth = len(self._op_names)
+        depth = len(self.op_names)
         try:
             op = super().parse_operation()
         except ParseError:
             raise
-        except _PARSE_CRASHES as e:
+        except xdsl_compat.PARSER_CRASHES as e:
             # An op's own parser or constructor (a verifier run while parsing) failed, or
             # the input asks for more memory than there is: report it at the op.
-            name = self._op_names[depth] if len(self._op_names) > depth else None
+            name = self.op_names[depth] if len(self.op_names) > depth else None
             what = f"'{name}' op " if name else ""
             text = (str(e.args[0]) if isinstance(e, DiagnosticException) and e.args else str(e))
             lines = [ln.strip() for ln in text.strip().splitlines() if ln.strip()]
@@ -114,7 +73,7 @@ class LocatingParser(Parser):
                 detail = "is invalid: " + (" ".join(lines[:3]) or type(e).__name__)
             raise ParseError(start_span, f"{what}{detail}") from e
         finally:
-            del self._op_names[depth:]
+            del self.op_names[depth:]
         if isinstance(op.location, UnknownLoc):
             line = bisect.bisect_right(self._line_starts, start) - 1
             col = start - self._line_starts[line] + 1
@@ -156,8 +115,7 @@ def parse(
         raise
     except MemoryError as e:
         raise PtoDiagnostic(None, "the input is too large to parse (out of memory)", name) from e
-    except (ValueError, KeyError, TypeError, AssertionError, IndexError, OverflowError,
-            struct.error) as e:
+    except xdsl_compat.PARSER_CRASHES as e:
         raise PtoDiagnostic(None, f"cannot parse input: {e}", name) from e
     if verify_module:
         verify(module)

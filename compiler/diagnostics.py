@@ -1,49 +1,185 @@
-"""Diagnostics that name the op and its source location, MLIR style.
+"""Diagnostics as data: errors, warnings and notes about ops, MLIR style.
 
-`file:line:col: error: 'pto.spmd' op message`. The location comes from the op's
-`location` (set for every op by `ptoc.parse`, or from an explicit `loc(...)`).
+A `Diagnostic` is a severity, a message, the op it is about (by name), its source
+location and structured fields (what a caller needs without parsing the message). Passes
+report warnings and notes with `warn` / `note`, which go to the current `DiagnosticSink`
+(a context variable, so every pass reaches it without a handle being threaded through).
+Errors stop a pass: they are raised as `PtoDiagnostic`, which carries its `Diagnostic`.
+
+Tools choose the sink: by default each diagnostic is rendered to stderr
+(`file:line:col: warning: 'pto.spmd' op message`); `pto-opt --verify-diagnostics`
+collects them to match against `expected-*` annotations, and the tuner collects each
+variant's warnings to keep them with the variant. Nothing parses printed text.
 """
 
 from __future__ import annotations
 
+import contextlib
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Mapping
+from contextvars import ContextVar
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
 
 from xdsl.dialects.builtin import FileLineColLoc, ModuleOp
-from xdsl.ir import Block, Operation, OpResult, SSAValue
+from xdsl.ir import Operation
 from xdsl.utils.exceptions import DiagnosticException, ParseError
+
+from ptoc import xdsl_compat
+
+
+class Severity(StrEnum):
+    ERROR = "error"
+    WARNING = "warning"
+    NOTE = "note"
+
+
+@dataclass(frozen=True)
+class SourceLocation:
+    """`file:line:col`, 1-based."""
+
+    file: str
+    line: int
+    col: int
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}:{self.col}"
+
+
+@dataclass(frozen=True)
+class Diagnostic:
+    """One error, warning or note; `render()` is its one-line text."""
+
+    severity: Severity
+    message: str
+    op_name: str | None = None
+    location: SourceLocation | None = None
+    fields: Mapping[str, Any] = field(default_factory=dict[str, Any])
+    # a location given as text only (e.g. a file name without line), when `location` is None
+    where: str | None = None
+
+    def render(self) -> str:
+        loc = str(self.location) if self.location is not None else self.where
+        prefix = f"{loc}: " if loc else ""
+        what = f"'{self.op_name}' op " if self.op_name is not None else ""
+        return f"{prefix}{self.severity}: {what}{self.message}"
+
+
+def source_location(op: Operation | None) -> SourceLocation | None:
+    """The location of `op` or of its closest located ancestor, if any."""
+    while op is not None:
+        loc = op.location
+        if isinstance(loc, FileLineColLoc):
+            return SourceLocation(loc.filename.data, loc.line.data, loc.column.data)
+        op = op.parent_op()
+    return None
 
 
 def location_of(op: Operation | None) -> str | None:
     """`file:line:col` of `op` or of its closest located ancestor, if any."""
-    while op is not None:
-        loc = op.location
-        if isinstance(loc, FileLineColLoc):
-            return f"{loc.filename.data}:{loc.line.data}:{loc.column.data}"
-        op = op.parent_op()
-    return None
+    loc = source_location(op)
+    return None if loc is None else str(loc)
+
+
+def make_diagnostic(
+    op: Operation | None,
+    message: str,
+    severity: Severity | str = Severity.ERROR,
+    loc: str | None = None,
+    **fields: Any,
+) -> Diagnostic:
+    return Diagnostic(
+        Severity(severity),
+        message,
+        op.name if op is not None else None,
+        source_location(op),
+        fields,
+        where=loc,
+    )
 
 
 def format_diagnostic(
     op: Operation | None, message: str, severity: str = "error", loc: str | None = None
 ) -> str:
-    loc = location_of(op) or loc
-    prefix = f"{loc}: " if loc else ""
-    what = f"'{op.name}' op " if op is not None else ""
-    return f"{prefix}{severity}: {what}{message}"
+    return make_diagnostic(op, message, severity, loc).render()
 
 
 class PtoDiagnostic(DiagnosticException):
     """A user-facing error about one op (or about the input as a whole)."""
 
-    def __init__(self, op: Operation | None, message: str, loc: str | None = None):
+    def __init__(
+        self, op: Operation | None, message: str, loc: str | None = None, **fields: Any
+    ):
         self.op = op
         self.message = message
-        super().__init__(format_diagnostic(op, message, loc=loc))
+        self.diagnostic = make_diagnostic(op, message, Severity.ERROR, loc, **fields)
+        super().__init__(self.diagnostic.render())
 
 
-def op_error(op: Operation | None, message: str) -> PtoDiagnostic:
-    return PtoDiagnostic(op, message)
+def op_error(op: Operation | None, message: str, **fields: Any) -> PtoDiagnostic:
+    return PtoDiagnostic(op, message, **fields)
+
+
+# --------------------------------------------------------------------------- the sink
+
+
+class DiagnosticSink:
+    """Where warnings and notes go. `forward` (if given) sees each one as it arrives."""
+
+    def __init__(self, forward: Callable[[Diagnostic], None] | None = None):
+        self.diagnostics: list[Diagnostic] = []
+        self._forward = forward
+
+    def emit(self, diagnostic: Diagnostic) -> None:
+        self.diagnostics.append(diagnostic)
+        if self._forward is not None:
+            self._forward(diagnostic)
+
+    def of(self, severity: Severity) -> list[Diagnostic]:
+        return [d for d in self.diagnostics if d.severity == severity]
+
+
+def render_to_stderr(diagnostic: Diagnostic) -> None:
+    print(diagnostic.render(), file=sys.stderr)
+
+
+_SINK: ContextVar[DiagnosticSink | None] = ContextVar("ptoc_diagnostic_sink", default=None)
+
+
+def current_sink() -> DiagnosticSink | None:
+    return _SINK.get()
+
+
+@contextlib.contextmanager
+def diagnostic_sink(sink: DiagnosticSink | None = None) -> Iterator[DiagnosticSink]:
+    """Send the diagnostics emitted inside the block to `sink` (a new collecting one by
+    default), instead of stderr."""
+    sink = sink if sink is not None else DiagnosticSink()
+    token = _SINK.set(sink)
+    try:
+        yield sink
+    finally:
+        _SINK.reset(token)
+
+
+def emit(diagnostic: Diagnostic) -> None:
+    """Report `diagnostic` to the current sink (stderr when none is installed)."""
+    sink = _SINK.get()
+    if sink is None:
+        render_to_stderr(diagnostic)
+    else:
+        sink.emit(diagnostic)
+
+
+def warn(op: Operation | None, message: str, **fields: Any) -> None:
+    """A warning about `op`; compilation continues."""
+    emit(make_diagnostic(op, message, Severity.WARNING, **fields))
+
+
+def note(op: Operation | None, message: str, **fields: Any) -> None:
+    """A note about `op` (context for an error or warning)."""
+    emit(make_diagnostic(op, message, Severity.NOTE, **fields))
 
 
 def format_parse_error(e: ParseError) -> str:
@@ -63,11 +199,6 @@ def describe_pipeline_error(pipeline: str, e: BaseException) -> str:
     return f"bad pass pipeline '{pipeline}': {msg}"
 
 
-def warn(op: Operation | None, message: str) -> None:
-    """Print a warning about `op` to stderr; compilation continues."""
-    print(format_diagnostic(op, message, "warning"), file=sys.stderr)
-
-
 def _postorder(op: Operation) -> Iterator[Operation]:
     for region in op.regions:
         for block in region.blocks:
@@ -76,90 +207,25 @@ def _postorder(op: Operation) -> Iterator[Operation]:
     yield op
 
 
-_INDEX_MIN, _INDEX_MAX = -(2**63), 2**63 - 1
-
-
-def _check_upstream(op: Operation) -> None:
-    """What MLIR rejects but xdsl 0.74 accepts, and later crashes on (found by fuzzing)."""
-    from xdsl.dialects import arith
-    from xdsl.dialects.builtin import IndexType, IntegerAttr
-
-    if isinstance(op, (arith.CmpiOp, arith.CmpfOp)):
-        n = len(arith.CMPI_COMPARISON_OPERATIONS if isinstance(op, arith.CmpiOp)
-                else arith.CMPF_COMPARISON_OPERATIONS)
-        pred = op.predicate.value.data
-        if not 0 <= pred < n:
-            raise PtoDiagnostic(op, f"predicate {pred} is not a valid predicate (0 to {n - 1})")
-    for attr in (*op.properties.values(), *op.attributes.values()):
-        if isinstance(attr, IntegerAttr) and isinstance(
-            attr.type, IndexType  # pyright: ignore[reportUnknownMemberType]
-        ):
-            v: int = attr.value.data  # pyright: ignore[reportUnknownMemberType, reportUnknownVariableType]
-            if not _INDEX_MIN <= v <= _INDEX_MAX:
-                raise PtoDiagnostic(op, f"index value {v} does not fit in 64 bits")
-
-
-def _check_dominance(module: ModuleOp) -> None:
-    """Every operand is defined before its use, in its block or an enclosing one.
-
-    xdsl 0.74 does not check this (MLIR's "operand does not dominate this use"): a
-    value used before its definition in the same block parses, verifies, and reached
-    the interpreter as an unset value. Regions of several blocks and graph regions
-    (a module's body) are not ordered: their values are visible in the whole region.
-    """
-    visible: set[SSAValue] = set()
-
-    def walk_block(block: Block, ordered: bool) -> list[SSAValue]:
-        added: list[SSAValue] = list(block.args)
-        if not ordered:
-            for op in block.ops:
-                added.extend(op.results)
-        visible.update(added)
-        for op in block.ops:
-            for i, operand in enumerate(op.operands):
-                if operand not in visible:
-                    name = f" %{operand.name_hint}" if operand.name_hint else ""
-                    owner = operand.owner if isinstance(operand, OpResult) else None
-                    where = location_of(owner) if owner is not None else None
-                    at = f" (defined at {where})" if where else ""
-                    raise PtoDiagnostic(
-                        op, f"operand #{i}{name} is used before its definition or outside "
-                        f"the region that defines it{at}"
-                    )
-            for region in op.regions:
-                several = len(region.blocks) > 1 or isinstance(op, ModuleOp)
-                inner: list[SSAValue] = []
-                if several:
-                    for b in region.blocks:
-                        inner.extend(b.args)
-                        for o in b.ops:
-                            inner.extend(o.results)
-                    visible.update(inner)
-                for b in region.blocks:
-                    visible.difference_update(walk_block(b, not several))
-                visible.difference_update(inner)
-            if ordered:
-                visible.update(op.results)
-                added.extend(op.results)
-        return added
-
-    for region in module.regions:
-        for block in region.blocks:
-            walk_block(block, False)
-
-
 def verify(module: ModuleOp) -> None:
     """Verify `module`, innermost ops first, raising a located `PtoDiagnostic`."""
-    _check_dominance(module)
+    for op, i, operand in xdsl_compat.dominance_violations(module):
+        name = f" %{operand.name_hint}" if operand.name_hint else ""
+        owner = xdsl_compat.defining_op(operand)
+        where = location_of(owner) if owner is not None else None
+        at = f" (defined at {where})" if where else ""
+        raise PtoDiagnostic(
+            op, f"operand #{i}{name} is used before its definition or outside "
+            f"the region that defines it{at}"
+        )
     for op in _postorder(module):
         try:
             op.verify(verify_nested_ops=False)
-            _check_upstream(op)
+        except xdsl_compat.VERIFIER_CRASHES as e:
+            # a verifier that raised on IR it did not expect: still the op's error
+            raise PtoDiagnostic(op, f"does not verify ({type(e).__name__}: {e})") from e
         except PtoDiagnostic:
             raise
-        except (ValueError, TypeError, KeyError, IndexError, AttributeError, AssertionError) as e:
-            # a verifier that crashed on IR it did not expect: still the op's error
-            raise PtoDiagnostic(op, f"does not verify ({type(e).__name__}: {e})") from e
         except DiagnosticException as e:
             msg = str(e.args[0]) if e.args else str(e)
             prefix = "Operation does not verify: "
@@ -167,3 +233,6 @@ def verify(module: ModuleOp) -> None:
                 msg = msg[len(prefix) :]
             lines = [line.strip() for line in msg.strip().splitlines() if line.strip()]
             raise PtoDiagnostic(op, " ".join(lines) if lines else type(e).__name__) from e
+        problem = xdsl_compat.upstream_invariant_violation(op)
+        if problem is not None:
+            raise PtoDiagnostic(op, problem)

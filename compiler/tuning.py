@@ -35,9 +35,7 @@ that ships an `inputs.py` with `make_inputs(seed)` next to its kernel, and
 
 from __future__ import annotations
 
-import contextlib
 import importlib.util
-import io
 import math
 import os
 import sys
@@ -53,6 +51,7 @@ from xdsl.ir import Operation
 from xdsl.passes import ModulePass
 from xdsl.utils.exceptions import DiagnosticException
 
+from ptoc.diagnostics import diagnostic_sink
 from ptoc.dialects.pto import SpmdOp, UnrollOp
 
 if TYPE_CHECKING:
@@ -490,12 +489,11 @@ def _variant(
         )
 
     variant = module.clone()
-    # the passes and checks print warnings to stderr: keep them with the point instead
-    # (a tool prints each distinct warning once, not once per variant)
-    captured = io.StringIO()
-    with contextlib.redirect_stderr(captured):
+    # keep the warnings of the passes and checks with the point (a tool prints each
+    # distinct warning once, not once per variant)
+    with diagnostic_sink() as sink:
         outcome = _passes_and_checks(ctx, variant, scope, g, count, inner, check_passes, lap)
-    warnings = tuple(line for line in captured.getvalue().splitlines() if line.strip())
+    warnings = tuple(d.render() for d in sink.diagnostics)
     if isinstance(outcome, str):
         return failed(outcome)
     results, reasons = outcome

@@ -16,6 +16,7 @@ import signal
 import stat
 import sys
 import tempfile
+import traceback
 from collections.abc import Callable, Sequence
 from io import StringIO
 from types import FrameType
@@ -27,6 +28,7 @@ from xdsl.printer import Printer
 from xdsl.utils.exceptions import ArgSpecParseError, DiagnosticException, ParseError
 from xdsl.xdsl_opt_main import xDSLOptMain
 
+from ptoc import xdsl_compat
 from ptoc.diagnostics import PtoDiagnostic, describe_pipeline_error, format_parse_error
 
 PARSE_TIMEOUT_S = 120
@@ -267,7 +269,7 @@ class PtoOptMain(xDSLOptMain):
         return sys.stdout
 
 
-_PRINT_CRASHES = (ValueError, TypeError, KeyError, IndexError, AttributeError, AssertionError)
+_PRINT_CRASHES = xdsl_compat.PRINTER_CRASHES
 
 
 def _unprintable_op(module: ModuleOp) -> Operation:
@@ -298,6 +300,18 @@ def _silence_stdout() -> None:
         pass
 
 
+def print_internal_error(tool: str, e: BaseException) -> None:
+    """The one-line report of an internal error; its traceback too under PTOC_DEBUG=1."""
+    if os.environ.get("PTOC_DEBUG"):
+        traceback.print_exception(e, file=sys.stderr)
+    first = (str(e).strip().splitlines() or [""])[0]
+    print(
+        f"{tool}: internal error: {type(e).__name__}: {first} "
+        "(please report this; set PTOC_DEBUG=1 for a traceback)",
+        file=sys.stderr,
+    )
+
+
 def report_and_exit(tool: str, run: Callable[[], int]) -> NoReturn:
     """Run a tool body, turning every exception into a one-line diagnostic."""
     try:
@@ -326,14 +340,8 @@ def report_and_exit(tool: str, run: Callable[[], int]) -> NoReturn:
         code = 1
     except SystemExit:
         raise
-    except BaseException as e:  # xdsl raises some errors as BaseException subclasses
-        if os.environ.get("PTOC_DEBUG"):
-            raise
-        print(
-            f"{tool}: internal error: {type(e).__name__}: {e} "
-            "(please report this; set PTOC_DEBUG=1 for a traceback)",
-            file=sys.stderr,
-        )
+    except BaseException as e:  # anything else is a bug in ptoc or xdsl
+        print_internal_error(tool, e)
         code = 2
     sys.exit(code)
 
