@@ -1,8 +1,9 @@
 """`pto-opt`: xdsl-opt for ptoc, with the `pto` dialect and every ptoc pass.
 
 Every error is a one-line diagnostic (with `file:line:col` where the input gives it)
-and a non-zero exit; with `--verify-diagnostics` the diagnostic is printed to stdout and
-the exit is 0, as in xdsl-opt. The output file (`-o`) is written only once everything
+and a non-zero exit. `--verify-diagnostics` checks the diagnostics against the input's
+`// expected-error@+1 {{...}}` annotations, as mlir-opt does (see
+`ptoc.tools.verify_diagnostics`): a missing, extra or wrong diagnostic is exit 1. The output file (`-o`) is written only once everything
 succeeded, and never before the input has been read.
 """
 
@@ -29,7 +30,16 @@ from xdsl.utils.exceptions import ArgSpecParseError, DiagnosticException, ParseE
 from xdsl.xdsl_opt_main import xDSLOptMain
 
 from ptoc import xdsl_compat
-from ptoc.diagnostics import PtoDiagnostic, describe_pipeline_error, format_parse_error
+from ptoc.diagnostics import (
+    Diagnostic,
+    PtoDiagnostic,
+    Severity,
+    SourceLocation,
+    describe_pipeline_error,
+    diagnostic_sink,
+    format_parse_error,
+)
+from ptoc.tools import verify_diagnostics
 
 PARSE_TIMEOUT_S = 120
 
@@ -224,9 +234,12 @@ class PtoOptMain(xDSLOptMain):
 
     def run_and_exit_code(self) -> int:
         if self.setup_error is not None:
-            raise self.setup_error
+            if not self.args.verify_diagnostics:
+                raise self.setup_error
         text, name = read_input(self.args.input_file)
         chunks = split_chunks(text, self.args.split_input_file)
+        if self.args.verify_diagnostics:
+            return self._verify_diagnostics(chunks, name)
         out = StringIO()
         failed = False
         for i, (chunk, offset) in enumerate(chunks):
@@ -238,23 +251,58 @@ class PtoOptMain(xDSLOptMain):
                 out.write(self._emit(module))
             except ParseError as e:
                 e.span = dataclasses.replace(e.span, line_offset=offset)
-                if self.args.verify_diagnostics or self.args.parsing_diagnostics:
+                if self.args.parsing_diagnostics:
                     out.write(f"{format_parse_error(e)}\n")
                 else:
                     print(format_parse_error(e), file=sys.stderr)
                     failed = True
                     break
             except DiagnosticException as e:
-                msg = _diagnostic_text(e)
-                if self.args.verify_diagnostics:
-                    out.write(f"{msg}\n")
-                else:
-                    print(msg, file=sys.stderr)
-                    failed = True
-                    break
+                print(_diagnostic_text(e), file=sys.stderr)
+                failed = True
+                break
         if failed:
             return 1
-        result = out.getvalue()
+        self._write_output(out.getvalue())
+        return 0
+
+    def _verify_diagnostics(self, chunks: list[tuple[str, int]], name: str) -> int:
+        """Match each chunk's diagnostics against its `expected-*` annotations (see
+        `ptoc.tools.verify_diagnostics`): exit 1, naming each mismatch, if any differ."""
+        out = StringIO()
+        problems: list[str] = []
+        for i, (chunk, offset) in enumerate(chunks):
+            if i > 0:
+                out.write("// -----\n")
+            expectations = verify_diagnostics.parse_expectations(chunk, offset)
+            if isinstance(expectations, str):
+                problems.append(f"{name}: error: {expectations}")
+                continue
+            with diagnostic_sink() as sink:
+                try:
+                    if self.setup_error is not None:
+                        raise self.setup_error
+                    module = self._parse(chunk, name, offset)
+                    self._apply(module)
+                    out.write(self._emit(module))
+                except ParseError as e:
+                    loc = dataclasses.replace(e.span, line_offset=offset).get_location()
+                    sink.emit(Diagnostic(
+                        Severity.ERROR, e.msg, location=SourceLocation(loc.file, loc.line, loc.col)
+                    ))
+                except ToolError as e:
+                    sink.emit(Diagnostic(Severity.ERROR, str(e)))
+                except DiagnosticException as e:
+                    sink.emit(_diagnostic_of(e))
+            problems.extend(verify_diagnostics.check(sink.diagnostics, expectations, name))
+        if problems:
+            for p in problems:
+                print(p, file=sys.stderr)
+            return 1
+        self._write_output(out.getvalue())
+        return 0
+
+    def _write_output(self, result: str) -> None:
         if self.args.output_file:
             try:
                 write_atomically(self.args.output_file, result)
@@ -263,7 +311,6 @@ class PtoOptMain(xDSLOptMain):
         else:
             sys.stdout.write(result)
             sys.stdout.flush()
-        return 0
 
     def prepare_output(self) -> IO[str]:  # never opened early: see run()
         return sys.stdout
@@ -280,6 +327,13 @@ def _unprintable_op(module: ModuleOp) -> Operation:
         except _PRINT_CRASHES:
             return op
     return module
+
+
+def _diagnostic_of(e: DiagnosticException) -> Diagnostic:
+    if isinstance(e, PtoDiagnostic):
+        return e.diagnostic
+    msg = str(e.args[0]) if e.args else str(e)
+    return Diagnostic(Severity.ERROR, (msg.strip().splitlines() or [type(e).__name__])[0])
 
 
 def _diagnostic_text(e: DiagnosticException) -> str:

@@ -357,7 +357,8 @@ def test_pto_opt_never_crashes(
 def test_pto_opt_verify_diagnostics_never_crashes(
     case: Mutant, workdir: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """Under --verify-diagnostics a diagnostic goes to stdout and the exit is 0."""
+    """Under --verify-diagnostics a diagnostic is matched against the (absent)
+    expected-* annotations: an unexpected one is exit 1, never a crash."""
     from ptoc.tools.pto_opt import main
 
     argv = [_write(workdir, case.text), "--verify-diagnostics", "--split-input-file"]
