@@ -8,8 +8,8 @@ func.func @ok() {
 
 // -----
 func.func @bad() {
+  // expected-error@+1 {{'pto.unroll' op pto.unroll count must be >= 1, got -2}}
   pto.unroll %j = 0 to -2 {
   }
   func.return
 }
-// CHECK: split-input-locations.mlir:11:3: error: 'pto.unroll' op pto.unroll count must be >= 1, got -2
