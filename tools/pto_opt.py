@@ -256,12 +256,15 @@ class PtoOptMain(xDSLOptMain):
                 else:
                     print(format_parse_error(e), file=sys.stderr)
                     failed = True
-                    break
             except DiagnosticException as e:
                 print(_diagnostic_text(e), file=sys.stderr)
                 failed = True
-                break
         if failed:
+            # as mlir-opt: every chunk is processed, those that compiled are printed,
+            # and the exit is 1 (an output file is written only when all succeeded)
+            if len(chunks) > 1 and not self.args.output_file:
+                sys.stdout.write(out.getvalue())
+                sys.stdout.flush()
             return 1
         self._write_output(out.getvalue())
         return 0
