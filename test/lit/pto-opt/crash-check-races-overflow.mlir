@@ -2,7 +2,7 @@
 // its values in int64 and crashed (OverflowError). Now the pair is undecided.
 // RUN: not pto-opt %s -p pto-check-races 2>&1 | filecheck %s
 // CHECK-NOT: Traceback
-// CHECK: crash-check-races-overflow.mlir:17:7: error: 'pto.store' op may race: {{.*}}its index values are too large to enumerate in 64 bits
+// CHECK: crash-check-races-overflow.mlir:[[# @LINE + 12]]:7: error: 'pto.store' op may race: {{.*}}its index values are too large to enumerate in 64 bits
 // CHECK-NOT: internal error
 
 func.func @f(%m: memref<64x64xf32>) {

@@ -3,7 +3,7 @@
 // RUN: not pto-opt %s 2>&1 | filecheck %s
 // RUN: not pto-run %s 2>&1 | filecheck %s
 // CHECK-NOT: Traceback
-// CHECK: crash-forward-reference.mlir:13:5: error: 'pto.range' op operand #0 is used before its definition
+// CHECK: crash-forward-reference.mlir:[[# @LINE + 7]]:5: error: 'pto.range' op operand #0 is used before its definition
 // CHECK-NOT: Traceback
 // CHECK-NOT: internal error
 

@@ -4,7 +4,7 @@
 // RUN: not pto-opt %s --parse-timeout 20 2>&1 | filecheck %s
 // RUN: not pto-run %s 2>&1 | filecheck %s
 // CHECK-NOT: Traceback
-// CHECK: crash-unterminated-string.mlir:13:29: error: End of file reached before closing string literal.
+// CHECK: crash-unterminated-string.mlir:[[# @LINE + 6]]:29: error: End of file reached before closing string literal.
 // CHECK-NOT: parsing did not finish
 // CHECK-NOT: Traceback
 

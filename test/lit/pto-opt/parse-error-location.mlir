@@ -1,7 +1,7 @@
 // A syntax error inside a pto op points at the offending token.
 // RUN: not pto-opt %s 2>&1 | filecheck %s
 // CHECK-NOT: Traceback
-// CHECK: parse-error-location.mlir:8:43: error: operand expected
+// CHECK: parse-error-location.mlir:[[# @LINE + 4]]:43: error: operand expected
 
 func.func @f() {
   pto.spmd %t = 0 to 4 name "s" {

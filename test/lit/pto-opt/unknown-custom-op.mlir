@@ -1,6 +1,6 @@
 // RUN: not pto-opt %s 2>&1 | filecheck %s
 // CHECK-NOT: Traceback
-// CHECK: unknown-custom-op.mlir:7:23: error: {{.*}}pto.frobnicate{{.*}}
+// CHECK: unknown-custom-op.mlir:[[# @LINE + 4]]:23: error: {{.*}}pto.frobnicate{{.*}}
 
 func.func @f(%x: tensor<1x64xf32>) {
   %y = arith.addf %x, %x : tensor<1x64xf32>

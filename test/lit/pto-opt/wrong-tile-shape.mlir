@@ -2,7 +2,7 @@
 // --verify-diagnostics).
 // RUN: not pto-opt %s 2>&1 | filecheck %s
 // CHECK-NOT: Traceback
-// CHECK: wrong-tile-shape.mlir:10:3: error: 'pto.load' op tile dimension 0 is 2 but the memref memref<1x512xf32> has only 1
+// CHECK: wrong-tile-shape.mlir:[[# @LINE + 5]]:3: error: 'pto.load' op tile dimension 0 is 2 but the memref memref<1x512xf32> has only 1
 // CHECK-NOT: error
 
 func.func @f(%m: memref<1x512xf32>) {
