@@ -28,13 +28,13 @@ func.func @reset(%x: memref<8x4xf32>, %y: memref<8x4xf32>, %z: memref<1x4xf32>) 
   func.return
 }
 
-// CHECK: reset.mlir:17:3: warning: 'pto.range' op pto.range %i carries %t but recomputes it from scratch on every iteration and never reads the incoming value: the carry is needless and makes all iterations share one buffer; drop it (pto-check-carried{fix=true} does)
+// CHECK: reset.mlir:[[# @LINE - 14]]:3: warning: 'pto.range' op pto.range %i carries %t but recomputes it from scratch on every iteration and never reads the incoming value: the carry is needless and makes all iterations share one buffer; drop it (pto-check-carried{fix=true} does)
 // CHECK-NOT: %prev
-// CHECK: reset.mlir:23:3: warning: 'pto.range' op pto.range %i carries %w but recomputes it from scratch on every iteration and never reads the incoming value: the carry only takes the last iteration's value out of the loop and makes all iterations share one buffer (kept by fix=true: the loop's result is used after it)
+// CHECK: reset.mlir:[[# @LINE - 10]]:3: warning: 'pto.range' op pto.range %i carries %w but recomputes it from scratch on every iteration and never reads the incoming value: the carry only takes the last iteration's value out of the loop and makes all iterations share one buffer (kept by fix=true: the loop's result is used after it)
 // CHECK: %r, %r_1 = pto.range %i = %c0 to %c8 step %c1 iter_args(%t = %zero, %prev = %zero)
 
 // FIX-NOT: warning: {{.*}} %t
-// FIX:     reset.mlir:23:3: warning: 'pto.range' op pto.range %i carries %w {{.*}} (kept by fix=true: the loop's result is used after it)
+// FIX:     reset.mlir:[[# @LINE - 14]]:3: warning: 'pto.range' op pto.range %i carries %w {{.*}} (kept by fix=true: the loop's result is used after it)
 // FIX:      %r = pto.range %i = %c0 to %c8 step %c1 iter_args(%prev = %zero) -> (tensor<1x4xf32>) {
 // FIX-NEXT:   %v = pto.load %x[%i, %c0] : memref<8x4xf32> -> tensor<1x4xf32>
 // FIX-NEXT:   %e = math.exp %v : tensor<1x4xf32>
