@@ -1,6 +1,6 @@
 """A numpy golden of the whole DeepSeek-V4 decode KV compressor (ratio 4).
 
-Written from the kernel's description (shared/reference/seed-kernel.md), not from the
+Written from the kernel's description (hw-native-sys/pypto-lib, models/deepseek/v4), not from the
 IR: fp32 math stays in fp32, the bf16 cache is written with round-to-nearest-even
 (ml_dtypes). It follows the description's order of operations where that order changes
 fp32 results (online softmax step by step, row sums of squares per 64-column tile
