@@ -16,6 +16,9 @@ __all__ = ["context", "parse", "run_pipeline"]
 
 def __getattr__(name: str) -> Any:
     if name in __all__:
+        # lazy: keeps every `import ptoc.x` light. The facade also imports the tuning
+        # layer, so that `ptoc.run_pipeline` knows the passes it registers.
+        import ptoc.tuning  # noqa: F401  # pyright: ignore[reportUnusedImport]
         from ptoc import api
 
         return getattr(api, name)

@@ -1,4 +1,8 @@
-"""The public Python API: a context with ptoc's dialects, parsing, pass pipelines."""
+"""The public Python API: a context with ptoc's dialects, parsing, pass pipelines.
+
+Layer: above the passes (it reads the pass registry) and below the frontend, backend,
+cost model and tuning, which use it to parse.
+"""
 
 from __future__ import annotations
 
@@ -8,20 +12,19 @@ from xdsl.context import Context
 from xdsl.dialects.builtin import FileLineColLoc, IntAttr, ModuleOp, StringAttr, UnknownLoc
 from xdsl.ir import Operation
 from xdsl.passes import ModulePass, PassPipeline
+from xdsl.universe import Universe
 from xdsl.utils.exceptions import ArgSpecParseError, DiagnosticException, ParseError
 
 from ptoc import xdsl_compat
 from ptoc.diagnostics import PtoDiagnostic, describe_pipeline_error, verify
+from ptoc.dialects import PTO
+from ptoc.passes import available_passes
 
 UPSTREAM_DIALECTS = ("builtin", "func", "arith", "math", "scf", "memref", "tensor")
 
 
 def context() -> Context:
     """A fresh context with `pto` and the upstream dialects ptoc uses."""
-    from xdsl.universe import Universe
-
-    from ptoc.dialects import PTO
-
     ctx = Context()
     all_dialects = Universe.get_multiverse().all_dialects
     for name in UPSTREAM_DIALECTS:
@@ -123,9 +126,8 @@ def parse(
 
 
 def parse_pipeline(pipeline: str) -> list[ModulePass]:
-    """The passes of a pipeline string, as `pto-opt -p` reads it."""
-    from ptoc.passes import available_passes
-
+    """The passes of a pipeline string, as `pto-opt -p` reads it (every registered pass:
+    those of a higher layer once it is imported, e.g. `import ptoc.tuning`)."""
     passes: list[ModulePass] = []
     try:
         built = PassPipeline.parse_spec(available_passes(), pipeline)

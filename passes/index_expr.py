@@ -46,6 +46,7 @@ from xdsl.dialects import arith, scf
 from xdsl.dialects.builtin import IndexType, IntegerAttr, IntegerType, TensorType
 from xdsl.ir import Attribute, Block, BlockArgument, Operation, OpResult, SSAValue
 
+from ptoc.diagnostics import location_of
 from ptoc.dialects.pto import RangeOp, ReadOp, SpmdOp, StoreOp, UnrollOp
 
 Arr: TypeAlias = npt.NDArray[np.int64]
@@ -1335,8 +1336,6 @@ class IndexBuilder:
 
 
 def _where(op: Operation) -> str:
-    from ptoc.diagnostics import location_of
-
     return location_of(op) or "?"
 
 

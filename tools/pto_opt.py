@@ -29,7 +29,9 @@ from xdsl.printer import Printer
 from xdsl.utils.exceptions import ArgSpecParseError, DiagnosticException, ParseError
 from xdsl.xdsl_opt_main import xDSLOptMain
 
+import ptoc.tuning  # noqa: F401  # registers the tuning layer's passes (a light import)
 from ptoc import xdsl_compat
+from ptoc.api import context, parse
 from ptoc.diagnostics import (
     Diagnostic,
     PtoDiagnostic,
@@ -38,7 +40,9 @@ from ptoc.diagnostics import (
     describe_pipeline_error,
     diagnostic_sink,
     format_parse_error,
+    verify,
 )
+from ptoc.passes import available_passes
 from ptoc.tools import verify_diagnostics
 
 PARSE_TIMEOUT_S = 120
@@ -153,13 +157,9 @@ class PtoOptMain(xDSLOptMain):
         super().__init__(description="ptoc modular optimizer driver", args=args)
 
     def register_all_dialects(self) -> None:
-        from ptoc.api import context
-
         self.ctx = context()
 
     def register_all_passes(self) -> None:
-        from ptoc.passes import available_passes
-
         for name, factory in available_passes().items():
             self.register_pass(name, factory)
 
@@ -187,8 +187,6 @@ class PtoOptMain(xDSLOptMain):
     # ------------------------------------------------------------------ running
 
     def _parse(self, text: str, name: str, offset: int) -> ModuleOp:
-        from ptoc.api import parse
-
         use_alarm = self.args.parse_timeout > 0 and hasattr(signal, "SIGALRM")
         if use_alarm:
             old: Callable[..., object] | int | None = signal.signal(signal.SIGALRM, _alarm)
@@ -208,8 +206,6 @@ class PtoOptMain(xDSLOptMain):
                 signal.signal(signal.SIGALRM, old)  # pyright: ignore[reportPossiblyUnboundVariable, reportArgumentType]
 
     def _apply(self, module: ModuleOp) -> None:
-        from ptoc.diagnostics import verify
-
         for p in self.pipeline.passes:
             p.apply(self.ctx, module)
             if not self.args.disable_verify:

@@ -12,10 +12,10 @@ simulated on the machine (`--machine`, default a2a3). The report is the cost mod
 table (or JSON) after a one-line run summary.
 
 Inputs: `--inputs x.npz` (one array per kernel argument, by its SSA name; bf16 arrays may
-be stored as raw 2-byte `|V2` arrays, as numpy saves them), or `--seed N` (default 0):
-the example's own generator if an `inputs.py` with `make_inputs(seed)` sits next to FILE
-(it is imported and run: use only files you trust), else random inputs from the argument
-types. `--outputs out.npz` writes every memref argument after the run (bf16 as `|V2`).
+be stored as raw 2-byte `|V2` arrays, as numpy saves them), or `--inputs inputs.py`, a
+script whose `make_inputs(seed)` returns them (it is run because it is named: use only
+files you trust; nothing next to FILE is ever run implicitly), with `--seed N` (default
+0); without `--inputs`, random inputs from the argument types and the seed. `--outputs out.npz` writes every memref argument after the run (bf16 as `|V2`).
 `--task-order reverse|random:SEED` runs the tasks of every scope in another order: a
 race-free kernel gives the same outputs. `--check-nan` stops at the first op that makes
 NaN or Inf from finite inputs. Every error is a one-line diagnostic and a non-zero exit;
@@ -32,6 +32,11 @@ import sys
 from collections.abc import Mapping, Sequence
 from typing import IO, Any, NoReturn, cast
 
+import numpy as np
+
+from ptoc.api import parse, run_pipeline
+from ptoc.backend.interpreter import compile_module, random_inputs
+from ptoc.costmodel import load_machine, simulate
 from ptoc.tools.cli import ToolArgumentParser, import_pyplot, seed_arg
 from ptoc.tools.pto_opt import (
     ToolError,
@@ -40,6 +45,7 @@ from ptoc.tools.pto_opt import (
     write_atomically,
     write_bytes_atomically,
 )
+from ptoc.tuning.factor_sweep import TuneError, inputs_from_script  # (registers its passes)
 
 TOOL = "pto-run"
 
@@ -54,9 +60,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("file", metavar="FILE", help="the kernel (.mlir); '-' reads stdin")
     p.add_argument("-p", "--passes", metavar="PIPELINE", default="",
                    help="pass pipeline to apply first (pto-opt -p syntax)")
-    src = p.add_mutually_exclusive_group()
-    src.add_argument("--inputs", metavar="NPZ", help="the kernel's inputs, one array per argument")
-    src.add_argument("--seed", type=seed_arg, help="make inputs from this seed (default 0)")
+    p.add_argument("--inputs", metavar="FILE",
+                   help="the kernel's inputs: an .npz (one array per argument) or a .py "
+                   "script defining make_inputs(seed) (it is run)")
+    p.add_argument("--seed", type=seed_arg,
+                   help="seed for the inputs script or the random inputs (default 0)")
     p.add_argument("--outputs", metavar="NPZ", help="write every memref argument after the run")
     p.add_argument("--report", choices=("table", "json"), default="table",
                    help="report format on stdout (default table)")
@@ -76,8 +84,6 @@ def build_parser() -> argparse.ArgumentParser:
 
 def load_npz(path: str) -> dict[str, Any]:
     """The arrays of an .npz file, by name; a ToolError if it cannot be read."""
-    import numpy as np
-
     try:
         loaded: Any = np.load(path, allow_pickle=False)
         if not isinstance(loaded, np.lib.npyio.NpzFile):
@@ -93,26 +99,17 @@ def load_npz(path: str) -> dict[str, Any]:
         raise ToolError(f"'{path}' is not a readable .npz file: {msg}") from e
 
 
-def _example_inputs(file: str, seed: int) -> dict[str, Any] | None:
-    if file == "-":
-        return None
-    from ptoc.tuning import TuneError, example_inputs
-
-    try:
-        return example_inputs(file, seed)
-    except TuneError as e:
-        raise ToolError(str(e)) from e
-
-
 def make_inputs(args: argparse.Namespace, prog: Any) -> tuple[dict[str, Any], str]:
-    from ptoc.backend.interpreter import random_inputs
-
-    if args.inputs is not None:
-        return load_npz(args.inputs), args.inputs
     seed = 0 if args.seed is None else args.seed
-    made = _example_inputs(args.file, seed)
-    if made is not None:
-        return made, f"inputs.py seed {seed}"
+    if args.inputs is not None:
+        if args.inputs.endswith(".py"):
+            try:
+                return inputs_from_script(args.inputs, seed), f"{args.inputs} seed {seed}"
+            except TuneError as e:
+                raise ToolError(str(e)) from e
+        if args.seed is not None:
+            raise ToolError("--seed has no effect with an .npz of inputs")
+        return load_npz(args.inputs), args.inputs
     return random_inputs(prog, seed), f"random seed {seed}"
 
 
@@ -120,8 +117,6 @@ def make_inputs(args: argparse.Namespace, prog: Any) -> tuple[dict[str, Any], st
 
 
 def write_npz_atomically(path: str, arrays: Mapping[str, Any]) -> None:
-    import numpy as np
-
     folder = os.path.dirname(os.path.abspath(path))
     if not os.path.isdir(folder):
         raise ToolError(f"cannot write '{path}': no such directory '{folder}'")
@@ -135,8 +130,6 @@ def write_npz_atomically(path: str, arrays: Mapping[str, Any]) -> None:
 
 def run_summary(prog: Any, res: Any, inputs_desc: str, args: argparse.Namespace) -> dict[str, Any]:
     """What ran: the function, the inputs, and per scope its tasks and recorded events."""
-    import numpy as np
-
     scopes: list[dict[str, Any]] = []
     for s in res.record.scopes:
         scopes.append({
@@ -175,11 +168,7 @@ def summary_table(summary: Mapping[str, Any]) -> str:
 
 
 def _simulate(record: Any, machine: str) -> Any | None:
-    """The cost model's report, or None when the cost model is not installed."""
-    try:
-        from ptoc.costmodel import load_machine, simulate
-    except ImportError:
-        return None
+    """The cost model's report of the run."""
     try:
         m = load_machine(machine)
     except (OSError, ValueError, KeyError) as e:
@@ -243,9 +232,6 @@ def plot_swimlane(report: Any, path: str, title: str) -> None:
 
 
 def run(argv: Sequence[str] | None, stdout: IO[str]) -> int:
-    from ptoc.api import parse, run_pipeline
-    from ptoc.backend.interpreter import compile_module
-
     args = build_parser().parse_args(argv)
     for opt in ("outputs", "trace", "plot"):
         value = getattr(args, opt)

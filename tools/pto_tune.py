@@ -14,11 +14,11 @@ overhead, total time and legality, and marks the fastest legal factor; `--json` 
 the same as JSON. A factor that does not divide the task count is skipped with a
 reason unless `--remainder guard`.
 
-Inputs: `--inputs x.npz` (one array per kernel argument, by its SSA name), or `--seed N`
-(the default is seed 0). With `--seed`, an example may provide its own generator: if a
-file `inputs.py` with a function `make_inputs(seed)` sits next to FILE, it is imported
-and used; otherwise `ptoc.backend.interpreter.random_inputs(prog, seed)` makes random
-inputs from the argument types. `inputs.py` is code that runs: tune only files you trust.
+Inputs: `--inputs x.npz` (one array per kernel argument, by its SSA name), or
+`--inputs inputs.py`, a script whose `make_inputs(seed)` returns them (with `--seed N`,
+default 0; the script is code that runs because it is named: use only files you trust).
+Without `--inputs`, `ptoc.backend.interpreter.random_inputs(prog, seed)` makes random
+inputs from the argument types. Nothing next to FILE is ever run implicitly.
 
 Every error is a one-line diagnostic and a non-zero exit. A progress bar is drawn on
 stderr when the sweep takes more than a second and stderr is a terminal (`--progress`
@@ -35,13 +35,27 @@ import time
 from collections.abc import Mapping, Sequence
 from typing import IO, TYPE_CHECKING, Any, NoReturn
 
+from ptoc.api import parse
+from ptoc.backend.interpreter import compile_module, random_inputs
 from ptoc.tools.cli import ToolArgumentParser, import_pyplot, seed_arg
 from ptoc.tools.pto_opt import ToolError, read_input, report_and_exit
+from ptoc.tuning.factor_sweep import (
+    TuneError,
+    TunePoint,
+    best,
+    divisors,
+    find_scope,
+    format_table,
+    function_of,
+    inputs_from_script,
+    load_npz_inputs,
+    sweep,
+    to_json,
+    unique_warnings,
+)
 
 if TYPE_CHECKING:
     import numpy as np
-
-    from ptoc.tuning import TunePoint
 
 TOOL = "pto-tune"
 DEFAULT_FACTORS = (1, 2, 4, 8, 16)
@@ -55,9 +69,9 @@ def build_parser() -> argparse.ArgumentParser:
         prog=TOOL,
         description="Sweep the coarsening factor of one pto.spmd scope with the interpreter "
         "and the cost model; print the U-curve and the best legal factor.",
-        epilog="inputs: with --seed (or neither option), an inputs.py next to FILE that\n"
-        "defines make_inputs(seed) makes the inputs (it is imported and run); otherwise\n"
-        "random inputs are made from the argument types.\n\n"
+        epilog="inputs: --inputs FILE.npz, or --inputs FILE.py whose make_inputs(seed) makes\n"
+        "them (the script is run); otherwise random inputs from the argument types.\n"
+        "Nothing next to the kernel is run implicitly.\n\n"
         "example:\n  pto-tune examples/dsv4_compressor_ratio4/kernel.mlir "
         "--scope softmax_pool --factors 1,2,4,8,16",
         formatter_class=argparse.RawDescriptionHelpFormatter,
@@ -74,12 +88,13 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="try every divisor of the scope's task count",
     )
-    src = p.add_mutually_exclusive_group()
-    src.add_argument("--inputs", metavar="NPZ", help="the kernel's inputs, one array per argument")
-    src.add_argument(
+    p.add_argument("--inputs", metavar="FILE",
+                   help="the kernel's inputs: an .npz (one array per argument) or a .py "
+                   "script defining make_inputs(seed) (it is run)")
+    p.add_argument(
         "--seed",
         type=seed_arg,
-        help="make inputs from this seed (the example's inputs.py if present; default 0)",
+        help="seed for the inputs script or the random inputs (default 0)",
     )
     p.add_argument("--machine", default="a2a3", help="machine name or .toml (default a2a3)")
     p.add_argument("--func", help="the function holding the scope (default: the one that has it)")
@@ -157,17 +172,13 @@ class Progress:
 
 
 def _inputs(args: argparse.Namespace, module: Any, func: str | None) -> tuple[dict[str, np.ndarray], str]:
-    from ptoc.tuning import example_inputs, load_npz_inputs
-
-    if args.inputs is not None:
-        return load_npz_inputs(args.inputs), args.inputs
     seed: int = 0 if args.seed is None else args.seed
-    if args.file != "-":
-        made = example_inputs(args.file, seed)
-        if made is not None:
-            return made, f"inputs.py seed {seed}"
-    from ptoc.backend.interpreter import compile_module, random_inputs
-
+    if args.inputs is not None:
+        if args.inputs.endswith(".py"):
+            return inputs_from_script(args.inputs, seed), f"{args.inputs} seed {seed}"
+        if args.seed is not None:
+            raise ToolError("--seed has no effect with an .npz of inputs")
+        return load_npz_inputs(args.inputs), args.inputs
     return random_inputs(compile_module(module, func=func), seed), f"random seed {seed}"
 
 
@@ -187,8 +198,6 @@ def plot_ucurve(
 ) -> None:
     """Total time against factor, legal points joined, illegal ones crossed, best starred."""
     plt = import_pyplot()
-    from ptoc.tuning import best
-
     timed = [p for p in points if p.total_us is not None]
     legal = [p for p in timed if p.legal]
     illegal = [p for p in timed if not p.legal]
@@ -245,18 +254,6 @@ def plot_ucurve(
 
 
 def run(argv: Sequence[str] | None, stdout: IO[str], stderr: IO[str], env: Mapping[str, str]) -> int:
-    from ptoc.api import parse
-    from ptoc.tuning import (
-        TuneError,
-        best,
-        divisors,
-        find_scope,
-        format_table,
-        sweep,
-        to_json,
-        unique_warnings,
-    )
-
     args = build_parser().parse_args(argv)
     factors: list[int] = list(DEFAULT_FACTORS)
     if args.factors is not None:
@@ -272,8 +269,6 @@ def run(argv: Sequence[str] | None, stdout: IO[str], stderr: IO[str], env: Mappi
             raise TuneError(f"scope '{args.scope}' has a dynamic task count and cannot be tuned")
         if args.auto:
             factors = divisors(count)
-        from ptoc.tuning import function_of
-
         func = args.func or function_of(spmd)
         inputs, inputs_desc = _inputs(args, module, func)
         forced = args.progress
@@ -323,6 +318,12 @@ def run(argv: Sequence[str] | None, stdout: IO[str], stderr: IO[str], env: Mappi
     stdout.flush()
     if args.plot is not None:
         plot_ucurve(points, args.plot, scope=args.scope, machine=args.machine)
+    broken = [p for p in points if p.internal_error]
+    if broken:
+        # a crash of ptoc on a variant, not a property of the kernel: no recommendation
+        for p in broken:
+            print(f"{TOOL}: internal error: factor {p.factor}: {p.reasons[0]}", file=stderr)
+        return 2
     if b is None:
         print(f"{TOOL}: error: no factor of scope '{args.scope}' is legal", file=stderr)
         return 1

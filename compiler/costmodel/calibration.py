@@ -20,6 +20,8 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
+from ptoc.api import parse, run_pipeline
+from ptoc.backend.interpreter import compile_module
 from ptoc.backend.record import ExecutionRecord
 from ptoc.costmodel.machine import Machine
 from ptoc.costmodel.report import KernelReport
@@ -147,9 +149,6 @@ def seed_records(
     """Execution records of the seed kernel with softmax_pool at each POOL_GROUP, from the
     interpreter (`pto-spmd-coarsen{scope=softmax_pool factor=G},pto-unroll-expand`)."""
     os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
-    from ptoc.api import parse, run_pipeline
-    from ptoc.backend.interpreter import compile_module
-
     kernel = seed_example_dir() / "kernel.mlir"
     text = kernel.read_text()
     make_inputs: Callable[..., dict[str, Any]] = _load_inputs_module().make_inputs

@@ -23,53 +23,41 @@ module as the previous choices left it. A scope that already carries the attribu
 left alone, so the pass is idempotent.
 
 Limitation: the prediction needs a run of the kernel (trip counts and branches depend
-on the data). The pass uses, in order: the arrays of the .npz file `inputs` if given;
-the example's generator, `make_inputs(seed)` in an `inputs.py` next to the kernel file
-the scope was parsed from (like `pto-tune`); else `random_inputs(seed)` from the
-argument types. Random data may take other branches than production data do, so the
-choice is only as representative as these inputs.
+on the data). The pass uses the arrays of the .npz file `inputs` if given, else
+`random_inputs(seed)` from the argument types. It never runs Python found next to the
+kernel (to tune with an example's `inputs.py`, use `pto-tune --inputs inputs.py`).
+Random data may take other branches than production data do, so the choice is only as
+representative as these inputs.
 
-This is the only pass that imports the cost model (and the interpreter); it does so
-lazily, inside `apply`.
+The pass lives in the tuning layer (it drives the sweep, the interpreter and the cost
+model) and is registered with the pass registry by `ptoc.tuning`.
 """
 
 from __future__ import annotations
 
-import os
-import sys
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
+import numpy as np
 from xdsl.context import Context
 from xdsl.dialects.builtin import (
     DenseArrayBase,
     DictionaryAttr,
-    FileLineColLoc,
     IntegerAttr,
     ModuleOp,
     StringAttr,
     f64,
     i64,
 )
-from xdsl.ir import Attribute, Operation
+from xdsl.ir import Attribute
 from xdsl.passes import ModulePass
 
-from ptoc.diagnostics import op_error, warn
+from ptoc.backend.interpreter import compile_module, random_inputs
+from ptoc.diagnostics import emit, op_error, warn
 from ptoc.dialects.pto import SpmdOp
-
-if TYPE_CHECKING:
-    import numpy as np
+from ptoc.passes.spmd_coarsen import SpmdCoarsenPass
+from ptoc.tuning import factor_sweep as tuning
 
 ATTR = "pto.auto_coarsen"
-
-
-def _source_file(op: Operation) -> str | None:
-    o: Operation | None = op
-    while o is not None:
-        if isinstance(o.location, FileLineColLoc):
-            return o.location.filename.data
-        o = o.parent_op()
-    return None
 
 
 @dataclass(frozen=True)
@@ -90,8 +78,6 @@ class AutoCoarsenPass(ModulePass):
     inputs: str | None = None
 
     def apply(self, ctx: Context, op: ModuleOp) -> None:
-        from ptoc import tuning
-
         if not self.factors:
             raise op_error(None, "pto-auto-coarsen needs at least one factor")
         for f in self.factors:
@@ -133,21 +119,17 @@ class AutoCoarsenPass(ModulePass):
     def _inputs(
         self, op: ModuleOp, spmd: SpmdOp, func: str | None, cache: dict[str | None, dict[str, np.ndarray]]
     ) -> dict[str, np.ndarray]:
-        from ptoc import tuning
-
         if func in cache:
             return cache[func]
         try:
-            made: dict[str, np.ndarray] | None = None
             if self.inputs is not None:
+                if not self.inputs.endswith(".npz"):
+                    raise tuning.TuneError(
+                        f"inputs must be an .npz file, not '{self.inputs}' (a pass never "
+                        "runs Python; pto-tune --inputs takes an inputs script)"
+                    )
                 made = tuning.load_npz_inputs(self.inputs)
             else:
-                src = _source_file(spmd)
-                if src is not None and os.path.isfile(src):
-                    made = tuning.example_inputs(src, self.seed)
-            if made is None:
-                from ptoc.backend.interpreter import compile_module, random_inputs
-
                 made = random_inputs(compile_module(op, func=func), self.seed)
         except tuning.TuneError as e:
             raise op_error(spmd, f"pto-auto-coarsen: {e}") from e
@@ -161,8 +143,6 @@ class AutoCoarsenPass(ModulePass):
         scope: str,
         cache: dict[str | None, dict[str, np.ndarray]],
     ) -> None:
-        from ptoc import tuning
-
         spmd = tuning.find_scope(op, scope)
         count = spmd.static_count
         assert count is not None
@@ -181,8 +161,16 @@ class AutoCoarsenPass(ModulePass):
             )
         except tuning.TuneError as e:
             raise op_error(spmd, f"pto-auto-coarsen: {e}") from e
-        for w in tuning.unique_warnings(points):
-            print(w, file=sys.stderr)
+        for d in tuning.unique_diagnostics(points):
+            emit(d)
+        broken = [p for p in points if p.internal_error]
+        if broken:
+            # a crash of ptoc on one variant: not the kernel's fault, and no factor can
+            # be trusted as the fastest
+            raise RuntimeError(
+                f"pto-auto-coarsen on scope '{scope}': factor {broken[0].factor}: "
+                f"{broken[0].reasons[0]}"
+            )
         chosen = tuning.best(points)
         if chosen is None:
             why = "; ".join(f"factor {p.factor}: {p.reasons[0]}" for p in points if p.reasons)
@@ -192,8 +180,6 @@ class AutoCoarsenPass(ModulePass):
                 f"checks ({why})",
             )
         if chosen.factor != 1:
-            from ptoc.passes.spmd_coarsen import SpmdCoarsenPass
-
             SpmdCoarsenPass(factor=chosen.factor, inner="unroll", scope=scope).apply(ctx, op)
             spmd = tuning.find_scope(op, scope)
         timed = [p for p in points if p.legal and p.total_us is not None]

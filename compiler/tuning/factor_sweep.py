@@ -28,21 +28,24 @@ Design decisions (documented for users of `pto-tune` and `pto-auto-coarsen`):
   `ptoc.costmodel.Machine`.
 
 Inputs: the kernel runs for real (trip counts and branches depend on the data), so a
-sweep needs inputs. `example_inputs(path, seed)` returns the inputs of an example
-that ships an `inputs.py` with `make_inputs(seed)` next to its kernel, and
+sweep needs inputs. `load_inputs(path, seed)` reads the inputs a user named: an `.npz`
+of arrays, or a Python script's `make_inputs(seed)` (run only because it was named:
+nothing next to a kernel is ever executed implicitly);
 `ptoc.backend.interpreter.random_inputs` is the generic fallback.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import importlib.util
+import io
 import math
 import os
 import sys
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Literal
+from typing import IO, TYPE_CHECKING, Any, Literal
 
 import numpy as np
 from xdsl.dialects import func
@@ -51,14 +54,16 @@ from xdsl.ir import Operation
 from xdsl.passes import ModulePass
 from xdsl.utils.exceptions import DiagnosticException
 
-from ptoc.diagnostics import diagnostic_sink
+from ptoc.api import context
+from ptoc.backend.interpreter import compile_module
+from ptoc.backend.record import ExecutionRecord
+from ptoc.costmodel import Machine, load_machine, simulate
+from ptoc.diagnostics import Diagnostic, diagnostic_sink, verify
 from ptoc.dialects.pto import SpmdOp, UnrollOp
+from ptoc.passes import available_passes
 
 if TYPE_CHECKING:
     from xdsl.context import Context
-
-    from ptoc.backend.record import ExecutionRecord
-    from ptoc.costmodel import Machine
 
 __all__ = [
     "DEFAULT_CHECKS",
@@ -68,7 +73,8 @@ __all__ = [
     "best",
     "check_factors",
     "divisors",
-    "example_inputs",
+    "inputs_from_script",
+    "load_inputs",
     "find_scope",
     "format_table",
     "function_of",
@@ -76,6 +82,7 @@ __all__ = [
     "scope_names",
     "sweep",
     "to_json",
+    "unique_diagnostics",
     "unique_warnings",
 ]
 
@@ -84,12 +91,13 @@ JSON_SCHEMA_VERSION = 1
 DEFAULT_CHECKS: tuple[str, ...] = ("pto-check-carried", "pto-check-races")
 """The legality checks every variant must pass (pass names; they must not rewrite)."""
 
-INPUT_HOOK = "inputs.py"
-"""An example may ship this file, with `make_inputs(seed) -> dict`, next to its kernel."""
-
 Status = Literal["ok", "illegal", "skipped", "failed"]
 ProgressFn = Callable[[int, int, int], None]
 """`progress(done, total, factor)`: called before each variant, and once at the end."""
+
+
+INTERNAL_ERROR = "internal error"
+"""The prefix of a reason that is a crash of ptoc, not a property of the variant."""
 
 
 class TuneError(ValueError):
@@ -119,7 +127,15 @@ class TunePoint:
     timings: tuple[tuple[str, float], ...] = field(default=(), compare=False)
     """Seconds per phase: passes, checks, compile, run, simulate (not stable)."""
     warnings: tuple[str, ...] = ()
-    """Warnings the passes and checks printed for this variant (captured, not printed)."""
+    """The warnings of the passes and checks for this variant, rendered (not printed)."""
+    diagnostics: tuple[Diagnostic, ...] = field(default=(), compare=False)
+    """The same warnings (and notes) as data."""
+
+    @property
+    def internal_error(self) -> bool:
+        """True when a pass, check or the interpreter crashed on this variant (a bug in
+        ptoc, not a property of the kernel): no factor can be recommended then."""
+        return any(r.startswith(INTERNAL_ERROR) for r in self.reasons)
 
     @property
     def timed(self) -> bool:
@@ -218,42 +234,82 @@ def check_factors(factors: Sequence[int]) -> list[int]:
 # --------------------------------------------------------------------------- inputs
 
 
-def example_inputs(kernel_path: str, seed: int) -> dict[str, np.ndarray] | None:
-    """Inputs from the example's hook: `make_inputs(seed)` in `inputs.py` next to the kernel.
+class _KeepOpen(io.TextIOBase):
+    """A stream for an inputs script's output: forwarded to `target`, never closed."""
 
-    None when there is no such file. The hook is Python code that ships with the
-    example (like a test's conftest.py): it is imported and run.
+    def __init__(self, target: IO[str]):
+        self._target = target
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, s: str) -> int:
+        self._target.write(s)
+        return len(s)
+
+    def flush(self) -> None:
+        self._target.flush()
+
+    def close(self) -> None:  # a script closing sys.stdout must not close the tool's
+        pass
+
+
+def inputs_from_script(script: str, seed: int) -> dict[str, np.ndarray]:
+    """Inputs from `make_inputs(seed)` in the Python file `script`.
+
+    The script is code: it is run only because the user named it (`--inputs FILE.py`).
+    Whatever it prints goes to stderr (stdout is the tool's report). Anything it raises,
+    including `SystemExit` and other `BaseException`s, is a `TuneError`; so is a result
+    that is not a dict of str -> numpy array.
     """
-    hook = os.path.join(os.path.dirname(os.path.abspath(kernel_path)), INPUT_HOOK)
-    if not os.path.isfile(hook):
-        return None
-    name = f"_ptoc_example_inputs_{abs(hash(hook))}"
+    if not os.path.isfile(script):
+        raise TuneError(f"cannot read inputs script '{script}': no such file")
+    name = f"_ptoc_inputs_script_{abs(hash(os.path.abspath(script)))}"
+    saved_out, saved_err = sys.stdout, sys.stderr
     try:
-        spec = importlib.util.spec_from_file_location(name, hook)
+        spec = importlib.util.spec_from_file_location(name, script)
         if spec is None or spec.loader is None:
-            raise TuneError(f"cannot import the input hook {hook}")
+            raise TuneError(f"cannot import the inputs script '{script}'")
         mod = importlib.util.module_from_spec(spec)
         sys.modules[name] = mod
+        sys.stdout = _KeepOpen(saved_err)
+        sys.stderr = _KeepOpen(saved_err)
         try:
             spec.loader.exec_module(mod)
+            make = getattr(mod, "make_inputs", None)
+            if not callable(make):
+                raise TuneError(f"{script} has no function make_inputs(seed)")
+            result = make(seed)
         finally:
+            sys.stdout, sys.stderr = saved_out, saved_err
             sys.modules.pop(name, None)
-        make = getattr(mod, "make_inputs", None)
-        if not callable(make):
-            raise TuneError(f"{hook} has no function make_inputs(seed)")
-        result = make(seed)
     except TuneError:
         raise
-    except Exception as e:
-        raise TuneError(f"{hook}: make_inputs({seed}) failed: {type(e).__name__}: {e}") from e
+    except KeyboardInterrupt:
+        raise
+    except SystemExit as e:
+        raise TuneError(f"{script}: the inputs script called sys.exit({e.code!r})") from None
+    except BaseException as e:  # the script's own failure, whatever it raised
+        msg = (str(e).strip().splitlines() or [""])[0]
+        raise TuneError(
+            f"{script}: make_inputs({seed}) failed: {type(e).__name__}: {msg}"
+        ) from e
     if not isinstance(result, Mapping):
-        raise TuneError(f"{hook}: make_inputs({seed}) must return a dict of arrays")
+        raise TuneError(f"{script}: make_inputs({seed}) must return a dict of arrays")
     arrays: dict[str, np.ndarray] = {}
     for k, v in result.items():  # pyright: ignore[reportUnknownVariableType]
         if not isinstance(k, str) or not isinstance(v, np.ndarray):
-            raise TuneError(f"{hook}: make_inputs({seed}) must return a dict of str -> numpy array")
+            raise TuneError(f"{script}: make_inputs({seed}) must return a dict of str -> numpy array")
         arrays[k] = v
     return arrays
+
+
+def load_inputs(path: str, seed: int = 0) -> dict[str, np.ndarray]:
+    """The inputs named on a command line: a `.py` script's `make_inputs(seed)`, or the
+    arrays of an `.npz` file."""
+    if path.endswith(".py"):
+        return inputs_from_script(path, seed)
+    return load_npz_inputs(path)
 
 
 def load_npz_inputs(path: str) -> dict[str, np.ndarray]:
@@ -271,8 +327,6 @@ def load_npz_inputs(path: str) -> dict[str, np.ndarray]:
 
 
 def _pass(name: str, **options: Any) -> ModulePass:
-    from ptoc.passes import available_passes
-
     table = available_passes()
     if name not in table:
         raise TuneError(f"the pass {name} is not available in this installation")
@@ -280,8 +334,6 @@ def _pass(name: str, **options: Any) -> ModulePass:
 
 
 def _load_machine(machine: Machine | str) -> Machine:
-    from ptoc.costmodel import load_machine
-
     if isinstance(machine, str):
         try:
             return load_machine(machine)
@@ -305,7 +357,7 @@ def _internal(where: str, e: Exception) -> str:
     """
     if os.environ.get("PTOC_DEBUG"):
         raise e
-    return f"internal error in {where}: {type(e).__name__}: {_first_line(e)} (please report this)"
+    return f"{INTERNAL_ERROR} in {where}: {type(e).__name__}: {_first_line(e)} (please report this)"
 
 
 def _same_outputs(a: Mapping[str, np.ndarray], b: Mapping[str, np.ndarray]) -> list[str]:
@@ -347,8 +399,6 @@ def sweep(
     `module` is not modified. `checks` are pass names (or pass instances) that must
     not rewrite the IR; a check that raises a diagnostic makes the variant illegal.
     """
-    from ptoc.api import context
-
     if remainder not in ("skip", "guard"):
         raise TuneError(f"remainder must be 'skip' or 'guard', not '{remainder}'")
     if inner not in ("unroll", "range"):
@@ -424,24 +474,18 @@ def _check_inputs(
 ) -> None:
     """Reject missing, extra or ill-typed inputs once, up front (an `InterpreterError`),
     rather than as the same failure of every variant."""
-    from ptoc.backend.interpreter import compile_module
-
     prepare = getattr(compile_module(module, func=func_name), "prepare_inputs", None)
     if prepare is not None:
         prepare(inputs)
 
 
 def _replace(p: TunePoint, **kw: Any) -> TunePoint:
-    import dataclasses
-
     return dataclasses.replace(p, **kw)
 
 
 def _run_baseline(
     module: ModuleOp, func_name: str | None, inputs: Mapping[str, np.ndarray]
 ) -> dict[str, np.ndarray] | None:
-    from ptoc.backend.interpreter import compile_module
-
     try:
         return dict(compile_module(module, func=func_name).run(inputs).outputs)
     except DiagnosticException:
@@ -461,9 +505,6 @@ def _variant(
     mach: Machine,
     check_passes: Sequence[tuple[str, ModulePass | None]],
 ) -> tuple[TunePoint, dict[str, np.ndarray] | None]:
-    from ptoc.backend.interpreter import compile_module
-    from ptoc.costmodel import simulate
-
     t0 = time.perf_counter()
     timings: list[tuple[str, float]] = []
 
@@ -473,6 +514,7 @@ def _variant(
         return now
 
     warnings: tuple[str, ...] = ()
+    diagnostics: tuple[Diagnostic, ...] = ()
 
     def failed(why: str) -> tuple[TunePoint, None]:
         return (
@@ -484,6 +526,7 @@ def _variant(
                 wall_s=time.perf_counter() - t0,
                 timings=tuple(timings),
                 warnings=warnings,
+                diagnostics=diagnostics,
             ),
             None,
         )
@@ -493,7 +536,8 @@ def _variant(
     # distinct warning once, not once per variant)
     with diagnostic_sink() as sink:
         outcome = _passes_and_checks(ctx, variant, scope, g, count, inner, check_passes, lap)
-    warnings = tuple(d.render() for d in sink.diagnostics)
+    diagnostics = tuple(sink.diagnostics)
+    warnings = tuple(d.render() for d in diagnostics)
     if isinstance(outcome, str):
         return failed(outcome)
     results, reasons = outcome
@@ -527,6 +571,7 @@ def _variant(
         wall_s=time.perf_counter() - t0,
         timings=tuple(timings),
         warnings=warnings,
+        diagnostics=diagnostics,
     )
     return point, dict(res.outputs)
 
@@ -543,8 +588,6 @@ def _passes_and_checks(
 ) -> str | tuple[list[tuple[str, str]], list[str]]:
     """Coarsen, check and expand `variant` in place: the reason it failed, or
     (check results, illegality reasons)."""
-    from ptoc.diagnostics import verify
-
     t = time.perf_counter()
     try:
         if g != 1:
@@ -598,8 +641,20 @@ def unique_warnings(points: Sequence[TunePoint]) -> list[str]:
     return list(dict.fromkeys(w for p in points for w in p.warnings))
 
 
+def unique_diagnostics(points: Sequence[TunePoint]) -> list[Diagnostic]:
+    """The distinct diagnostics of a sweep (by rendered text), in first-seen order."""
+    seen: dict[str, Diagnostic] = {}
+    for p in points:
+        for d in p.diagnostics:
+            seen.setdefault(d.render(), d)
+    return list(seen.values())
+
+
 def best(points: Sequence[TunePoint]) -> TunePoint | None:
-    """The fastest legal point (the smaller factor on a tie); None if none is legal."""
+    """The fastest legal point (the smaller factor on a tie); None if none is legal, or
+    if any variant hit an internal error (its factor might have been the best)."""
+    if any(p.internal_error for p in points):
+        return None
     legal = [p for p in points if p.legal and p.total_us is not None]
     if not legal:
         return None
@@ -678,7 +733,9 @@ def format_table(points: Sequence[TunePoint], *, title: str | None = None) -> st
                 gain = f" ({(b.total_us - base.total_us) / base.total_us * 100:+.1f}% vs factor 1)"
             line += f"  <- best{gain}"
         lines.append(line.rstrip())
-    if b is None:
+    if any(p.internal_error for p in points):
+        lines.append("no recommendation: a variant hit an internal error (see the notes)")
+    elif b is None:
         lines.append("no legal factor")
     if notes:
         lines.append("notes:")

@@ -65,7 +65,7 @@ def _run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str,
         (["--scope", "rows", "--factors", "0,2"], "factor 0 must be >= 1"),
         (["--scope", "rows", "--factors", "2,-4"], "factor -4 must be >= 1"),
         (["--scope", "rows", "--factors", "2", "--auto"], "not allowed with argument"),
-        (["--scope", "rows", "--seed", "1", "--inputs", "a.npz"], "not allowed with argument"),
+        (["--scope", "rows", "--seed", "1", "--inputs", "a.npz"], "--seed has no effect with an .npz"),
         (["--scope", "rows", "--seed", "one"], "invalid int value"),
         (["--scope", "rows", "--func", "g"], "no function 'g'"),
         ([], "the following arguments are required: --scope"),
@@ -178,9 +178,14 @@ def test_inputs_npz_and_hook(kernel: Path, tmp_path: Path, capsys: pytest.Captur
         "def make_inputs(seed):\n"
         "    return {'x': np.full((8, 64), seed, np.float32), 'y': np.zeros((8, 64), np.float32)}\n"
     )
+    # next to the kernel, the script is not run: only when named with --inputs
     code, out, _ = _run([str(kernel), "--scope", "rows", "--factors", "1,2", "--json",
                          "--seed", "5"], capsys)
-    assert code == 0 and json.loads(out)["inputs"] == "inputs.py seed 5"
+    assert code == 0 and json.loads(out)["inputs"] == "random seed 5"
+    script = str(tmp_path / "inputs.py")
+    code, out, _ = _run([str(kernel), "--scope", "rows", "--factors", "1,2", "--json",
+                         "--inputs", script, "--seed", "5"], capsys)
+    assert code == 0 and json.loads(out)["inputs"] == f"{script} seed 5"
 
 
 def test_plot_writes_png(kernel: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -224,7 +229,7 @@ def test_console_script(kernel: Path) -> None:
 
 def test_seed_kernel_picks_two(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, err = _run([str(SEED), "--scope", "softmax_pool", "--factors", "1,2,4,8,16",
-                           "--json"], capsys)
+                           "--inputs", str(SEED.parent / "inputs.py"), "--json"], capsys)
     assert code == 0, err
     doc = json.loads(out)
     assert doc["best"] == 2

@@ -144,20 +144,55 @@ def test_table_and_json_schema() -> None:
     assert [p["legal"] for p in doc["points"]] == [True, True, False]
 
 
-def test_example_inputs_hook(tmp_path: Any) -> None:
-    kernel = tmp_path / "kernel.mlir"
-    kernel.write_text(ROWS)
-    assert tuning.example_inputs(str(kernel), 0) is None
-    (tmp_path / "inputs.py").write_text(
+def test_inputs_script(tmp_path: Any) -> None:
+    script = tmp_path / "inputs.py"
+    script.write_text(
         "import numpy as np\n"
         "def make_inputs(seed):\n"
         "    return {'x': np.full((8, 64), seed, np.float32), 'y': np.zeros((8, 64), np.float32)}\n"
     )
-    got = tuning.example_inputs(str(kernel), 3)
-    assert got is not None and float(got["x"][0, 0]) == 3.0
-    (tmp_path / "inputs.py").write_text("def make_inputs(seed):\n    raise RuntimeError('boom')\n")
+    got = tuning.inputs_from_script(str(script), 3)
+    assert float(got["x"][0, 0]) == 3.0
+    assert tuning.load_inputs(str(script), 2)["x"][0, 0] == 2.0
+    script.write_text("def make_inputs(seed):\n    raise RuntimeError('boom')\n")
     with pytest.raises(TuneError, match="boom"):
-        tuning.example_inputs(str(kernel), 0)
+        tuning.inputs_from_script(str(script), 0)
+
+
+@pytest.mark.parametrize(
+    ("body", "match"),
+    [
+        ("raise BaseException('odd')", "BaseException: odd"),
+        ("import sys; sys.exit(3)", r"sys.exit\(3\)"),
+        ("raise SystemExit", r"sys.exit\(None\)"),
+        ("import sys; sys.stdout.close(); return {}", None),
+    ],
+)
+def test_inputs_script_that_misbehaves_is_a_tune_error(tmp_path: Any, body: str, match: str | None) -> None:
+    script = tmp_path / "bad_inputs.py"
+    script.write_text(f"def make_inputs(seed):\n    {body}\n")
+    if match is None:  # closing stdout must not close the tool's stdout
+        assert tuning.inputs_from_script(str(script), 0) == {}
+        print("stdout still open")
+    else:
+        with pytest.raises(TuneError, match=match):
+            tuning.inputs_from_script(str(script), 0)
+
+
+def test_no_inputs_script_is_run_implicitly(tmp_path: Any) -> None:
+    """A pass never runs the inputs.py next to its kernel (issue 11, point 3)."""
+    from ptoc.tuning.auto_coarsen import AutoCoarsenPass
+
+    marker = tmp_path / "ran"
+    (tmp_path / "inputs.py").write_text(
+        f"open({str(marker)!r}, 'w').write('x')\n"
+        "def make_inputs(seed):\n    raise RuntimeError('must not run')\n"
+    )
+    kernel = tmp_path / "kernel.mlir"
+    kernel.write_text(ROWS)
+    m = ptoc.parse(kernel.read_text(), str(kernel))
+    AutoCoarsenPass(factors=(1, 2)).apply(ptoc.context(), m)
+    assert not marker.exists()
 
 
 def test_npz_inputs(tmp_path: Any) -> None:
@@ -277,7 +312,7 @@ def test_point_is_frozen() -> None:
 def test_auto_coarsen_picks_the_predicted_minimum() -> None:
     from xdsl.dialects.builtin import DenseArrayBase, DictionaryAttr, IntegerAttr
 
-    from ptoc.passes.auto_coarsen import ATTR, AutoCoarsenPass
+    from ptoc.tuning.auto_coarsen import ATTR, AutoCoarsenPass
 
     m = ptoc.parse(ROWS)
     AutoCoarsenPass(factors=(1, 2, 4, 8)).apply(ptoc.context(), m)
@@ -308,18 +343,20 @@ def test_auto_coarsen_picks_the_predicted_minimum() -> None:
 
 
 def test_auto_coarsen_skips_illegal_factors() -> None:
-    from ptoc.passes.auto_coarsen import AutoCoarsenPass
+    from ptoc.tuning.auto_coarsen import AutoCoarsenPass
 
     m = ptoc.parse(ROWS)
     pass_ = AutoCoarsenPass(scope="rows", factors=(1, 2, 4, 8))
     # a stand-in check that rejects launches of fewer than 4 tasks: only 1 and 2 remain
-    orig_sweep = tuning.sweep
+    from ptoc.tuning import factor_sweep
+
+    orig_sweep = factor_sweep.sweep
 
     def sweep(*a: Any, **kw: Any) -> list[TunePoint]:
         return orig_sweep(*a, **kw, checks=[_RejectSmallLaunches()])
 
     mp = pytest.MonkeyPatch()
-    mp.setattr(tuning, "sweep", sweep)
+    mp.setattr(factor_sweep, "sweep", sweep)
     try:
         pass_.apply(ptoc.context(), m)
     finally:
