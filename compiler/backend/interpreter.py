@@ -106,6 +106,8 @@ class _RunState:
     record: ExecutionRecord = field(default_factory=ExecutionRecord)
     order: Callable[[int], Sequence[int]] = range
     """Task ids of an n-task scope in the order they run (one random stream per run)."""
+    max_tasks: int | None = None
+    """The most tasks one scope may launch (checked before any task record is made)."""
 
 
 @dataclass
@@ -468,6 +470,10 @@ def _spmd(c: _Compiler, op: pto.SpmdOp) -> Thunk:
         n: int = static if static is not None else f[cs]
         if n < 0:
             raise InterpreterError(op, f"task count is negative: {n}")
+        if state.max_tasks is not None and n > state.max_tasks:
+            raise InterpreterError(
+                op, f"launches {n} tasks, more than the limit of {state.max_tasks} (--max-tasks)"
+            )
         order = state.order(n)
         saved = f[_EV], f[_CTX], f[_BUFS]
         if rec:
@@ -1092,6 +1098,7 @@ class Program:
         check_nan: bool = False,
         record: bool = True,
         debug: bool = False,
+        max_tasks: int | None = None,
     ) -> RunResult:
         """Run the kernel on copies of `inputs`.
 
@@ -1099,7 +1106,8 @@ class Program:
         of every `pto.spmd` run; a race-free kernel gives the same outputs in any order.
         `check_nan` stops at the first op that makes NaN or Inf from finite inputs.
         `record=False` skips the execution record. `debug` checks the dtype and shape of
-        every result against its declared type.
+        every result against its declared type. `max_tasks` bounds the task count of
+        every scope (a scope launching more is an error before any task runs).
         """
         order = _check_order(task_order)
         values = self.prepare_inputs(inputs)
@@ -1107,6 +1115,7 @@ class Program:
         state = self._state
         state.record = ExecutionRecord()
         state.order = order
+        state.max_tasks = max_tasks
         f: Frame = [None] * nslots
         sink: list[OpEvent] = []
         f[_EV], f[_CTX], f[_BUFS] = sink.append, (), {}
