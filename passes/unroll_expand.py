@@ -42,7 +42,7 @@ from ptoc.diagnostics import op_error
 from ptoc.dialects.pto import UnrollOp, YieldOp
 from ptoc.passes.index_builders import const_index, is_scalar_int_arith
 
-DEFAULT_MAX_OPS = 1_000_000
+DEFAULT_MAX_OPS = 20_000  # a few seconds of expansion; the seed at factor 64 makes ~5000
 
 
 @dataclass(frozen=True)
@@ -51,7 +51,7 @@ class UnrollExpandPass(ModulePass):
 
     Options:
 
-    * `max_ops=N` (default 1000000): refuse, with a diagnostic naming the unroll, to
+    * `max_ops=N` (default 20000): refuse, with a diagnostic naming the unroll, to
       expand when the copies would hold more than N ops in total (nested unrolls
       multiply). A trace-time unroll that large is almost certainly a mistake, and
       expanding it would take the compiler minutes and gigabytes.
