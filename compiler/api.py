@@ -14,6 +14,7 @@ from xdsl.ir import Operation
 from xdsl.passes import ModulePass, PassPipeline
 from xdsl.universe import Universe
 from xdsl.utils.exceptions import ArgSpecParseError, DiagnosticException, ParseError
+from xdsl.utils.lexer import Input, Span
 
 from ptoc import xdsl_compat
 from ptoc.diagnostics import PtoDiagnostic, describe_pipeline_error, verify
@@ -109,6 +110,14 @@ def parse(
         raise PtoDiagnostic(None, "input contains NUL bytes: is it an MLIR file?", name)
     if not text.strip():
         raise PtoDiagnostic(None, "input is empty: expected an MLIR module", name)
+    big = xdsl_compat.oversized_splat(text)
+    if big is not None:
+        offset, n = big
+        raise ParseError(
+            Span(offset, offset + len("dense"), Input(text, name), line_offset),
+            f"a dense constant of {n} elements is more than the limit of "
+            f"{xdsl_compat.MAX_CONSTANT_ELEMENTS} elements",
+        )
     ctx = ctx or context()
     try:
         module = LocatingParser(ctx, text, name, line_offset).parse_module()

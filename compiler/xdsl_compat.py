@@ -11,6 +11,7 @@ and a message), and the caller turns it into a diagnostic.
 
 from __future__ import annotations
 
+import math
 import re
 import struct
 from collections.abc import Iterator
@@ -102,6 +103,24 @@ def unresolved_forward_reference(module: ModuleOp) -> tuple[Operation, int] | No
         for i, operand in enumerate(op.operands):
             if isinstance(operand, ForwardDeclaredValue):
                 return op, i
+    return None
+
+
+# Upstream: a splat `dense<0.0> : tensor<3x99999999xf32>` is materialised as a Python
+# list of every element while parsing (18 GB for that one line). ptoc refuses a splat
+# whose type has more elements than this, before the parser sees it.
+MAX_CONSTANT_ELEMENTS = 1 << 22
+
+_SPLAT = re.compile(r"dense<\s*[^\[\s<>][^<>]*>\s*:\s*(?:tensor|vector|memref)<((?:\d+\s*x\s*)+)")
+
+
+def oversized_splat(text: str) -> tuple[int, int] | None:
+    """(offset in `text`, element count) of the first splat dense literal with more than
+    MAX_CONSTANT_ELEMENTS elements, if any."""
+    for m in _SPLAT.finditer(text):
+        n = math.prod(int(d) for d in re.findall(r"\d+", m.group(1)))
+        if n > MAX_CONSTANT_ELEMENTS:
+            return m.start(), n
     return None
 
 

@@ -14,8 +14,25 @@ func.func @string_index() {
 // -----
 
 func.func @huge_splat() {
-  // expected-error@+1 {{'arith.constant' op is too large to build (out of memory)}}
+  // expected-error@+1 {{a dense constant of 9999999800000001 elements is more than the limit of 4194304 elements}}
   %0 = arith.constant dense<0.0> : tensor<99999999x99999999xf32>
+  func.return
+}
+
+// -----
+
+// 3 x 10**8 elements: refused before xdsl materialises them (it used 18 GB)
+func.func @big_splat() {
+  // expected-error@+1 {{a dense constant of 299999997 elements is more than the limit}}
+  %0 = arith.constant dense<0.0> : tensor<3x99999999xf32>
+  func.return
+}
+
+// -----
+
+func.func @big_generic_splat() {
+  // expected-error@+1 {{a dense constant of 8388608 elements}}
+  %0 = "arith.constant"() <{value = dense<1> : tensor<4096x2048xi32>}> : () -> tensor<4096x2048xi32>
   func.return
 }
 
