@@ -18,10 +18,10 @@ import stat
 import sys
 import tempfile
 import traceback
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from io import StringIO
 from types import FrameType
-from typing import IO, NoReturn
+from typing import IO, Any, NoReturn
 
 from xdsl.dialects.builtin import ModuleOp
 from xdsl.ir import Operation
@@ -98,12 +98,65 @@ def write_atomically(path: str, text: str) -> None:
     write_bytes_atomically(path, text.encode("utf-8"))
 
 
+MAX_INPUT_BYTES = 64 * 1024 * 1024
+"""The largest input file a tool reads (a kernel is kilobytes; this is a safety limit)."""
+
+
+def require_regular_file(path: str, what: str = "") -> None:
+    """A ToolError unless `path` is a regular file (a FIFO would block the tool forever,
+    a device could be endless) of at most MAX_INPUT_BYTES."""
+    try:
+        st = os.stat(path)
+    except OSError as e:
+        raise ToolError(f"cannot read {what}'{path}': {e.strerror or e}") from e
+    if stat.S_ISDIR(st.st_mode):
+        raise ToolError(f"cannot read {what}'{path}': it is a directory")
+    if not stat.S_ISREG(st.st_mode):
+        raise ToolError(
+            f"cannot read {what}'{path}': not a regular file (a FIFO, socket or device)"
+        )
+    if st.st_size > MAX_INPUT_BYTES:
+        raise ToolError(
+            f"{what}'{path}' is {st.st_size} bytes, more than the limit of "
+            f"{MAX_INPUT_BYTES} bytes"
+        )
+
+
+def check_outputs(outputs: Mapping[str, str | None], inputs: Sequence[str | None]) -> None:
+    """A ToolError if an output file is one of the inputs (by resolved path, or by device
+    and inode for hard links), or if two outputs name the same file."""
+
+    def identity(path: str) -> tuple[object, ...]:
+        try:
+            st = os.stat(path)
+            return ("inode", st.st_dev, st.st_ino)
+        except OSError:
+            return ("path", os.path.realpath(path))
+
+    ins = {identity(p): p for p in inputs if p is not None and p != "-"}
+    seen: dict[tuple[object, ...], str] = {}
+    for opt, path in outputs.items():
+        if path is None or path in ("-", os.devnull):
+            continue
+        key = identity(path)
+        if key in ins:
+            raise ToolError(
+                f"{opt} '{path}' is the input file '{ins[key]}': refusing to overwrite an input"
+            )
+        if key in seen:
+            raise ToolError(f"{opt} '{path}' is the same file as {seen[key]}")
+        seen[key] = f"{opt} '{path}'"
+
+
 def read_input(path: str | None) -> tuple[str, str]:
     """(text, name) of the input file or stdin; raises ToolError if unreadable."""
     if path is None or path == "-":
-        data = sys.stdin.buffer.read()
+        data = sys.stdin.buffer.read(MAX_INPUT_BYTES + 1)
         name = "<stdin>"
+        if len(data) > MAX_INPUT_BYTES:
+            raise ToolError(f"the input on stdin is more than {MAX_INPUT_BYTES} bytes")
     else:
+        require_regular_file(path)
         try:
             with open(path, "rb") as f:
                 data = f.read()
@@ -119,6 +172,35 @@ def read_input(path: str | None) -> tuple[str, str]:
             None, f"input is not UTF-8 text (byte {e.start}): is it an MLIR file?", name
         ) from e
     return text, name
+
+
+def parse_with_timeout(text: str, name: str, seconds: int, **kwargs: Any) -> ModuleOp:
+    """`ptoc.parse`, giving up with a ToolError after `seconds` (0: no limit)."""
+    use_alarm = seconds > 0 and hasattr(signal, "SIGALRM")
+    if use_alarm:
+        old: Callable[..., object] | int | None = signal.signal(signal.SIGALRM, _alarm)
+        signal.alarm(seconds)
+    try:
+        return parse(text, name, **kwargs)
+    except _Timeout:
+        raise ToolError(
+            f"{name}: parsing did not finish within {seconds} s; "
+            "the input is malformed or too large (see --parse-timeout)"
+        ) from None
+    finally:
+        if use_alarm:
+            signal.alarm(0)
+            signal.signal(signal.SIGALRM, old)  # pyright: ignore[reportPossiblyUnboundVariable, reportArgumentType]
+
+
+def add_parse_timeout(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--parse-timeout",
+        type=_parse_timeout,
+        default=PARSE_TIMEOUT_S,
+        metavar="SECONDS",
+        help=f"give up on an input whose parsing takes longer (default {PARSE_TIMEOUT_S}; 0: no limit)",
+    )
 
 
 def split_chunks(text: str, split: bool) -> list[tuple[str, int]]:
@@ -169,12 +251,7 @@ class PtoOptMain(xDSLOptMain):
         arg_parser.prog = "pto-opt"
         arg_parser.error = _usage_error  # pyright: ignore[reportAttributeAccessIssue]
         super().register_all_arguments(arg_parser)
-        arg_parser.add_argument(
-            "--parse-timeout",
-            type=_parse_timeout,
-            default=PARSE_TIMEOUT_S,
-            help="give up on an input whose parsing takes longer than this many seconds",
-        )
+        add_parse_timeout(arg_parser)
 
     def setup_pipeline(self) -> None:
         try:
@@ -187,23 +264,10 @@ class PtoOptMain(xDSLOptMain):
     # ------------------------------------------------------------------ running
 
     def _parse(self, text: str, name: str, offset: int) -> ModuleOp:
-        use_alarm = self.args.parse_timeout > 0 and hasattr(signal, "SIGALRM")
-        if use_alarm:
-            old: Callable[..., object] | int | None = signal.signal(signal.SIGALRM, _alarm)
-            signal.alarm(self.args.parse_timeout)
-        try:
-            return parse(
-                text, name, self.ctx, line_offset=offset, verify_module=not self.args.disable_verify
-            )
-        except _Timeout:
-            raise ToolError(
-                f"{name}: parsing did not finish within {self.args.parse_timeout} s; "
-                "the input is malformed or too large (see --parse-timeout)"
-            ) from None
-        finally:
-            if use_alarm:
-                signal.alarm(0)
-                signal.signal(signal.SIGALRM, old)  # pyright: ignore[reportPossiblyUnboundVariable, reportArgumentType]
+        return parse_with_timeout(
+            text, name, self.args.parse_timeout, ctx=self.ctx, line_offset=offset,
+            verify_module=not self.args.disable_verify,
+        )
 
     def _apply(self, module: ModuleOp) -> None:
         for p in self.pipeline.passes:
@@ -232,6 +296,7 @@ class PtoOptMain(xDSLOptMain):
         if self.setup_error is not None:
             if not self.args.verify_diagnostics:
                 raise self.setup_error
+        check_outputs({"-o": self.args.output_file}, [self.args.input_file])
         text, name = read_input(self.args.input_file)
         chunks = split_chunks(text, self.args.split_input_file)
         if self.args.verify_diagnostics:

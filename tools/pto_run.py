@@ -34,20 +34,29 @@ from typing import IO, Any, NoReturn, cast
 
 import numpy as np
 
-from ptoc.api import parse, run_pipeline
+from ptoc.api import run_pipeline
 from ptoc.backend.interpreter import compile_module, random_inputs
 from ptoc.costmodel import load_machine, simulate
 from ptoc.tools.cli import ToolArgumentParser, import_pyplot, seed_arg
 from ptoc.tools.pto_opt import (
     ToolError,
+    add_parse_timeout,
+    check_outputs,
+    parse_with_timeout,
     read_input,
     report_and_exit,
+    require_regular_file,
     write_atomically,
     write_bytes_atomically,
 )
-from ptoc.tuning.factor_sweep import TuneError, inputs_from_script  # (registers its passes)
+from ptoc.tuning.factor_sweep import (  # (importing it registers the tuning passes)
+    MAX_TASKS,
+    TuneError,
+    inputs_from_script,
+)
 
 TOOL = "pto-run"
+DEFAULT_MAX_TASKS = MAX_TASKS
 
 
 
@@ -76,7 +85,20 @@ def build_parser() -> argparse.ArgumentParser:
                    help="forward (default), reverse or random:SEED")
     p.add_argument("--func", metavar="NAME", help="the function to run (default: the only one)")
     p.add_argument("--machine", default="a2a3", help="machine name or .toml (default a2a3)")
+    p.add_argument("--max-tasks", type=_positive, default=DEFAULT_MAX_TASKS, metavar="N",
+                   help=f"the most tasks one scope may launch (default {DEFAULT_MAX_TASKS})")
+    add_parse_timeout(p)
     return p
+
+
+def _positive(text: str) -> int:
+    try:
+        n = int(text, 10)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"invalid int value: '{text}'") from None
+    if n < 1:
+        raise argparse.ArgumentTypeError(f"must be >= 1, got {n}")
+    return n
 
 
 # --------------------------------------------------------------------------- inputs
@@ -244,15 +266,24 @@ def run(argv: Sequence[str] | None, stdout: IO[str]) -> int:
             raise ToolError(f"cannot write '{value}': no such directory '{folder}'")
         if os.path.isdir(value):
             raise ToolError(f"cannot write '{value}': it is a directory")
+    check_outputs(
+        {"--outputs": args.outputs, "--trace": args.trace, "--plot": args.plot},
+        [args.file, args.inputs],
+    )
+    if args.inputs is not None:
+        if args.seed is not None and not args.inputs.endswith(".py"):
+            raise ToolError("--seed has no effect with an .npz of inputs")
+        require_regular_file(args.inputs, "inputs ")
     if args.plot is not None:
         _require_matplotlib()
     text, name = read_input(args.file)
-    module = parse(text, name)
+    module = parse_with_timeout(text, name, args.parse_timeout)
     if args.passes:
         run_pipeline(module, args.passes)
     prog = compile_module(module, func=args.func)
     inputs, inputs_desc = make_inputs(args, prog)
-    res = prog.run(inputs, task_order=args.task_order, check_nan=args.check_nan)
+    res = prog.run(inputs, task_order=args.task_order, check_nan=args.check_nan,
+                   max_tasks=args.max_tasks)
     report = _simulate(res.record, args.machine)
     summary = run_summary(prog, res, inputs_desc, args)
     if args.report == "json":

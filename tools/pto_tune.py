@@ -35,10 +35,17 @@ import time
 from collections.abc import Mapping, Sequence
 from typing import IO, TYPE_CHECKING, Any, NoReturn
 
-from ptoc.api import parse
 from ptoc.backend.interpreter import compile_module, random_inputs
 from ptoc.tools.cli import ToolArgumentParser, import_pyplot, seed_arg
-from ptoc.tools.pto_opt import ToolError, read_input, report_and_exit
+from ptoc.tools.pto_opt import (
+    ToolError,
+    add_parse_timeout,
+    check_outputs,
+    parse_with_timeout,
+    read_input,
+    report_and_exit,
+    require_regular_file,
+)
 from ptoc.tuning.factor_sweep import (
     TuneError,
     TunePoint,
@@ -112,6 +119,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--plot", metavar="PNG", help="draw the U-curve (needs matplotlib)")
     p.add_argument("--json", action="store_true", help="print JSON instead of the table")
+    add_parse_timeout(p)
     prog = p.add_mutually_exclusive_group()
     prog.add_argument("--progress", action="store_true", default=None, help="always draw progress")
     prog.add_argument("--no-progress", dest="progress", action="store_false", help="never draw it")
@@ -258,10 +266,15 @@ def run(argv: Sequence[str] | None, stdout: IO[str], stderr: IO[str], env: Mappi
     factors: list[int] = list(DEFAULT_FACTORS)
     if args.factors is not None:
         factors = parse_factors(args.factors)
+    check_outputs({"--plot": args.plot}, [args.file, args.inputs])
+    if args.inputs is not None:
+        if args.seed is not None and not args.inputs.endswith(".py"):
+            raise ToolError("--seed has no effect with an .npz of inputs")
+        require_regular_file(args.inputs, "inputs ")
     if args.plot is not None:
         _check_writable(args.plot)
     text, name = read_input(args.file)
-    module = parse(text, name)
+    module = parse_with_timeout(text, name, args.parse_timeout)
     try:
         spmd = find_scope(module, args.scope, args.func)
         count = spmd.static_count

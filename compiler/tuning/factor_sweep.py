@@ -96,6 +96,9 @@ ProgressFn = Callable[[int, int, int], None]
 """`progress(done, total, factor)`: called before each variant, and once at the end."""
 
 
+MAX_TASKS = 100_000
+"""A scope launching more tasks is refused before any task runs (a2a3 has 48 AIV cores)."""
+
 INTERNAL_ERROR = "internal error"
 """The prefix of a reason that is a crash of ptoc, not a property of the variant."""
 
@@ -487,7 +490,9 @@ def _run_baseline(
     module: ModuleOp, func_name: str | None, inputs: Mapping[str, np.ndarray]
 ) -> dict[str, np.ndarray] | None:
     try:
-        return dict(compile_module(module, func=func_name).run(inputs).outputs)
+        return dict(
+            compile_module(module, func=func_name).run(inputs, max_tasks=MAX_TASKS).outputs
+        )
     except DiagnosticException:
         return None
 
@@ -545,7 +550,7 @@ def _variant(
     try:
         prog = compile_module(variant, func=func_name)
         t = lap("compile", t)
-        res = prog.run(inputs)
+        res = prog.run(inputs, max_tasks=MAX_TASKS)
         t = lap("run", t)
     except DiagnosticException as e:
         return failed(f"interpreter: {_first_line(e)}")
