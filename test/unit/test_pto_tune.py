@@ -262,3 +262,25 @@ def test_unknown_machine(kernel: Path, capsys: pytest.CaptureFixture[str]) -> No
     assert code == 1
     assert err.startswith("pto-tune: error: cannot load machine 'nope'")
     assert len(err.strip().splitlines()) == 1
+
+
+def test_a_variant_with_an_internal_error_exits_2_without_a_recommendation(
+    kernel: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 12, item 4: a crash in one variant is not 'that factor is illegal'; the run
+    exits 2 and no factor is recommended (the crashed one might have been the best)."""
+    from ptoc.passes.spmd_coarsen import SpmdCoarsenPass
+
+    real = SpmdCoarsenPass.apply
+
+    def crash_at_4(self: SpmdCoarsenPass, ctx: object, op: object) -> None:
+        if self.factor == 4:
+            raise TypeError("a bug")
+        real(self, ctx, op)  # pyright: ignore[reportArgumentType]
+
+    monkeypatch.setattr(SpmdCoarsenPass, "apply", crash_at_4)
+    code, out, err = _run([str(kernel), "--scope", "rows", "--factors", "1,2,4"], capsys)
+    assert code == 2, err
+    assert "best:" not in out and "<- best" not in out
+    assert "no recommendation: a variant hit an internal error" in out
+    assert "pto-tune: internal error: factor 4: internal error in pto-spmd-coarsen: TypeError: a bug" in err
