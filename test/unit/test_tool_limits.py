@@ -30,7 +30,7 @@ def _straight_line(size: int) -> str:
     lines = ["func.func @f(%a: index) {"]
     total = 0
     i = 0
-    while total < size - 40:
+    while total < size - 80:
         line = f"  %v{i} = arith.addi %a, %a : index"
         lines.append(line)
         total += len(line) + 1
