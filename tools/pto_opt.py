@@ -110,7 +110,7 @@ def require_regular_file(path: str, what: str = "") -> None:
     except OSError as e:
         raise ToolError(f"cannot read {what}'{path}': {e.strerror or e}") from e
     if stat.S_ISDIR(st.st_mode):
-        raise ToolError(f"cannot read {what}'{path}': it is a directory")
+        raise ToolError(f"cannot read {what}'{path}': Is a directory")
     if not stat.S_ISREG(st.st_mode):
         raise ToolError(
             f"cannot read {what}'{path}': not a regular file (a FIFO, socket or device)"
