@@ -300,9 +300,9 @@ def test_pto_opt_errors_have_no_traceback(tmp_path: Path) -> None:
 def test_pto_opt_never_truncates_its_input(tmp_path: Path, softmax_pool_text: str) -> None:
     src = tmp_path / "k.mlir"
     src.write_text(softmax_pool_text)
-    res = _pto_opt(str(src), "-o", str(src))
-    assert res.returncode == 0, res.stderr
-    assert "pto.spmd %b = 0 to 64" in src.read_text()
+    res = _pto_opt(str(src), "-o", str(src))  # refused: never over an input (issue 12)
+    assert res.returncode == 1 and "refusing to overwrite an input" in res.stderr
+    assert src.read_text() == softmax_pool_text
     target = tmp_path / "out.mlir"
     target.write_text("precious")
     res = _pto_opt(str(tmp_path / "missing.mlir"), "-o", str(target))
