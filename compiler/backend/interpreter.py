@@ -31,7 +31,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, cast
 
 import numpy as np
@@ -57,6 +57,7 @@ from ptoc.backend.record import (
     ExecutionRecord,
     OpEvent,
     ScopeRecord,
+    Side,
     TaskRecord,
 )
 from ptoc.diagnostics import PtoDiagnostic
@@ -196,6 +197,15 @@ class _Compiler:
         self.nslots = _FIRST_SLOT
         self.spmd_depth = 0
         self.n_scopes = 0
+        self.side: Side = ""
+        """The side of a mixed task whose section is being compiled ("" outside sections)."""
+        self.tensor_ids: dict[SSAValue, int] = {}
+        """GM tensor id of every memref value: argument index, or a scratch id (record)."""
+        self.n_allocs = 0
+        self.n_args = len(fn.body.block.args) if fn.body.blocks else 0
+
+    def tensor_of(self, v: SSAValue) -> int:
+        return self.tensor_ids.get(v, -1)
 
     # ------------------------------------------------------------------ slots
 
@@ -286,7 +296,7 @@ class _Compiler:
         name = op.name
         if not _is_tile(rt):
             et = record_as or rt
-            ev = OpEvent(kind, name, (), _dtype_name(et), _nbytes(et))
+            ev = OpEvent(kind, name, (), _dtype_name(et), _nbytes(et), side=self.side)
 
             def scalar(f: Frame, _op: Operation = op) -> None:  # _op: see _failing_op
                 f[o] = compute(f)
@@ -297,9 +307,10 @@ class _Compiler:
         shape, dt, nb = _shape_of(rt), _dtype_name(rt), _nbytes(rt)
         rbs = tuple(self.bslot(x) for x in op.operands if _is_tile(x.type))
         cache: dict[Any, OpEvent] = {}
+        side = self.side
 
         def event(reads: tuple[int, ...], w: int) -> OpEvent:
-            return OpEvent(kind, name, shape, dt, nb, reads, w, k)
+            return OpEvent(kind, name, shape, dt, nb, reads, w, k, side=side)
 
         if not rbs:
 
@@ -642,7 +653,10 @@ def _load(c: _Compiler, op: pto.LoadOp) -> Thunk:
             return m[tuple(slice(i, i + t) for i, t in zip(idx, tile, strict=False))].copy()
 
         compute = loadn
-    return c.value_op(op, compute, "load", nan_check=False)
+    th = c.value_op(op, compute, "load", nan_check=False)
+    if not c.v.record:
+        return th
+    return _with_bursts(c, th, op.source, tile, nm.np_dtype(_elem_of(op.result.type)).itemsize)
 
 
 @_handles("pto.store")
@@ -664,14 +678,21 @@ def _store(c: _Compiler, op: pto.StoreOp) -> Thunk:
     vt = op.value.type
     bv = c.bslot(op.value)
     shape, dt, nb = tile, _dtype_name(vt), _nbytes(vt)
-    cache: dict[int, OpEvent] = {}
+    cache: dict[Any, OpEvent] = {}
+    tid, side, isz = c.tensor_of(op.dest), c.side, nm.np_dtype(_elem_of(vt)).itemsize
 
     def store_rec(f: Frame) -> None:
         store(f)
         r = f[bv]
-        ev = cache.get(r)
+        m = f[ms]
+        ck = (r, m.shape)
+        ev = cache.get(ck)
         if ev is None:
-            ev = cache[r] = OpEvent("store", "pto.store", shape, dt, nb, (r,), None)
+            rows, rb, sb = gm_bursts(tile, m.shape, isz)
+            ev = cache[ck] = OpEvent(
+                "store", "pto.store", shape, dt, nb, (r,), None,
+                rows=rows, row_bytes=rb, stride_bytes=sb, tensor=tid, side=side,
+            )
         f[_EV](ev)
 
     return store_rec
@@ -692,7 +713,94 @@ def _read(c: _Compiler, op: pto.ReadOp) -> Thunk:
                 raise _oob(op, "read", idx, None, m.shape)
         return int(m[idx]) if as_int else m[idx]
 
-    return c.value_op(op, read, "read", nan_check=False)
+    if not c.v.record:
+        return c.value_op(op, read, "read", nan_check=False)
+    o = c.slot(op.result)
+    tid, side = c.tensor_of(op.source), c.side
+    dt, nb = _dtype_name(rt), _nbytes(rt)
+    cache: dict[int, OpEvent] = {}
+
+    def read_rec(f: Frame, _op: Operation = op) -> None:  # _op: see _failing_op
+        f[o] = read(f)
+        off = _flat_offset(f[ms], [f[s] for s in ix])
+        ev = cache.get(off)
+        if ev is None:
+            ev = cache[off] = OpEvent("read", "pto.read", (), dt, nb, tensor=tid, offset=off, side=side)
+        f[_EV](ev)
+
+    return read_rec
+
+
+def _flat_offset(m: NpArray, idx: Sequence[int]) -> int:
+    """Row-major element index of `m[idx]` (memrefs are C-contiguous, views too)."""
+    off = 0
+    for i, n in zip(idx, m.shape, strict=False):
+        off = off * n + i
+    return off
+
+
+def gm_bursts(tile: Sequence[int], mshape: Sequence[int], itemsize: int) -> tuple[int, int, int]:
+    """(rows, row_bytes, stride_bytes) of moving a `tile` window of a row-major GM tensor.
+
+    The trailing dimensions that the tile covers whole, and the first partial one before
+    them, make one contiguous burst; the other dimensions count the bursts. Consecutive
+    bursts step along the innermost of those with extent > 1.
+    """
+    n = len(tile)
+    burst = 1
+    d = n - 1
+    while d >= 0:
+        burst *= tile[d]
+        if tile[d] != mshape[d]:
+            break
+        d -= 1
+    rows = 1
+    for t in tile[: max(d, 0)]:
+        rows *= t
+    row_bytes = burst * itemsize
+    stride = row_bytes
+    if rows > 1:
+        e = d - 1
+        while e >= 0 and tile[e] == 1:
+            e -= 1
+        inner = 1
+        for x in mshape[e + 1:]:
+            inner *= x
+        stride = inner * itemsize
+    return rows, row_bytes, stride
+
+
+def _with_bursts(
+    c: _Compiler, th: Thunk, mem: SSAValue, tile: Sequence[int] | None, itemsize: int,
+    valid: Callable[[Frame], Sequence[int]] | None = None,
+) -> Thunk:
+    """Wrap a recording load thunk: rewrite its last event with the GM burst fields."""
+    ms = c.slot(mem)
+    tid = c.tensor_of(mem)
+    cache: dict[Any, OpEvent] = {}
+
+    def bursts(f: Frame) -> None:
+        th(f)
+        evs = f[_EV].__self__  # the task's event list (f[_EV] is its bound append)
+        ev = evs[-1]
+        m = f[ms]
+        win = tuple(valid(f)) if valid is not None else tile
+        ck = (ev, m.shape, win)
+        new = cache.get(ck)
+        if new is None:
+            assert win is not None
+            rows, rb, sb = gm_bursts(win, m.shape, itemsize)
+            nb = ev.nbytes
+            if valid is not None:
+                nb = itemsize
+                for x in win:
+                    nb *= x
+            new = cache[ck] = replace(
+                ev, nbytes=nb, rows=rows, row_bytes=rb, stride_bytes=sb, tensor=tid
+            )
+        evs[-1] = new
+
+    return bursts
 
 
 # ------------------------------------------------------------------ pto tile compute
@@ -1059,6 +1167,9 @@ class Program:
         if got is None:
             c = _Compiler(self.func, v, self._state)
             arg_slots = [c.slot(a) for a in self.func.body.block.args]
+            for i, a in enumerate(self.func.body.block.args):
+                if _is_memref(a.type):
+                    c.tensor_ids[a] = i
             body = c.block(self.func.body.block)
             got = self._variants[v] = (body, c.nslots, arg_slots)
         return got
