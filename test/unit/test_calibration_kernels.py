@@ -215,9 +215,11 @@ def test_variant_scopes_and_races(case: str, name: str) -> None:
     for s in v["scopes"]:
         assert s in scopes, f"scope {s!r} not in the kernel (has {sorted(scopes)})"
         assert len(scopes[s]) == 1, f"scope name {s!r} is used twice"
+    assert sum(scopes[s][0].static_count or 0 for s in v["scopes"]) == v["tasks"]
     first = scopes[v["scopes"][0]][0]
-    assert first.static_count == v["tasks"]
     assert first.core is not None and first.core.data == v["core"]
+    for also in v.get("also", []):
+        assert also["scope"] in scopes, f"scope {also['scope']!r} not in the kernel"
     findings = [f for ops in scopes.values() for op in ops for f in check_scope(op)]
     errors = [f.message for f in findings if f.severity == "error"]
     assert not errors, errors
