@@ -249,3 +249,188 @@ def test_same_function_same_outputs(case: str, name: str, other: str) -> None:
             np.testing.assert_allclose(
                 a[k].astype(np.float64), b[k].astype(np.float64), rtol=rtol, atol=rtol, err_msg=k
             )
+
+
+# --------------------------------------------------------------------------- numpy references
+#
+# What each case's kernels compute, written independently in numpy (float64 where the
+# kernel rounds in f32; exact where the kernel only moves data or sums exact grids). The
+# first variant of each case is checked; `same_outputs_as` carries it to the others.
+
+NpArray = np.ndarray[Any, Any]
+
+
+def _f64(a: NpArray) -> NpArray:
+    return np.asarray(a).astype(np.float64)
+
+
+def _softmax_pool(scores: NpArray, kvs: NpArray) -> NpArray:
+    """Softmax over axis 0 of `scores`, weighting `kvs`: [slots, cols] -> [cols]."""
+    m = scores.max(axis=0)
+    w = np.exp(scores - m)
+    return (w * kvs).sum(axis=0) / w.sum(axis=0)
+
+
+def _ref_d7c51bae(i: dict[str, NpArray]) -> dict[str, NpArray]:
+    s = _f64(i["win_score"]).reshape(64, 8, 128)
+    kv = _f64(i["win_kv"]).reshape(64, 8, 128)
+    return {"pooled": np.stack([_softmax_pool(s[b], kv[b]) for b in range(64)])}
+
+
+def _ref_65967b57(i: dict[str, NpArray]) -> dict[str, NpArray]:
+    out = _f64(i["pooled"]).copy()
+    st, bt = _f64(i["state"]), i["state_block_table"]
+    for b, start in enumerate(i["start_pos"].astype(int)):
+        if start % 4 + 2 < 4:
+            continue
+        cur = start - start % 4
+
+        def row(p: int, b: int = b) -> int:
+            return int(bt[b, p // 4]) * 4 + p % 4
+
+        sc = [st[row(cur + 3), 1536:]] + [st[row(p), 1024:1536] for p in range(cur - 4, cur) if p >= 0]
+        kv = [st[row(cur + 3), 512:1024]] + [st[row(p), 0:512] for p in range(cur - 4, cur) if p >= 0]
+        sc += [st[row(p), 1536:] for p in range(cur, cur + 3)]
+        kv += [st[row(p), 512:1024] for p in range(cur, cur + 3)]
+        out[b] = _softmax_pool(np.stack(sc), np.stack(kv))
+    return {"pooled": out}
+
+
+def _ref_1597f5c8(i: dict[str, NpArray]) -> dict[str, NpArray]:
+    buf = np.zeros_like(i["routed_y_buf"])
+    for e, n in enumerate(i["recv_expert_count"]):
+        for r in range(int(n)):
+            buf[int(i["recv_token_idx"][e, r]), e] = i["recv_y"][e, r]
+    return {"routed_y_buf": buf}
+
+
+def _ref_5f7caa2d(i: dict[str, NpArray]) -> dict[str, NpArray]:
+    out = np.zeros_like(i["sparse_kv"])
+    idx = i["raw_idx"]
+    for t in range(idx.shape[0]):
+        for s in range(idx.shape[1]):
+            v = int(idx[t, s])
+            if v < 0:
+                continue
+            if v < 128:
+                out[t, s] = i["ring_kv"][int(i["ring_block_table"][0, v // 128]), v % 128]
+            elif v < 256:
+                out[t, s] = i["kv_overlay"][0, v - 128]
+            else:
+                c = v - 256
+                out[t, s] = i["cmp_kv"][int(i["cmp_block_table"][0, c // 128]), c % 128]
+    return {"sparse_kv": out}
+
+
+def _ref_d78b86bd(i: dict[str, NpArray]) -> dict[str, NpArray]:
+    h = i["down_acc"] + i["resid"]
+    return {"out": h, "normed_out": (h * i["gamma"]).astype(i["normed_out"].dtype)}
+
+
+def _ref_b9d21016(i: dict[str, NpArray]) -> dict[str, NpArray]:
+    mx = _f64(i["blk_max"]).reshape(8, 5, 64)
+    sm = _f64(i["blk_sum"]).reshape(8, 5, 64)
+    ob = _f64(i["blk_out"]).reshape(8, 5, 64, 512)
+    m = mx.max(axis=1)  # [8, 64]
+    w = np.exp(mx - m[:, None, :])  # [8, 5, 64]
+    den = (w * sm).sum(axis=1) + np.exp(_f64(i["sink"])[:, 0][None, :] - m)
+    o = (w[..., None] * ob).sum(axis=1) / den[..., None]  # [8, 64, 512]
+    x = o[..., 448:]
+    partner = np.arange(64) ^ 1
+    cos, sin = _f64(i["rope_cos"])[:, None, :], _f64(i["rope_sin"])[:, None, :]
+    o[..., 448:] = x * cos + x[..., partner] * sin
+    return {"o_packed": o}
+
+
+def _ref_6b8a92de(i: dict[str, NpArray]) -> dict[str, NpArray]:
+    act = _f64(i["o_packed"]).reshape(8, 128, 4096)
+    w = _f64(i["wo_a"]).reshape(8, 1024, 4096)
+    o_r = np.concatenate([act[g] @ w[g].T for g in range(8)], axis=1)  # [128, 8192]
+    amax = np.abs(o_r).reshape(128, 64, 128).max(axis=2).T  # [task, token]
+    return {"o_r": o_r, "amax": amax}
+
+
+def _ref_795715d7(i: dict[str, NpArray]) -> dict[str, NpArray]:
+    x, w = _f64(i["x"]), _f64(i["wq_a"])
+    part = np.zeros((32, 1024))
+    for ks in range(2):
+        part[16 * ks : 16 * ks + 8] = x[:8, 2048 * ks : 2048 * (ks + 1)] @ w[2048 * ks : 2048 * (ks + 1)]
+    return {"qr_partial": part}
+
+
+def _ref_c6b77b8c(i: dict[str, NpArray]) -> dict[str, NpArray]:
+    acc = np.zeros((16, 64), dtype=np.float32)
+    acc[:8] = (_f64(i["x"])[:8] @ _f64(i["wproj"])).astype(np.float32)  # exact sums
+    return {"weights": acc * np.float32(0.0110485433)}
+
+
+def _ref_1dd087a6(i: dict[str, NpArray]) -> dict[str, NpArray]:
+    score = i["score"].copy()
+    kv = i["kv_cache"].astype(np.int64)
+    for t in range(8):
+        pages = -(-(int(i["kv_seq_lens"][t]) // 4) // 128)
+        q = i["q_i8"][64 * t : 64 * t + 64].astype(np.int64)
+        for p in range(pages):
+            page = int(i["block_table"][t, p])
+            score[t * 4096 + 128 * p : t * 4096 + 128 * p + 128] = kv[128 * page : 128 * page + 128] @ q.T
+    return {"score": score}
+
+
+def _ref_b8b84496(i: dict[str, NpArray]) -> dict[str, NpArray]:
+    xg = i["x"].astype(np.float32) * i["gamma"].astype(np.float32)
+    x = _f64(i["x"])
+    inv_rms = 1.0 / np.sqrt((x * x).sum(axis=1, keepdims=True) / 4096 + 1e-6)
+    scale = np.abs(_f64(xg)).max(axis=1, keepdims=True) * inv_rms / 127.0
+    return {"xg": xg, "inv_rms": inv_rms, "scale": scale, "inv_scale": 1.0 / scale}
+
+
+def _ref_fec57dde(i: dict[str, NpArray]) -> dict[str, NpArray]:
+    # the partial slots are not comparable between variants; their sum is the product
+    return {"mixes_partial": _f64(i["x"])[:8] @ _f64(i["hc_fn"])[:24].T}
+
+
+def _sum_partials(case: str, name: str, out: NpArray) -> NpArray:
+    ok = _variant(case, name)["tasks"]
+    return _f64(out)[: 16 * ok].reshape(ok, 16, 32).sum(axis=0)[:8, :24]
+
+
+REFERENCES = {
+    "d7c51bae": (_ref_d7c51bae, 1e-5),
+    "65967b57": (_ref_65967b57, 1e-5),
+    "1597f5c8": (_ref_1597f5c8, 0.0),
+    "5f7caa2d": (_ref_5f7caa2d, 0.0),
+    "d78b86bd": (_ref_d78b86bd, 0.0),
+    "b9d21016": (_ref_b9d21016, 1e-2),
+    "6b8a92de": (_ref_6b8a92de, 0.0),
+    "795715d7": (_ref_795715d7, 0.0),
+    "c6b77b8c": (_ref_c6b77b8c, 0.0),
+    "1dd087a6": (_ref_1dd087a6, 0.0),
+    "b8b84496": (_ref_b8b84496, 1e-5),
+    "fec57dde": (_ref_fec57dde, 1e-4),
+}
+REF_VARIANTS = [
+    (c, v["name"])
+    for c, doc in CASES.items()
+    if c in REFERENCES
+    for v in doc["variants"]
+    if "same_outputs_as" not in v
+]
+
+
+@pytest.mark.parametrize(("case", "name"), REF_VARIANTS)
+def test_variant_matches_numpy_reference(case: str, name: str) -> None:
+    ref, rtol = REFERENCES[case]
+    outs = _outputs(case, name)
+    for k, want in ref(_inputs(case, name)).items():
+        got = outs[k]
+        if case == "fec57dde":
+            got = _sum_partials(case, name, got)
+        if rtol == 0.0:
+            assert np.array_equal(_f64(got), _f64(want)), f"{k} differs from the reference"
+        else:
+            np.testing.assert_allclose(_f64(got), _f64(want), rtol=rtol, atol=rtol, err_msg=k)
+
+
+def test_every_case_has_a_reference() -> None:
+    missing = sorted(set(CASES) - set(REFERENCES) - {"seed"})
+    assert not missing, f"no numpy reference for {missing}"
