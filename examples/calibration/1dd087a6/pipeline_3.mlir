@@ -9,7 +9,8 @@
 //
 // One task per token t (T = 8): a scalar read of the batch's kv_seq_len -> the page
 // count ceil((len // 4) / 128) (16 at len 8193); the token's quantized query i8 [64,128]
-// (8 KiB, loop-invariant) loaded once; then a 3-stage pipelined runtime loop (pl.pipeline(stage=3)) over the pages:
+// (8 KiB, loop-invariant) loaded once; then a 3-stage pipelined runtime loop
+// (pl.pipeline(stage=3)) over the pages:
 // a scalar read of the page's block-table entry, load the i8 [128,128] KV page (16 KiB)
 // GM -> L1, cube matmul [128,128] x [128,64] with the query used transposed (b_trans),
 // i8 x i8 -> i32, and store the i32 [128,64] (32 KiB) accumulator straight to the score

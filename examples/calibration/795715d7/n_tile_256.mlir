@@ -1,7 +1,8 @@
 // Calibration case 795715d7, variant QR_N_TILE=256 (ON=4, OK=2): 8 cube tasks.
 //
 // Public source: hw-native-sys/pypto-lib, models/deepseek/v4/qkv_proj_rope.py, scope
-// qr_proj_matmul (split-K query low-rank projection x @ wq_a, decode), at commit 795715d7 (refs/pull/676).
+// qr_proj_matmul (split-K query low-rank projection x @ wq_a, decode), at commit
+// 795715d7 (refs/pull/676).
 // Measured on a2a3 (seeded decode, median of 7): the whole isolated qkv_proj_rope
 // leaf, 167.1 us (this scope is one of several in that leaf).
 //

@@ -1,4 +1,4 @@
-// Calibration case b9d21016, variant this PR: merge_norm spmd(32) with the inverse RoPE fused.
+// Calibration case b9d21016, variant this PR: merge_norm spmd(32), inverse RoPE fused.
 //
 // Public source: hw-native-sys/pypto-lib, models/deepseek/v4/decode_sparse_attn.py,
 // scope merge_norm of the CSA decode sparse attention, at commit b9d21016 (ed4aa738
