@@ -2,8 +2,8 @@
 //
 // Public source: hw-native-sys/pypto-lib, models/deepseek/v4/qkv_proj_rope.py, scope
 // qr_proj_matmul (split-K query low-rank projection x @ wq_a, decode), at commit
-// b52da990 (the parent of
-// 795715d7; the scope's body is identical, only QR_N_TILE differs).
+// b52da990 (the parent of 795715d7; the scope's body is identical, only QR_N_TILE
+// differs).
 // Measured on a2a3 (seeded decode, median of 7): the whole isolated qkv_proj_rope
 // leaf, 161.5 us (this scope is one of several in that leaf).
 //
