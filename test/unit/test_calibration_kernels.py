@@ -434,3 +434,16 @@ def test_variant_matches_numpy_reference(case: str, name: str) -> None:
 def test_every_case_has_a_reference() -> None:
     missing = sorted(set(CASES) - set(REFERENCES) - {"seed"})
     assert not missing, f"no numpy reference for {missing}"
+
+
+@pytest.mark.parametrize("name", ["token_tile", "token_block"])
+def test_gather_kv_every_slot_kind(name: str) -> None:
+    """5f7caa2d with raw indices of all four kinds (the fixture uses two): every branch."""
+    mod = _inputs_module(CALIB / "5f7caa2d" / "inputs.py")
+    inputs = mod.make_inputs(1, all_kinds=True)
+    kinds = inputs["raw_idx"]
+    assert (kinds < 0).any() and (kinds >= 256).any() and ((kinds >= 0) & (kinds < 128)).any()
+    prog = compile_module(_module("5f7caa2d", name))
+    got = prog.run(inputs, record=False).outputs["sparse_kv"]
+    want = _ref_5f7caa2d(inputs)["sparse_kv"]
+    assert got.tobytes() == want.tobytes()

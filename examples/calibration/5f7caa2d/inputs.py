@@ -5,6 +5,10 @@ of T = 128 prefill tokens; token t has t + 1 valid indices, in slots 0..t, that 
 the current-suffix overlay rows 0..t (raw index WIN + s, causal); every other slot of
 the 384 padded slots is -1 (a zero row). No ring or compressed rows are used (their
 tables and caches are given, small, for the kernel's other branches).
+
+`make_inputs(seed, all_kinds=True)` draws every slot's raw index from all four kinds
+(padding, ring, overlay, compressed) instead: not the measured fixture, but it runs
+every branch of the kernels (the tests use it).
 """
 
 from __future__ import annotations
@@ -27,16 +31,25 @@ def raw_indices() -> np.ndarray[Any, Any]:
     return idx
 
 
-def make_inputs(seed: int = 0) -> dict[str, np.ndarray[Any, Any]]:
+def all_kinds_indices(rng: np.random.Generator) -> np.ndarray[Any, Any]:
+    kind = rng.integers(0, 4, size=(T, SPARSE_PAD))
+    ring = rng.integers(0, WIN, size=(T, SPARSE_PAD))
+    overlay = WIN + rng.integers(0, T, size=(T, SPARSE_PAD))
+    compressed = WIN + T + rng.integers(0, 256, size=(T, SPARSE_PAD))
+    idx = np.select([kind == 0, kind == 1, kind == 2], [-1, ring, overlay], compressed)
+    return idx.astype(np.int32)
+
+
+def make_inputs(seed: int = 0, *, all_kinds: bool = False) -> dict[str, np.ndarray[Any, Any]]:
     rng = np.random.default_rng(seed)
     bf16 = ml_dtypes.bfloat16
     return {
         "token_to_request": np.zeros(T, dtype=np.int32),
-        "raw_idx": raw_indices(),
+        "raw_idx": all_kinds_indices(rng) if all_kinds else raw_indices(),
         "ring_block_table": np.zeros((1, 1), dtype=np.int32),
         "ring_kv": rng.standard_normal((1, 128, HEAD_DIM)).astype(bf16),
         "kv_overlay": rng.standard_normal((1, T, HEAD_DIM)).astype(bf16),
-        "cmp_block_table": np.arange(2, dtype=np.int32).reshape(1, 2),
+        "cmp_block_table": np.array([[1, 0]], dtype=np.int32),
         "cmp_kv": rng.standard_normal((2, 128, HEAD_DIM)).astype(bf16),
         "sparse_kv": np.full((T, SPARSE_PAD, HEAD_DIM), 7.0, dtype=bf16),
     }
