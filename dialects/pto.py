@@ -1147,7 +1147,11 @@ def _enclosing_spmd(op: Operation) -> SpmdOp | None:
 def _section_of(v: SSAValue) -> SectionOp | None:
     """The section that defines `v` (as a result, or inside its body), if any."""
     owner = v.owner
-    op: Operation | None = owner if isinstance(owner, Operation) else owner.parent_op()
+    return _section_around(owner if isinstance(owner, Operation) else owner.parent_op())
+
+
+def _section_around(op: Operation | None) -> SectionOp | None:
+    """`op` itself if it is a section, else the innermost section around it, if any."""
     while op is not None:
         if isinstance(op, SectionOp):
             return op
@@ -1229,6 +1233,12 @@ class SectionOp(IRDLOperation):
             for i, v in enumerate(op.operands):
                 if not isinstance(v.type, TensorType):
                     continue
+                owner = v.owner
+                if isinstance(owner, HandoffOp) and owner.dest.data != mine:
+                    raise VerifyException(
+                        f"operand #{i} of {op.name} was handed to the {owner.dest.data.value} "
+                        f"side, not to this {mine.value} section"
+                    )
                 other = _section_of(v)
                 if other is not None and other is not self and other.side.data != mine:
                     raise VerifyException(
@@ -1303,7 +1313,7 @@ class HandoffOp(IRDLOperation):
         spmd = _enclosing_spmd(self)
         if spmd is None or spmd.core is None or spmd.core.data != CoreKind.MIX:
             raise VerifyException("pto.handoff belongs in a mixed task: a pto.spmd with `core mix`")
-        if _section_of(self) is not None:
+        if _section_around(self.parent_op()) is not None:
             raise VerifyException(
                 "pto.handoff sits between sections, not inside a pto.section"
             )
