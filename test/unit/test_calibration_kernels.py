@@ -328,9 +328,11 @@ def _ref_d78b86bd(i: dict[str, NpArray]) -> dict[str, NpArray]:
 
 
 def _ref_b9d21016(i: dict[str, NpArray]) -> dict[str, NpArray]:
-    mx = _f64(i["blk_max"]).reshape(8, 5, 64)
-    sm = _f64(i["blk_sum"]).reshape(8, 5, 64)
-    ob = _f64(i["blk_out"]).reshape(8, 5, 64, 512)
+    def by_block(a: NpArray) -> NpArray:  # rows ((t * 4 + ht) * 5 + b) * 16 + hh -> [t, b, h]
+        a = _f64(a).reshape(8, 4, 5, 16, -1).transpose(0, 2, 1, 3, 4)
+        return a.reshape(8, 5, 64, a.shape[-1])
+
+    mx, sm, ob = by_block(i["blk_max"])[..., 0], by_block(i["blk_sum"])[..., 0], by_block(i["blk_out"])
     m = mx.max(axis=1)  # [8, 64]
     w = np.exp(mx - m[:, None, :])  # [8, 5, 64]
     den = (w * sm).sum(axis=1) + np.exp(_f64(i["sink"])[:, 0][None, :] - m)
@@ -339,7 +341,8 @@ def _ref_b9d21016(i: dict[str, NpArray]) -> dict[str, NpArray]:
     partner = np.arange(64) ^ 1
     cos, sin = _f64(i["rope_cos"])[:, None, :], _f64(i["rope_sin"])[:, None, :]
     o[..., 448:] = x * cos + x[..., partner] * sin
-    return {"o_packed": o}
+    # o_packed row 8 g + t, columns 512 hh .. of head h = 8 g + hh
+    return {"o_packed": o.reshape(8, 8, 8, 512).transpose(1, 0, 2, 3).reshape(64, 4096)}
 
 
 def _ref_6b8a92de(i: dict[str, NpArray]) -> dict[str, NpArray]:

@@ -41,5 +41,5 @@ def make_inputs(seed: int = 0) -> dict[str, np.ndarray[Any, Any]]:
         "sink": rng.standard_normal((H, 1)).astype(np.float32),
         "rope_cos": cos,
         "rope_sin": sin,
-        "o_packed": rng.standard_normal((T, H, HEAD_DIM)).astype(ml_dtypes.bfloat16),
+        "o_packed": rng.standard_normal((T * 8, 8 * HEAD_DIM)).astype(ml_dtypes.bfloat16),
     }
