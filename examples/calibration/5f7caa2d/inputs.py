@@ -24,6 +24,9 @@ WIN = 128
 HEAD_DIM = 512
 
 
+SPARSE_TOPK = 320
+
+
 def raw_indices() -> np.ndarray[Any, Any]:
     idx = np.full((T, SPARSE_PAD), -1, dtype=np.int32)
     for t in range(T):
@@ -37,6 +40,7 @@ def all_kinds_indices(rng: np.random.Generator) -> np.ndarray[Any, Any]:
     overlay = WIN + rng.integers(0, T, size=(T, SPARSE_PAD))
     compressed = WIN + T + rng.integers(0, 256, size=(T, SPARSE_PAD))
     idx = np.select([kind == 0, kind == 1, kind == 2], [-1, ring, overlay], compressed)
+    idx[:, SPARSE_TOPK:] = -1  # padding past the top-k (the public index tensor ends there)
     return idx.astype(np.int32)
 
 

@@ -10,7 +10,8 @@
 // pl.parallel(0, T, 4) + pl.at(CORE_GROUP): task j takes tokens 4j .. 4j+3; a zero row
 // is filled once per task; per token a scalar read of token_to_request, then a 4-stage
 // pipelined runtime loop over the 384 padded sparse slots: a scalar read of the raw
-// index and one row store (a row copy or the zero row).
+// index and one row store (a row copy or the zero row). As described, every padded slot
+// reads its index (raw_idx is [T, SPARSE_PAD], its last 64 columns -1).
 // Totals per task (default fixture): 4 + 1536 scalar reads, 16j + 10 overlay row copies,
 // 1526 - 16j zero-row stores.
 //
