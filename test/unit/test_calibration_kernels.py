@@ -383,8 +383,8 @@ def _ref_b8b84496(i: dict[str, NpArray]) -> dict[str, NpArray]:
     xg = i["x"].astype(np.float32) * i["gamma"].astype(np.float32)
     x = _f64(i["x"])
     inv_rms = 1.0 / np.sqrt((x * x).sum(axis=1, keepdims=True) / 4096 + 1e-6)
-    scale = np.abs(_f64(xg)).max(axis=1, keepdims=True) * inv_rms / 127.0
-    return {"xg": xg, "inv_rms": inv_rms, "scale": scale, "inv_scale": 1.0 / scale}
+    amax = np.maximum(np.abs(_f64(xg)).max(axis=1, keepdims=True), 1e-4)
+    return {"xg": xg, "inv_rms": inv_rms, "x_norm_scale": amax / 127.0 * inv_rms, "xn_scale": 127.0 / amax}
 
 
 def _ref_fec57dde(i: dict[str, NpArray]) -> dict[str, NpArray]:
