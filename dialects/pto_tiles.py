@@ -186,6 +186,14 @@ def _verify_valid(op: Operation, valid: Sequence[SSAValue], tile: tuple[int, ...
             raise VerifyException(f"valid extent #{i} must be of type index, got {v.type}")
 
 
+def _check_rank(op: Operation, tile: tuple[int, ...], mt: MemRefType[Attribute]) -> None:
+    rank = len(mt.get_shape())  # pyright: ignore[reportUnknownArgumentType, reportUnknownMemberType]
+    if len(tile) != rank:
+        raise VerifyException(
+            f"tile shape {list(tile)} has rank {len(tile)} but the memref {mt} has rank {rank}"
+        )
+
+
 @irdl_op_definition
 class LoadValidOp(IRDLOperation):
     """Load the valid part of a static tile; pad the rest.
@@ -235,8 +243,10 @@ class LoadValidOp(IRDLOperation):
     def verify_(self) -> None:
         rt = self.result.type
         tile = _shape(rt)
-        mt = _verify_access(self, self.source, self.indices, tile)
+        # the tile may extend past the memref (a padded tail): only the valid part is read
+        mt = _verify_access(self, self.source, self.indices, None)
         _verify_valid(self, self.valid, tile)
+        _check_rank(self, tile, mt)
         if _elem(rt) != _elem(mt):
             raise VerifyException(
                 f"tile element type {_elem(rt)} differs from the memref's {_elem(mt)}"
@@ -280,8 +290,9 @@ class StoreValidOp(IRDLOperation):
     def verify_(self) -> None:
         vt = self.value.type
         tile = _shape(vt)
-        mt = _verify_access(self, self.dest, self.indices, tile)
+        mt = _verify_access(self, self.dest, self.indices, None)
         _verify_valid(self, self.valid, tile)
+        _check_rank(self, tile, mt)
         if _elem(vt) != _elem(mt):
             raise VerifyException(
                 f"tile element type {_elem(vt)} differs from the memref's {_elem(mt)}"

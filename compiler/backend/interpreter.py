@@ -418,7 +418,8 @@ def _type_checked(op: Operation, compute: Compute, t: Attribute) -> Compute:
     et = _elem_of(t)
     want = nm.np_dtype(et)
     tile = _is_tile(t)
-    shape = _shape_of(t) if tile else ()
+    mem = _is_memref(t)
+    shape = _shape_of(t) if tile or mem else ()
     is_int = isinstance(et, (IntegerType, IndexType))
 
     def checked(f: Frame) -> Any:
@@ -429,6 +430,11 @@ def _type_checked(op: Operation, compute: Compute, t: Attribute) -> Compute:
         kind = type(out).__name__
         if tile:
             ok = isinstance(r, np.ndarray) and got_dtype == want and got_shape == shape
+        elif mem:
+            ok = (
+                isinstance(r, np.ndarray) and got_dtype == want and len(got_shape) == len(shape)
+                and all(d < 0 or d == g for d, g in zip(shape, got_shape, strict=True))
+            )
         elif is_int:
             ok = isinstance(r, int)
         else:
