@@ -29,6 +29,8 @@ os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
 import numpy as np
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from xdsl.dialects.builtin import ModuleOp
 
 from ptoc.api import parse, run_pipeline
@@ -450,3 +452,19 @@ def test_gather_kv_every_slot_kind(name: str) -> None:
     got = prog.run(inputs, record=False).outputs["sparse_kv"]
     want = _ref_5f7caa2d(inputs)["sparse_kv"]
     assert got.tobytes() == want.tobytes()
+
+
+@settings(max_examples=3, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.integers(0, 258), min_size=64, max_size=64), st.integers(0, 2**16))
+def test_softmax_pool_head_tiles_agree_on_any_positions(starts: list[int], seed: int) -> None:
+    """65967b57: whatever the gates and window positions, the [1,64]-chunk and [1,512]
+    forms give the same bits, and both match the numpy reference."""
+    mod = _inputs_module(CALIB / "65967b57" / "inputs.py")
+    inputs = mod.make_inputs(seed, start_pos=starts)
+    outs = [
+        compile_module(_module("65967b57", v)).run(inputs, record=False).outputs["pooled"]
+        for v in ("head_tile_64", "head_tile_512")
+    ]
+    assert outs[0].tobytes() == outs[1].tobytes()
+    want = _ref_65967b57(inputs)["pooled"]
+    np.testing.assert_allclose(_f64(outs[0]), want, rtol=1e-5, atol=1e-5)
