@@ -8,9 +8,13 @@
   `pto-check-races` (or has only the may-race warnings its case declares), and runs
   under the interpreter on its inputs with finite outputs;
 * variants that compute the same function (`same_outputs_as`) give equal outputs:
-  bit for bit, or within `outputs_rtol` where the variants sum in another order.
+  bit for bit, or within `outputs_rtol` where the variants sum in another order;
+* every case's kernels compute what their headers say: an independent numpy reference
+  per case (exact where the kernel moves data or sums exact grids), also on inputs
+  that take branches the measured fixtures do not (all slot kinds of the gather; any
+  window positions of the ratio-4 softmax_pool, a hypothesis property).
 
-Each variant runs once (results are cached for the module).
+Each variant runs once on its inputs (results are cached for the module).
 """
 
 from __future__ import annotations
