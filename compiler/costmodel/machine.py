@@ -32,6 +32,7 @@ _SECTIONS: dict[str, tuple[str, ...]] = {
         "vector_cycles_per_repeat",
         "vector_latency",
         "instr_issue_cycles",
+        "in_order_pipes",
         "ub_block_bytes",
         "gather_block_cycles",
         "sort_cycles_per_repeat",
@@ -122,6 +123,7 @@ class Machine:
     vector_cycles_per_repeat: int
     vector_latency: tuple[tuple[str, int], ...]
     instr_issue_cycles: float
+    in_order_pipes: int
     ub_block_bytes: int
     gather_block_cycles: float
     sort_cycles_per_repeat: float

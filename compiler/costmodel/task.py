@@ -158,6 +158,7 @@ def schedule_task(
 ) -> TaskSchedule:
     """List-schedule one task's events on the pipes of one core (of a cluster's two
     sides when `mixed`)."""
+    in_order = in_order or m.in_order_pipes > 0
     side_of = _sides(events) if mixed else None
     names = ("cube", "vector") if mixed else ("",)
     slots = {(sd, p): _Timeline() for sd in names for p in PIPES}
