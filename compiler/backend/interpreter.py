@@ -781,15 +781,20 @@ def _with_bursts(
     c: _Compiler, th: Thunk, mem: SSAValue, tile: Sequence[int] | None, itemsize: int,
     valid: Callable[[Frame], Sequence[int]] | None = None,
 ) -> Thunk:
-    """Wrap a recording load thunk: rewrite its last event with the GM burst fields."""
+    """Wrap a recording load thunk: emit its event with the GM burst fields filled in."""
     ms = c.slot(mem)
     tid = c.tensor_of(mem)
     cache: dict[Any, OpEvent] = {}
 
     def bursts(f: Frame) -> None:
-        th(f)
-        evs = f[_EV].__self__  # the task's event list (f[_EV] is its bound append)
-        ev = evs[-1]
+        sink = f[_EV]
+        got: list[OpEvent] = []
+        f[_EV] = got.append  # catch the load's event, then emit it with the burst fields
+        try:
+            th(f)
+        finally:
+            f[_EV] = sink
+        (ev,) = got
         m = f[ms]
         win = tuple(valid(f)) if valid is not None else tile
         ck = (ev, m.shape, win)
@@ -805,7 +810,7 @@ def _with_bursts(
             new = cache[ck] = replace(
                 ev, nbytes=nb, rows=rows, row_bytes=rb, stride_bytes=sb, tensor=tid
             )
-        evs[-1] = new
+        sink(new)
 
     return bursts
 

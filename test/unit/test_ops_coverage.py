@@ -567,12 +567,12 @@ func.func @k(%a: memref<?x64x{ty}>, %o: memref<8x64x{ty}>, %p: memref<8x64x{ty}>
             assert res.outputs["p"][i, j] == np.array(want).astype(dt), (i, j)
             want_o = res.outputs["p"][i, j] if i < m and j < n else 7
             assert res.outputs["o"][i, j] == np.array(want_o).astype(dt), (i, j)
-    ld = [e for e in events(res.record) if e.op == "pto.load_valid"][0]
+    ld = next(e for e in events(res.record) if e.op == "pto.load_valid")
     isz = dt.itemsize
     assert (ld.kind, ld.shape, ld.nbytes, ld.rows, ld.row_bytes, ld.stride_bytes, ld.tensor) == (
         "load", (8, 64), n * m * isz, n, m * isz, 64 * isz, 0
     )
-    st_ = [e for e in events(res.record) if e.op == "pto.store_valid"][0]
+    st_ = next(e for e in events(res.record) if e.op == "pto.store_valid")
     assert (st_.kind, st_.nbytes, st_.rows, st_.row_bytes, st_.tensor) == (
         "store", m * n * isz, m, n * isz, 1
     )
@@ -661,8 +661,8 @@ def test_scratch_tensor_and_views() -> None:
     np.testing.assert_array_equal(res.outputs["o"], doubled.astype(BF16))
     assert set(res.outputs) == {"x", "o"}  # the scratch tensor is no output
     copy, back = res.record.scopes
-    ld = [e for e in copy.tasks[5].events if e.kind == "load"][0]
-    stv = [e for e in copy.tasks[5].events if e.kind == "store"][0]
+    ld = next(e for e in copy.tasks[5].events if e.kind == "load")
+    stv = next(e for e in copy.tasks[5].events if e.kind == "store")
     assert (ld.tensor, ld.rows, ld.row_bytes) == (0, 1, 128)  # the view's base: argument 0
     assert stv.tensor == 3  # the scratch tensor: 3 arguments, then allocation 0
     ld3, st3 = [e for e in back.tasks[1].events if e.kind in ("load", "store")]
@@ -772,7 +772,7 @@ module ATTRS {
         with pytest.raises(PtoDiagnostic, match="unknown target 'nowhere'"):
             ptoc.parse(kernel.replace("ATTRS", 'attributes {pto.target = "nowhere"}'), "k.mlir")
         (tmp_path / "nokey.toml").write_text('name = "nokey"\n')
-        with pytest.raises(PtoDiagnostic, match="nokey.toml has no memory.ub_bytes"):
+        with pytest.raises(PtoDiagnostic, match=r"nokey\.toml has no memory\.ub_bytes"):
             ptoc.parse(kernel.replace("ATTRS", 'attributes {pto.target = "nokey"}'), "k.mlir")
     finally:
         target.ub_bytes.cache_clear()
