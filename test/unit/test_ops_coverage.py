@@ -752,7 +752,10 @@ def test_checks_do_not_crash_on_the_new_ops() -> None:
     """pto-check-races and pto-check-carried run (and decide) on kernels with every op."""
     from ptoc.api import run_pipeline
 
-    for text in (MIXED, SORT_KERNEL, LOAD_STORE):
+    from pathlib import Path
+
+    every = (Path(__file__).parents[1] / "lit" / "dialect" / "run" / "issue8-ops.mlir").read_text()
+    for text in (MIXED, SORT_KERNEL, LOAD_STORE, VIEWS, every):
         for p in ("pto-check-races", "pto-check-carried"):
             module = ptoc.parse(text, "test.mlir")
             run_pipeline(module, p)
