@@ -27,6 +27,7 @@ from xdsl.ir import Operation
 from xdsl.utils.exceptions import DiagnosticException, ParseError
 
 from ptoc import xdsl_compat
+from ptoc.dialects.upstream import upstream_use_violation
 
 
 class Severity(StrEnum):
@@ -234,5 +235,7 @@ def verify(module: ModuleOp) -> None:
             lines = [line.strip() for line in msg.strip().splitlines() if line.strip()]
             raise PtoDiagnostic(op, " ".join(lines) if lines else type(e).__name__) from e
         problem = xdsl_compat.upstream_invariant_violation(op)
+        if problem is None:
+            problem = upstream_use_violation(op)  # reused upstream ops: the checks xdsl lacks
         if problem is not None:
             raise PtoDiagnostic(op, problem)

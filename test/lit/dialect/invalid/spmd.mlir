@@ -9,7 +9,7 @@ func.func @f() {
 
 // -----
 func.func @f() {
-  // expected-error@+1 {{'pto.spmd' op pto.spmd core must be one of vector, cube, mix, got 'scalar'}}
+  // expected-error@+1 {{pto.spmd core must be one of vector, cube, mix, got 'scalar'}}
   pto.spmd %t = 0 to 4 core scalar {
   }
   func.return

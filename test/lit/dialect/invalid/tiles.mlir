@@ -43,7 +43,7 @@ func.func @f(%x: tensor<1x64xf32>, %i: tensor<1x32xf32>) {
 
 // -----
 func.func @f(%x: tensor<1x512xf32>) {
-  // expected-error@+1 {{'pto.cast' op pto.cast rounding must be one of rint, round, floor, ceil, trunc, odd, none, got 'banker'}}
+  // expected-error@+1 {{pto.cast rounding must be one of rint, round, floor, ceil, trunc, odd, none, got 'banker'}}
   %h = pto.cast %x round "banker" : tensor<1x512xf32> -> tensor<1x512xbf16>
   func.return
 }
