@@ -981,12 +981,16 @@ def _enumerate(
     sizes = [ntasks, ntasks] + [max(0, (v.hi or 0) - (v.lo or 0) + 1) for v in loops]
     if any(s == 0 for s in sizes):
         return Verdict("disjoint", "trivial")  # a loop that never runs
-    total = ntasks * (ntasks - 1) * math.prod(sizes[2:])
-    exact = count is not None and total <= max_points
+    # The grid enumerated is every (task, task, loop values...) combination: n^2 * L
+    # points (the pairs of equal tasks are masked out, but still enumerated).
+    total = math.prod(sizes)
     ks = list(sizes)
     while math.prod(ks) > max_points and max(ks) > 2:
         i = ks.index(max(ks))
         ks[i] = max(2, ks[i] // 2)
+    # Exhaustive only when no axis was sampled: a sampled grid can find a witness but
+    # never proves disjointness.
+    exact = count is not None and ks == sizes
     lists: list[list[int]] = []
     for v, size, k in zip(order, sizes, ks, strict=True):
         base = 0 if v.kind == TASK else (v.lo or 0)
@@ -1058,7 +1062,8 @@ def _enumerate(
     else:
         detail = (
             f"{total} combinations of task pairs and loop values are too many to "
-            f"enumerate (limit {max_points}), and no symbolic argument applies"
+            f"enumerate (limit {max_points}); a sampled search of {npoints} of them "
+            "found no overlap, which proves nothing, and no symbolic argument applies"
         )
     return Verdict("may", "undecided", detail=detail)
 
