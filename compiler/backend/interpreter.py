@@ -60,7 +60,7 @@ from ptoc.backend.record import (
     TaskRecord,
 )
 from ptoc.diagnostics import PtoDiagnostic
-from ptoc.dialects import pto
+from ptoc.dialects import int_semantics, pto
 
 __all__ = [
     "InterpreterError",
@@ -803,8 +803,8 @@ def _constant(c: _Compiler, op: arith.ConstantOp) -> Thunk:
         arr.flags.writeable = False
         val = arr
     elif isinstance(attr, IntegerAttr):
-        bits = nm.int_width(rt)
-        val = nm.wrap(int(attr.value.data), bits)  # pyright: ignore[reportUnknownArgumentType, reportUnknownMemberType]
+        bits = int_semantics.width(rt)
+        val = int_semantics.wrap(int(attr.value.data), bits) if bits is not None else int(attr.value.data)  # pyright: ignore[reportUnknownArgumentType, reportUnknownMemberType]
     elif isinstance(attr, FloatAttr):
         val = nm.np_dtype(rt).type(attr.value.data)  # pyright: ignore[reportUnknownMemberType]
     else:
@@ -827,10 +827,18 @@ def _int_binary(c: _Compiler, op: Operation) -> Thunk:
         assert tfn is not None
         compute: Compute = lambda f: tfn(f[a], f[b])  # noqa: E731
     else:
-        sfn = nm.scalar_int_binary(short, nm.int_width(rt))
+        # one semantics with the folders: two's complement, index as 64 bits
+        bits = int_semantics.width(rt)
+        sfn = int_semantics.binary_op(short, bits) if bits is not None else None
         assert sfn is not None
-        compute = lambda f: sfn(f[a], f[b])  # noqa: E731
-    return c.value_op(op, compute, _kind(rt), guarded=short in _GUARDED)
+
+        def compute(f: Frame) -> Any:
+            try:
+                return sfn(f[a], f[b])
+            except int_semantics.UndefinedArith as e:
+                raise NumericError(str(e)) from None
+
+    return c.value_op(op, compute, _kind(rt), guarded=short in _GUARDED or not _is_tile(rt))
 
 
 @_handles(*nm.FLOAT_BINARY)
