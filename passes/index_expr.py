@@ -46,7 +46,7 @@ from xdsl.dialects import arith, scf
 from xdsl.dialects.builtin import IndexType, IntegerAttr, IntegerType, TensorType
 from xdsl.ir import Attribute, Block, BlockArgument, Operation, OpResult, SSAValue
 
-from ptoc.dialects.pto import RangeOp, ReadOp, SpmdOp, StoreOp, UnrollOp
+from ptoc.dialects.pto import LoadOp, RangeOp, ReadOp, SpmdOp, StoreOp, UnrollOp
 
 Arr: TypeAlias = npt.NDArray[np.int64]
 Mask: TypeAlias = npt.NDArray[np.bool_]
@@ -1304,9 +1304,31 @@ class IndexBuilder:
 
     def access(self, store: StoreOp, label: str = "store") -> Access | None:
         """The box `store` writes, or None when it never runs (a loop of 0 trips)."""
+        vt = store.value.type
+        assert isinstance(vt, TensorType)
+        tile = tuple(int(x) for x in cast(TensorType[Attribute], vt).get_shape())
+        return self.access_of(store, store.indices, tile, label)
+
+    def memory_access(self, op: StoreOp | LoadOp | ReadOp, label: str = "") -> Access | None:
+        """The box a `pto.store` writes or a `pto.load` / `pto.read` reads (a read is one
+        element), or None when the op never runs."""
+        if isinstance(op, StoreOp):
+            return self.access(op, label or "store")
+        if isinstance(op, LoadOp):
+            rt = op.result.type
+            assert isinstance(rt, TensorType)
+            tile = tuple(int(x) for x in cast(TensorType[Attribute], rt).get_shape())
+            return self.access_of(op, op.indices, tile, label or "load")
+        return self.access_of(op, op.indices, (1,) * len(op.indices), label or "read")
+
+    def access_of(
+        self, op: Operation, idx: Sequence[SSAValue], tile: tuple[int, ...], label: str
+    ) -> Access | None:
+        """The box `[idx, idx + tile)` that `op` touches when it runs, with the
+        conditions under which it runs; None when it never runs."""
         guards: list[Cond] = []
         loops: list[LoopVar] = []
-        node: Operation = store
+        node: Operation = op
         while True:
             parent = node.parent_op()
             if parent is None or parent is self.spmd:
@@ -1332,11 +1354,16 @@ class IndexBuilder:
             node = parent
         loops.reverse()
         guards.reverse()
-        vt = store.value.type
-        assert isinstance(vt, TensorType)
-        tile = tuple(int(x) for x in cast(TensorType[Attribute], vt).get_shape())
-        indices = tuple(self.expr(i) for i in store.indices)
+        indices = tuple(self.expr(i) for i in idx)
         return Access(indices, tile, tuple(guards), label, tuple(loops))
+
+    def loop_of_counter(self) -> dict[int, Operation]:
+        """The loop of each counter variable made so far (by key)."""
+        return {lv.counter.key: op for op, (lv, _) in self._loops.items() if lv is not None}
+
+    def value_of_key(self) -> dict[int, SSAValue]:
+        """The value of each opaque or uniform variable made so far (by key)."""
+        return {k: v for v, k in self._keys.items()}
 
 
 def _where(op: Operation) -> str:
