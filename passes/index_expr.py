@@ -46,6 +46,7 @@ from xdsl.dialects import arith, scf
 from xdsl.dialects.builtin import IndexType, IntegerAttr, IntegerType, TensorType
 from xdsl.ir import Attribute, Block, BlockArgument, Operation, OpResult, SSAValue
 
+from ptoc.dialects import int_semantics
 from ptoc.dialects.pto import LoadOp, RangeOp, ReadOp, SpmdOp, StoreOp, UnrollOp
 
 Arr: TypeAlias = npt.NDArray[np.int64]
@@ -1233,6 +1234,13 @@ class IndexBuilder:
                 return const(val.value.data)
             return self._leaf(op.results[0])
         xs = [self.expr(o) for o in op.operands]
+        bits = int_semantics.width(op.results[0].type) if op.results else None
+        if bits is not None and len(xs) == 2 and xs[0].is_const and xs[1].is_const:
+            # constants fold with the one integer semantics (two's complement)
+            short = name.removeprefix("arith.")
+            folded = int_semantics.fold_binary(short, xs[0].const, xs[1].const, bits)
+            if folded is not None:
+                return const(folded)
         e = _arith_expr(name, xs)
         if e is not None:
             return e
