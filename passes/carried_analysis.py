@@ -23,8 +23,9 @@ results of a loop on its bounds), the results of an `scf.if` depend on the value
 taken branch yields, and the results of a nested loop depend on its initial values
 through its own iter_args (a fixed point over the nested loop's carries; the branch
 choices made *inside* a nested loop may differ from one of its iterations to the
-next, so they are not part of the outer path). Memory is not tracked: a value stored
-in one iteration and loaded in the next is `pto-check-races`' business.
+next, so they are not part of the outer path). The path classification is about SSA
+values; carries through memory are found separately, for batch loops
+(`memory_carries`, below).
 
 Kinds
 -----
