@@ -13,7 +13,9 @@ Variants of the closures are compiled lazily for the run options that change the
 path (`record`, `check_nan`, `debug`), so options cost nothing when they are off.
 
 Memrefs are numpy arrays of their declared dtype (copies of the inputs); tiles are numpy
-arrays; `index` scalars are exact Python ints; see `ptoc.backend.numerics`. Every
+arrays; integer and `index` scalars are Python ints in the range of their type, and
+scalar integer arith is `ptoc.dialects.int_semantics` (two's complement, `index` as 64
+bits, the folders' semantics too); see `ptoc.backend.numerics`. Every
 access is bounds-checked: an out-of-bounds (or negative) `pto.load`, `pto.store` or
 `pto.read` raises an `InterpreterError` that names the op, its `file:line:col`, the index
 values, the tile shape and the memref shape.
