@@ -1,13 +1,13 @@
-// RUN: pto-opt %s --split-input-file --verify-diagnostics | filecheck %s
+// RUN: pto-opt %s --split-input-file --verify-diagnostics
 
 func.func @f() {
   pto.spmd %t = 0 to 4 core vector {
+    // expected-error@+1 {{'pto.section' op pto.section belongs in a mixed task: a pto.spmd with `core mix`}}
     pto.section cube {
     }
   }
   func.return
 }
-// CHECK: issue8-mixed.mlir:5:5: error: 'pto.section' op pto.section belongs in a mixed task: a pto.spmd with `core mix`
 
 // -----
 func.func @f(%x: tensor<4x64xf32>) {
@@ -15,13 +15,13 @@ func.func @f(%x: tensor<4x64xf32>) {
     %c = pto.section cube -> (tensor<4x64xf32>) {
       pto.yield %x : tensor<4x64xf32>
     }
+    // expected-error@+1 {{'pto.section' op operand #0 of math.exp is a tile made on the cube side; the vector side gets it only through pto.handoff}}
     pto.section vector {
       %e = math.exp %c : tensor<4x64xf32>
     }
   }
   func.return
 }
-// CHECK: issue8-mixed.mlir:18:5: error: 'pto.section' op operand #0 of math.exp is a tile made on the cube side; the vector side gets it only through pto.handoff
 
 // -----
 func.func @f(%x: tensor<4x64xf32>) {
@@ -29,11 +29,11 @@ func.func @f(%x: tensor<4x64xf32>) {
     %c = pto.section cube -> (tensor<4x64xf32>) {
       pto.yield %x : tensor<4x64xf32>
     }
+    // expected-error@+1 {{'pto.handoff' op pto.handoff hands a tile from one side to the other, not from cube to cube}}
     %v = pto.handoff %c from cube to cube : tensor<4x64xf32>
   }
   func.return
 }
-// CHECK: issue8-mixed.mlir:32:5: error: 'pto.handoff' op pto.handoff hands a tile from one side to the other, not from cube to cube
 
 // -----
 func.func @f(%x: tensor<4x64xf32>) {
@@ -41,11 +41,11 @@ func.func @f(%x: tensor<4x64xf32>) {
     %c = pto.section vector -> (tensor<4x64xf32>) {
       pto.yield %x : tensor<4x64xf32>
     }
+    // expected-error@+1 {{'pto.handoff' op pto.handoff from cube needs a tile made on that side, but its operand is made on the vector side}}
     %v = pto.handoff %c from cube to vector : tensor<4x64xf32>
   }
   func.return
 }
-// CHECK: issue8-mixed.mlir:44:5: error: 'pto.handoff' op pto.handoff from cube needs a tile made on that side, but its operand is made on the vector side
 
 // -----
 func.func @f(%x: tensor<4x64xf32>) {
@@ -54,43 +54,43 @@ func.func @f(%x: tensor<4x64xf32>) {
       pto.yield %x : tensor<4x64xf32>
     }
     %v = pto.handoff %c from cube to vector : tensor<4x64xf32>
+    // expected-error@+1 {{'pto.section' op operand #0 of math.exp was handed to the vector side, not to this cube section}}
     pto.section cube {
       %e = math.exp %v : tensor<4x64xf32>
     }
   }
   func.return
 }
-// CHECK: issue8-mixed.mlir:57:5: error: 'pto.section' op operand #0 of math.exp was handed to the vector side, not to this cube section
 
 // -----
 func.func @f(%x: tensor<4x64xf32>) {
   pto.spmd %t = 0 to 4 core mix {
+    // expected-error@+1 {{'pto.section' op pto.section has results (tensor<4x64xf32>) but its pto.yield gives ()}}
     %c = pto.section cube -> (tensor<4x64xf32>) {
       pto.yield
     }
   }
   func.return
 }
-// CHECK: issue8-mixed.mlir:68:5: error: 'pto.section' op pto.section has results (tensor<4x64xf32>) but its pto.yield gives ()
 
 // -----
 func.func @f() {
   pto.spmd %t = 0 to 4 core mix {
+    // expected-error@+1 {{pto.section side must be one of cube, vector, got 'gpu'}}
     pto.section gpu {
     }
   }
   func.return
 }
-// CHECK: issue8-mixed.mlir:79:17: error: pto.section side must be one of cube, vector, got 'gpu'
 
 // -----
 func.func @f() {
   pto.spmd %t = 0 to 4 core mix {
     pto.section cube {
+      // expected-error@+1 {{'pto.section' op pto.section cannot be nested in another pto.section}}
       pto.section vector {
       }
     }
   }
   func.return
 }
-// CHECK: issue8-mixed.mlir:90:7: error: 'pto.section' op pto.section cannot be nested in another pto.section

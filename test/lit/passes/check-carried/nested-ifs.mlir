@@ -1,5 +1,6 @@
 // Path sensitivity through nested scf.if: dependence is decided per path.
 // RUN: pto-opt %s --split-input-file -p pto-check-carried --verify-diagnostics | filecheck %s
+// RUN: not pto-opt %s --split-input-file -p pto-check-carried 2>&1 >/dev/null | filecheck --check-prefix=DIAG %s
 
 // A leak two ifs deep: passed through when %ga is true and %gb is false, recomputed
 // when %gb is true (and updated when %ga is false). The gate is the inner scf.if.
@@ -34,7 +35,7 @@ func.func @inner_gate(%x: memref<8x4xf32>, %fa: memref<8xi32>, %fb: memref<8xi32
   func.return
 }
 
-// CHECK: nested-ifs.mlir:{{[0-9]+}}:3: error: 'pto.range' op pto.range %i is a batch loop (marked {pto.batch}: its iterations stand for distinct tasks) and leaks %m from one batch into the next under a data-dependent gate (the scf.if at {{.*}}nested-ifs.mlir:{{[0-9]+}}:7 on %gb): when %ga is true and %gb is false, %m is passed through unchanged; when %gb is true, it is recomputed from scratch;
+// DIAG: nested-ifs.mlir:{{[0-9]+}}:3: error: 'pto.range' op pto.range %i is a batch loop (marked {pto.batch}: its iterations stand for distinct tasks) and leaks %m from one batch into the next under a data-dependent gate (the scf.if at {{.*}}nested-ifs.mlir:{{[0-9]+}}:7 on %gb): when %ga is true and %gb is false, %m is passed through unchanged; when %gb is true, it is recomputed from scratch;
 
 // -----
 
