@@ -68,6 +68,14 @@ _FIRST = 2
 _LIMIT = 1 << 31
 
 
+MAX_TILE = 2048
+"""A scope with a tile of more elements runs per task: there the time goes to numpy,
+not to the per-op Python overhead that batching saves (and stacking large tiles only
+costs memory traffic)."""
+
+MIN_TASKS = 8
+"""Scopes of fewer tasks run per task (too little overhead to save)."""
+
 _enabled = [True]
 
 
@@ -588,44 +596,71 @@ def _expand_mul(c: _Compiler, op: Operation) -> Thunk:
     return _uniform_if_possible(c, op, np.multiply, "vector")
 
 
-def _per_task(n_var: Sequence[bool], fn: Callable[..., Any], out_shape: tuple[int, ...],
-              dtype: Any) -> Callable[..., Any]:
-    """`fn` applied task by task (the same call as the per-task path), results stacked."""
+_F32 = np.dtype(np.float32)
 
-    def run(*xs: Any) -> Any:
-        n = next(len(x) for x, v in zip(xs, n_var, strict=True) if v)
-        out = np.empty((n, *out_shape), dtype)
+
+def _as_f32(x: np.ndarray) -> np.ndarray:
+    """`x.astype(float32)` (exact widening; bf16 by its bits, which is the same value)."""
+    if x.dtype == _F32:
+        return x
+    if x.dtype == nm.BF16:
+        return (x.view(np.uint16).astype(np.uint32) << 16).view(np.float32)
+    return x.astype(_F32)
+
+
+class _F32Memo:
+    """The f32 copies of the last few matmul operands (an operand is often shared)."""
+
+    def __init__(self) -> None:
+        self.items: list[tuple[np.ndarray, np.ndarray]] = []
+
+    def __call__(self, x: np.ndarray) -> np.ndarray:
+        for k, v in self.items:
+            if k is x:
+                return v
+        v = _as_f32(x)
+        self.items = [(x, v), *self.items[:3]]
+        return v
+
+
+def _matmuls(c: _Compiler, op: Operation, acc: bool) -> Thunk:
+    """`pto.matmul` / `pto.matmul_acc`: one BLAS call per task, the same call (same f32
+    operands, same shapes) as the per-task path; operands converted once for all tasks."""
+    f32 = np.float32
+    ops = list(op.operands)
+    var = [c.is_var(x) for x in ops]
+    rt = op.results[0].type
+    shape = _shape(rt)
+    memo = _F32Memo()
+
+    def one(*xs: Any) -> Any:
+        if acc:
+            return xs[0] + np.matmul(xs[1].astype(f32, copy=False), xs[2].astype(f32, copy=False))
+        return np.matmul(xs[0].astype(f32, copy=False), xs[1].astype(f32, copy=False))
+
+    def batch(*xs: Any) -> Any:
+        n = next(len(x) for x, v in zip(xs, var, strict=True) if v)
+        ys = [memo(x) if i >= len(xs) - 2 else x for i, x in enumerate(xs)]
+        out = np.empty((n, *shape), f32)
         for t in range(n):
-            out[t] = fn(*(x[t] if v else x for x, v in zip(xs, n_var, strict=True)))
+            out[t] = one(*(y[t] if v else y for y, v in zip(ys, var, strict=True)))
         return out
 
-    return run
+    return _uniform_if_possible(c, op, one, "matmul", batch)
 
 
 @_handles("pto.matmul")
 def _matmul(c: _Compiler, op: pto.MatmulOp) -> Thunk:
-    f32 = np.float32
-
-    def mm(a: Any, b: Any) -> Any:
-        return np.matmul(a.astype(f32, copy=False), b.astype(f32, copy=False))
-
-    var = [c.is_var(x) for x in op.operands]
-    rt = op.result.type
-    return _uniform_if_possible(c, op, mm, "matmul",
-                                _per_task(var, mm, _shape(rt), nm.np_dtype(_elem(rt))))
+    if nm.np_dtype(_elem(op.result.type)) != _F32:
+        raise _Unsupported("matmul result not f32")
+    return _matmuls(c, op, False)
 
 
 @_handles("pto.matmul_acc")
 def _matmul_acc(c: _Compiler, op: pto.MatmulAccOp) -> Thunk:
-    f32 = np.float32
-
-    def mma(acc: Any, a: Any, b: Any) -> Any:
-        return acc + np.matmul(a.astype(f32, copy=False), b.astype(f32, copy=False))
-
-    var = [c.is_var(x) for x in op.operands]
-    rt = op.result.type
-    return _uniform_if_possible(c, op, mma, "matmul",
-                                _per_task(var, mma, _shape(rt), nm.np_dtype(_elem(rt))))
+    if nm.np_dtype(_elem(op.result.type)) != _F32 or nm.np_dtype(_elem(op.acc.type)) != _F32:
+        raise _Unsupported("matmul_acc not f32")
+    return _matmuls(c, op, True)
 
 
 @_handles("pto.gather")
@@ -1042,7 +1077,7 @@ class ScopePlan:
     def run(self, f: list[Any], n: int, outer_bufs: dict[Any, int]) -> list[list[OpEvent]] | None:
         """Run all `n` tasks on the interpreter frame `f`'s memrefs: every task's events
         (task-id order), or None when the run was not exact (memrefs then restored)."""
-        if not _enabled[-1]:
+        if not _enabled[-1] or n < MIN_TASKS:  # a module global: tests lower it
             return None
         b: B = [None] * self.nslots
         for o, s in self.imports:
@@ -1084,6 +1119,9 @@ def compile_scope(op: pto.SpmdOp, outer_slot: Callable[[SSAValue], int], record:
     for o in op.walk():
         if isinstance(o, pto.StoreOp):
             stored.add(o.dest)
+        for r in o.results:
+            if _is_tile(r.type) and int(np.prod(_shape(r.type), dtype=np.int64)) > MAX_TILE:
+                return None  # big tiles: numpy time dominates, per task is as fast
     c = _Compiler(outer_slot, record, stored)
     try:
         tid = c.define(block.args[0], True).slot
