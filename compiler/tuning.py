@@ -11,10 +11,12 @@ legal. `best(points)` is the fastest legal point.
 
 Design decisions (documented for users of `pto-tune` and `pto-auto-coarsen`):
 
-* A factor that does not divide the scope's task count is **skipped with a reason**
-  (`status == "skipped"`) by default: the remainder task would do less work than the
-  others, and its guard would add a data-dependent branch to every task. Pass
-  `remainder="guard"` to tune such factors too (`pto-spmd-coarsen{remainder=guard}`).
+* A factor that does not divide the scope's task count is tuned with
+  `pto-spmd-coarsen{remainder=guard}` when `remainder="guard"` (the default of
+  `pto-tune`): the last task does the remainder, under a guard; the point says so
+  (`guarded == True`, a `*` after the factor in the table). With `remainder="skip"`
+  (the library default) such a factor is **skipped with a reason**
+  (`status == "skipped"`).
 * A variant is **never dropped silently**: a variant whose legality checks fail is kept
   with `legal == False`, `status == "illegal"` and the checks' diagnostics as reasons;
   a variant that the passes or the interpreter reject is kept with `status == "failed"`.
@@ -121,6 +123,8 @@ class TunePoint:
     """Seconds per phase: passes, checks, compile, run, simulate (not stable)."""
     warnings: tuple[str, ...] = ()
     """Warnings the passes and checks printed for this variant (captured, not printed)."""
+    guarded: bool = False
+    """True when the factor does not divide the task count (coarsened with remainder=guard)."""
 
     @property
     def timed(self) -> bool:
@@ -141,6 +145,7 @@ class TunePoint:
             "checks": dict(self.checks),
             "warnings": list(self.warnings),
             "wall_s": round(self.wall_s, 4),
+            "guarded": self.guarded,
         }
 
 
@@ -397,6 +402,8 @@ def sweep(
         point, outputs = _variant(
             module, ctx, scope, g, count, inner, remainder, func_name, inputs, mach, check_passes
         )
+        if count % g:
+            point = _replace(point, guarded=True)
         if compare_outputs and outputs is not None:
             if g == 1:
                 baseline, baseline_tried = outputs, True
@@ -655,7 +662,7 @@ def format_table(points: Sequence[TunePoint], *, title: str | None = None) -> st
         legal = {"ok": "yes", "illegal": "NO", "skipped": "skipped", "failed": "failed"}[p.status]
         rows.append(
             (
-                str(p.factor),
+                f"{p.factor}*" if p.guarded else str(p.factor),
                 _fmt(p.tasks, "d"),
                 _fmt(p.waves, "d"),
                 _fmt(p.span_us, ".2f"),
@@ -682,6 +689,8 @@ def format_table(points: Sequence[TunePoint], *, title: str | None = None) -> st
         lines.append(line.rstrip())
     if b is None:
         lines.append("no legal factor")
+    if any(p.guarded for p in points):
+        lines.append("* guarded: the factor does not divide the task count (remainder=guard)")
     if notes:
         lines.append("notes:")
         lines.extend(notes)

@@ -11,8 +11,8 @@ For every factor the parsed module is cloned in-process, coarsened
 unroll-expanded, run once with the interpreter on the same inputs and simulated with the
 cost model (see `ptoc.tuning`). The table lists factor, tasks, waves, span, Exec%, tail
 overhead, total time and legality, and marks the fastest legal factor; `--json` prints
-the same as JSON. A factor that does not divide the task count is skipped with a
-reason unless `--remainder guard`.
+the same as JSON. A factor that does not divide the task count is tuned with a guarded
+remainder (marked `*` in the table, `"guarded": true` in JSON) unless `--remainder skip`.
 
 Inputs: `--inputs x.npz` (one array per kernel argument, by its SSA name), or `--seed N`
 (the default is seed 0). With `--seed`, an example may provide its own generator: if a
@@ -92,8 +92,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--remainder",
         choices=("skip", "guard"),
-        default="skip",
-        help="a factor that does not divide the task count: skip it (default) or guard it",
+        default="guard",
+        help="a factor that does not divide the task count: guard its remainder (default) "
+        "or skip it",
     )
     p.add_argument("--plot", metavar="PNG", help="draw the U-curve (needs matplotlib)")
     p.add_argument("--json", action="store_true", help="print JSON instead of the table")

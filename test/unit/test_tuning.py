@@ -137,7 +137,7 @@ def test_table_and_json_schema() -> None:
     assert doc["factors"] == [1, 2, 4]
     keys = {
         "factor", "status", "legal", "tasks", "waves", "span_us", "exec_pct",
-        "tail_oh_us", "total_us", "reasons", "checks", "warnings", "wall_s",
+        "tail_oh_us", "total_us", "reasons", "checks", "warnings", "wall_s", "guarded",
     }
     for p in doc["points"]:
         assert set(p) == keys
@@ -368,6 +368,12 @@ def test_remainder_guard_tunes_non_divisors() -> None:
     by = {p.factor: p for p in pts}
     assert by[3].legal and by[3].tasks == 3, by[3].reasons  # ceil(8 / 3), outputs match
     assert by[5].legal and by[5].tasks == 2, by[5].reasons
+    assert by[3].guarded and by[5].guarded
+    assert by[3].to_json()["guarded"] is True
+    table = tuning.format_table(pts)
+    assert "   3*" in table and "   5*" in table and "* guarded" in table
+    (one,) = tuning.sweep(m, "rows", [2], inputs=_inputs(), machine="a2a3", remainder="guard")
+    assert not one.guarded and "guarded" not in tuning.format_table([one])
 
 
 def test_sweep_matches_a_direct_simulation() -> None:
