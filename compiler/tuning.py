@@ -347,11 +347,14 @@ def sweep(
     compare_outputs: bool = True,
     progress: ProgressFn | None = None,
     ctx: Context | None = None,
+    jobs: int = 1,
 ) -> list[TunePoint]:
     """One `TunePoint` per factor, in the order given (see the module docstring).
 
     `module` is not modified. `checks` are pass names (or pass instances) that must
     not rewrite the IR; a check that raises a diagnostic makes the variant illegal.
+    `jobs > 1` builds and runs the variants in that many worker processes (each parses
+    the printed module once); the points and the comparison with factor 1 are the same.
     """
     from ptoc.api import context
 
@@ -378,6 +381,16 @@ def sweep(
         else:
             check_passes.append((c.name, c))
 
+    if isinstance(jobs, bool) or not isinstance(jobs, int) or jobs < 1:  # pyright: ignore[reportUnnecessaryIsInstance]
+        raise TuneError(f"jobs must be an integer >= 1, not {jobs!r}")
+    todo = [g for g in factors if g <= count and (count % g == 0 or remainder == "guard")]
+    done: dict[int, tuple[TunePoint, dict[str, np.ndarray] | None]] = {}
+    if jobs > 1 and len(todo) > 1:
+        done = _parallel(
+            module, todo, jobs, (scope, count, inner, remainder, func_name, inputs, mach,
+                                 check_passes),
+        )
+
     points: list[TunePoint] = []
     baseline: dict[str, np.ndarray] | None = None
     baseline_tried = False
@@ -399,7 +412,7 @@ def sweep(
                 )
             )
             continue
-        point, outputs = _variant(
+        point, outputs = done.pop(g, None) or _variant(
             module, ctx, scope, g, count, inner, remainder, func_name, inputs, mach, check_passes
         )
         if count % g:
@@ -425,6 +438,39 @@ def sweep(
     if progress is not None:
         progress(len(factors), len(factors), factors[-1])
     return points
+
+
+_WorkerArgs = tuple[str, int, str, str, "str | None", "Mapping[str, np.ndarray]", "Machine",
+                    "Sequence[tuple[str, ModulePass | None]]"]
+_worker_state: dict[str, Any] = {}
+
+
+def _worker_init(text: str, args: _WorkerArgs) -> None:
+    from ptoc.api import context, parse
+
+    _worker_state["module"] = parse(text, "<pto-tune worker>")
+    _worker_state["ctx"] = context()
+    _worker_state["args"] = args
+
+
+def _worker_variant(g: int) -> tuple[TunePoint, dict[str, np.ndarray] | None]:
+    scope, count, inner, remainder, func_name, inputs, mach, check_passes = _worker_state["args"]
+    return _variant(
+        _worker_state["module"], _worker_state["ctx"], scope, g, count, inner, remainder,
+        func_name, inputs, mach, check_passes,
+    )
+
+
+def _parallel(
+    module: ModuleOp, factors: Sequence[int], jobs: int, args: _WorkerArgs
+) -> dict[int, tuple[TunePoint, dict[str, np.ndarray] | None]]:
+    """The variants of `factors`, built and run in a pool of `jobs` processes."""
+    from concurrent.futures import ProcessPoolExecutor
+
+    text = str(module)
+    workers = min(jobs, len(factors))
+    with ProcessPoolExecutor(workers, initializer=_worker_init, initargs=(text, args)) as pool:
+        return dict(zip(factors, pool.map(_worker_variant, factors), strict=True))
 
 
 def _check_inputs(

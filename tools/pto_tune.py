@@ -96,6 +96,14 @@ def build_parser() -> argparse.ArgumentParser:
         help="a factor that does not divide the task count: guard its remainder (default) "
         "or skip it",
     )
+    p.add_argument(
+        "--jobs",
+        type=int,
+        default=1,
+        metavar="N",
+        help="build and run the variants in N processes (default 1; use it when the "
+        "machine has idle cores)",
+    )
     p.add_argument("--plot", metavar="PNG", help="draw the U-curve (needs matplotlib)")
     p.add_argument("--json", action="store_true", help="print JSON instead of the table")
     prog = p.add_mutually_exclusive_group()
@@ -293,6 +301,7 @@ def run(argv: Sequence[str] | None, stdout: IO[str], stderr: IO[str], env: Mappi
                 func=func,
                 remainder=args.remainder,
                 progress=bar,
+                jobs=args.jobs,
             )
         finally:
             bar.close()

@@ -406,3 +406,18 @@ def test_dynamic_count_cannot_be_tuned() -> None:
     m = ptoc.parse(text)
     with pytest.raises(TuneError, match="dynamic task count"):
         tuning.sweep(m, "rows", [1], inputs={}, machine="a2a3")
+
+
+def test_jobs_give_the_same_points() -> None:
+    m = ptoc.parse(ROWS)
+    kw: dict[str, Any] = dict(inputs=_inputs(), machine="a2a3", remainder="guard")
+    one = tuning.sweep(m, "rows", [1, 2, 3, 4], **kw)
+    two = tuning.sweep(m, "rows", [1, 2, 3, 4], jobs=2, **kw)
+    import dataclasses
+
+    def stable(p: tuning.TunePoint) -> tuning.TunePoint:
+        return dataclasses.replace(p, wall_s=0.0)  # equality leaves out `timings` already
+
+    assert [stable(p) for p in one] == [stable(p) for p in two]
+    with pytest.raises(tuning.TuneError, match="jobs"):
+        tuning.sweep(m, "rows", [1, 2], jobs=0, **kw)
