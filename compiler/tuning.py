@@ -391,6 +391,31 @@ def sweep(
                                  check_passes),
         )
 
+    try:
+        return _sweep_points(
+            module, ctx, scope, factors, count, inner, remainder, func_name, inputs, mach,
+            check_passes, compare_outputs, progress, done,
+        )
+    finally:
+        _SIM_CACHES.clear()
+
+
+def _sweep_points(
+    module: ModuleOp,
+    ctx: Context,
+    scope: str,
+    factors: Sequence[int],
+    count: int,
+    inner: str,
+    remainder: str,
+    func_name: str | None,
+    inputs: Mapping[str, np.ndarray],
+    mach: Machine,
+    check_passes: Sequence[tuple[str, ModulePass | None]],
+    compare_outputs: bool,
+    progress: ProgressFn | None,
+    done: dict[int, tuple[TunePoint, dict[str, np.ndarray] | None]],
+) -> list[TunePoint]:
     points: list[TunePoint] = []
     baseline: dict[str, np.ndarray] | None = None
     baseline_tried = False
@@ -443,6 +468,8 @@ def sweep(
 _WorkerArgs = tuple[str, int, str, str, "str | None", "Mapping[str, np.ndarray]", "Machine",
                     "Sequence[tuple[str, ModulePass | None]]"]
 _worker_state: dict[str, Any] = {}
+_SIM_CACHES: dict[int, tuple[Any, dict[Any, float]]] = {}
+"""Task times by event sequence, per machine, for the sweep running (see `sweep`)."""
 
 
 def _worker_init(text: str, args: _WorkerArgs) -> None:
@@ -516,7 +543,8 @@ def _variant(
     check_passes: Sequence[tuple[str, ModulePass | None]],
 ) -> tuple[TunePoint, dict[str, np.ndarray] | None]:
     from ptoc.backend.interpreter import compile_module
-    from ptoc.costmodel import simulate
+    from ptoc.costmodel import simulate_times
+    from ptoc.costmodel.scheduler import task_times_us
 
     t0 = time.perf_counter()
     timings: list[tuple[str, float]] = []
@@ -563,7 +591,13 @@ def _variant(
     except Exception as e:
         return failed(_internal("interpreter", e))
     record: ExecutionRecord = res.record
-    rep = simulate(record, mach)
+    # the task times of a sweep share one cache: a task's time is a function of its
+    # events and the machine only, so the scopes the variant left unchanged (and every
+    # task identical to one seen before) are not rescheduled
+    cache = _SIM_CACHES.setdefault(id(mach), (mach, {}))[1]
+    rep = simulate_times(
+        [(s.name, s.core, task_times_us(s, mach, cache)) for s in record.scopes], mach
+    )
     t = lap("simulate", t)
     s = _scope_report(rep, scope)
     legal = not reasons
