@@ -73,8 +73,10 @@ MAX_TILE = 2048
 not to the per-op Python overhead that batching saves (and stacking large tiles only
 costs memory traffic)."""
 
-MIN_TASKS = 8
-"""Scopes of fewer tasks run per task (too little overhead to save)."""
+MIN_TASKS = 16
+"""Scopes of fewer tasks run per task: with few tasks, the bookkeeping of the batched
+run (task subsets at every split, one event list per class of tasks) costs more than
+the per-op overhead it saves (measured on the seed kernel coarsened by 2..16)."""
 
 _enabled = [True]
 
@@ -139,6 +141,12 @@ def _small(x: Any) -> Any:
     elif not -_LIMIT < x < _LIMIT:
         raise _Fallback("index value out of the exact range")
     return x
+
+
+def _small_in(x: Any) -> Any:
+    """An operand of a varying int op: arrays are small already (every producer of a
+    varying int checks its result with `_small`), uniform ints are checked."""
+    return x if isinstance(x, np.ndarray) else _small(x)
 
 
 def _wrap(v: Any, bits: int | None) -> Any:
@@ -519,7 +527,7 @@ def _int_binary(c: _Compiler, op: Operation) -> Thunk:
         raise _Unsupported(f"varying {op.name} on {rt}")
 
     def vfn(a: Any, b: Any) -> Any:
-        return _small(_wrap(vop(_small(a), _small(b)), bits))  # pyright: ignore[reportOptionalCall]
+        return _small(_wrap(vop(_small_in(a), _small_in(b)), bits))  # pyright: ignore[reportOptionalCall]
 
     return _uniform_if_possible(c, op, sfn, "scalar", vfn)
 
@@ -565,7 +573,7 @@ def _int_cast(c: _Compiler, op: Operation) -> Thunk:
         raise _Unsupported("i1 cast")
     return _uniform_if_possible(
         c, op, lambda a: nm.wrap(nm.signed(a, sb), db), "scalar",
-        lambda a: _small(_wrap(_small(a), db)),
+        lambda a: _small(_wrap(_small_in(a), db)),
     )
 
 
@@ -717,39 +725,55 @@ def _starts(ivals: Sequence[Any], tile: Sequence[int], shape: Sequence[int], n: 
             ) -> list[np.ndarray]:
     """Per-task start indices (int64, length n) of an access; `_Fallback` when out of
     bounds."""
-    out: list[np.ndarray] = []
+    out: list[Any] = []
     for i, t, m in zip(ivals, tile, shape, strict=True):
-        iv = np.asarray(i, dtype=np.int64)
-        if iv.size and (int(iv.min()) < 0 or int(iv.max()) + t > m):
+        if isinstance(i, np.ndarray):
+            if i.size and (int(i.min()) < 0 or int(i.max()) + t > m):
+                raise _Fallback("out of bounds")
+        elif not 0 <= i <= m - t:
             raise _Fallback("out of bounds")
-        out.append(np.broadcast_to(iv, (n,)))
+        out.append(i)  # an array over the tasks, or one int for all
     return out
 
 
-def _flat(starts: Sequence[np.ndarray], tile: Sequence[int], mem: np.ndarray) -> np.ndarray:
+def _flat(starts: Sequence[Any], tile: Sequence[int], mem: np.ndarray, n: int) -> np.ndarray:
     """Flat element indices (n, prod(tile)) of the accessed elements of `mem`."""
     if not mem.flags.c_contiguous:
         raise _Fallback("a non-contiguous memref")
     shape = mem.shape
-    base = np.zeros(len(starts[0]), np.int64)
-    offs = np.zeros(1, np.int64)
+    key = (tuple(tile), shape)
+    offs = _OFFSETS.get(key)
+    if offs is None:
+        offs = np.zeros(1, np.int64)
+        stride = 1
+        for d in range(len(shape) - 1, -1, -1):
+            offs = (np.arange(tile[d], dtype=np.int64)[:, None] * stride + offs[None, :]).reshape(-1)
+            stride *= shape[d]
+        if len(_OFFSETS) > 256:
+            _OFFSETS.clear()
+        _OFFSETS[key] = offs
+    base: Any = 0
     stride = 1
     for d in range(len(shape) - 1, -1, -1):
-        base += starts[d] * stride
-        offs = (np.arange(tile[d], dtype=np.int64)[:, None] * stride + offs[None, :]).reshape(-1)
+        base = base + starts[d] * stride
         stride *= shape[d]
+    base = np.broadcast_to(np.asarray(base, dtype=np.int64), (n,))
     return base[:, None] + offs[None, :]
+
+
+_OFFSETS: dict[tuple[tuple[int, ...], tuple[int, ...]], np.ndarray] = {}
 
 
 def _tid(ctx: _Ctx) -> np.ndarray:
     return ctx.act
 
 
-def _gather_tiles(m: np.ndarray, starts: Sequence[np.ndarray], tile: tuple[int, ...], n: int
+def _gather_tiles(m: np.ndarray, starts: Sequence[Any], tile: tuple[int, ...], n: int
                   ) -> np.ndarray:
     out = np.empty((n, *tile), m.dtype)
+    st = [np.broadcast_to(np.asarray(s, dtype=np.int64), (n,)) for s in starts]
     for t in range(n):
-        out[t] = m[tuple(slice(int(s[t]), int(s[t]) + d) for s, d in zip(starts, tile, strict=True))]
+        out[t] = m[tuple(slice(int(s[t]), int(s[t]) + d) for s, d in zip(st, tile, strict=True))]
     return out
 
 
@@ -779,7 +803,7 @@ def _load(c: _Compiler, op: pto.LoadOp) -> Thunk:
         starts = _starts([g(b) for g in gets], tile, m.shape, n)
         if size >= _BIG and not tracked:
             return _gather_tiles(m, starts, tile, n)
-        flat = _flat(starts, tile, m)
+        flat = _flat(starts, tile, m, n)
         if tracked:
             ctx.run.tracks[si].reads.append((flat, _tid(ctx)))
         return m.reshape(-1)[flat].reshape((n, *tile))
@@ -810,11 +834,11 @@ def _read(c: _Compiler, op: pto.ReadOp) -> Thunk:
     def vread(b: B) -> Any:
         ctx: _Ctx = b[_CTX]
         m = ms(b)
-        flat = _flat(_starts([g(b) for g in gets], ones, m.shape, ctx.n), ones, m)
+        flat = _flat(_starts([g(b) for g in gets], ones, m.shape, ctx.n), ones, m, ctx.n)
         if tracked:
             ctx.run.tracks[si].reads.append((flat, _tid(ctx)))
         v = m.reshape(-1)[flat.reshape(-1)]
-        return v.astype(np.int64) if as_int else v
+        return _small(v.astype(np.int64)) if as_int else v
 
     return c.value(op, True, vread, "read")
 
@@ -831,7 +855,7 @@ def _store(c: _Compiler, op: pto.StoreOp) -> Thunk:
         ctx: _Ctx = b[_CTX]
         m = ms(b)
         n = ctx.n
-        flat = _flat(_starts([g(b) for g in gets], tile, m.shape, n), tile, m)
+        flat = _flat(_starts([g(b) for g in gets], tile, m.shape, n), tile, m, n)
         tr = ctx.run.tracks[si]
         view = m.reshape(-1)
         tr.undo.append((flat, view[flat]))
@@ -864,6 +888,8 @@ def _store(c: _Compiler, op: pto.StoreOp) -> Thunk:
 def _to_var(x: Any, n: int, t: Attribute) -> Any:
     if _is_tile(t):
         return np.broadcast_to(x, (n, *np.shape(x)))
+    if isinstance(x, int) and not isinstance(x, bool):
+        _small(x)
     return np.full(n, x, dtype=_var_dtype(t))
 
 

@@ -109,7 +109,8 @@ def test_seed_kernel_records_and_outputs(
     _assert_same(got, want)
     # softmax_pool (64 / g tasks) really ran batched; with MIN_TASKS 2 also rmsnorm_rope
     # and kv_and_cache_write (kv_score_proj has big tiles, state_scatter_paged one task)
-    assert count.batched == (1 if min_tasks > 4 else 3), (count.batched, count.fallbacks)
+    many = 1 if 64 // g >= min_tasks else 0
+    assert count.batched == (many if min_tasks > 4 else many + 2), (count.batched, count.fallbacks)
     got_nr, want_nr = _both(prog, inputs, record=False)
     _assert_same(got_nr, want_nr)
 
