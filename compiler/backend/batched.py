@@ -202,10 +202,18 @@ class _Ctx:
         return self._groups
 
     def child(self, mask: np.ndarray) -> _Ctx:
-        rel = np.flatnonzero(mask)
-        pos = {e: p[rel] for e, p in self.pos.items()}
-        pos[self.depth] = rel
-        return _Ctx(self.run, self.act[rel], self.depth + 1, pos)
+        """The tasks of `mask`; when that is all of them, positions are None (identity)."""
+        if mask.all():
+            pos = dict(self.pos)
+            pos[self.depth] = None
+            sub = _Ctx(self.run, self.act, self.depth + 1, pos)
+            sub._groups, sub._gen = self._groups, self._gen  # the same tasks: same classes
+        else:
+            rel = np.flatnonzero(mask)
+            pos = {e: rel if p is None else p[rel] for e, p in self.pos.items()}
+            pos[self.depth] = rel
+            sub = _Ctx(self.run, self.act[rel], self.depth + 1, pos)
+        return sub
 
 
 class _Track:
@@ -331,7 +339,12 @@ class _Compiler:
         if not x.var or x.depth == self.depth:
             return lambda b: b[s]
         d = x.depth
-        return lambda b: b[s][b[_CTX].pos[d]]
+
+        def gather(b: B) -> Any:
+            p = b[_CTX].pos[d]
+            return b[s] if p is None else b[s][p]
+
+        return gather
 
     def is_var(self, v: SSAValue) -> bool:
         return self.val(v).var
@@ -1043,8 +1056,10 @@ def _scf_if(c: _Compiler, op: scf.IfOp) -> Thunk:
     c.depth += 1
     then, ty = c.block(op.true_region.block)
     tg = [c.get(v) for v in ty]
+    tvar = [c.is_var(v) for v in ty]
     els, ey = c.block(op.false_region.block) if has_else else ([], [])
     eg = [c.get(v) for v in ey]
+    evar = [c.is_var(v) for v in ey]
     c.depth -= 1
     res = [c.define(r, True) for r in op.results]
     rtypes = [r.type for r in op.results]
@@ -1057,7 +1072,7 @@ def _scf_if(c: _Compiler, op: scf.IfOp) -> Thunk:
         mask = np.asarray(cond(b), dtype=np.bool_)
         ctx.run.split(ctx, mask)
         outs: list[Any] = [None] * len(res)
-        for m, ths, gs, tb in ((mask, then, tg, t_tiles), (~mask, els, eg, e_tiles)):
+        for m, ths, gs, tb, vv in ((mask, then, tg, t_tiles, tvar), (~mask, els, eg, e_tiles, evar)):
             if not m.any():
                 continue
             sub = ctx.child(m)
@@ -1069,6 +1084,15 @@ def _scf_if(c: _Compiler, op: scf.IfOp) -> Thunk:
             finally:
                 b[_CTX] = ctx
             rel = sub.pos[ctx.depth]
+            if rel is None:  # every task took this branch
+                outs = [v if var else _to_var(v, ctx.n, t)
+                        for v, t, var in zip(vals, rtypes, vv, strict=True)]
+                if rec and tb:
+                    for cl in sub.groups():
+                        bf = cl.bf
+                        for d, s in zip(r_tiles, tb, strict=True):
+                            bf[d] = bf[s]
+                continue
             for i, (v, t) in enumerate(zip(vals, rtypes, strict=True)):
                 if outs[i] is None:
                     shape = _shape(t) if _is_tile(t) else ()
