@@ -1113,6 +1113,28 @@ def _scf_if(c: _Compiler, op: scf.IfOp) -> Thunk:
 
 
 class ScopePlan:
+    """A scope's batched plan, compiled on its first run of `MIN_TASKS` tasks or more
+    (a variant whose scope has fewer tasks never pays for the second compilation)."""
+
+    def __init__(self, op: pto.SpmdOp, outer_slot: Callable[[SSAValue], int], record: bool):
+        self.op = op
+        self.outer_slot = outer_slot
+        self.record = record
+        self._plan: _Plan | None = None
+        self._compiled = False
+
+    def run(self, f: list[Any], n: int, outer_bufs: dict[Any, int]) -> list[list[OpEvent]] | None:
+        """Run all `n` tasks on the interpreter frame `f`'s memrefs: every task's events
+        (task-id order), or None when the scope is to run per task (memrefs unchanged)."""
+        if not _enabled[-1] or n < MIN_TASKS:  # a module global: tests lower it
+            return None
+        if not self._compiled:
+            self._compiled = True
+            self._plan = _compile(self.op, self.outer_slot, self.record)
+        return None if self._plan is None else self._plan.run(f, n, outer_bufs)
+
+
+class _Plan:
     """A scope's body compiled for batched execution."""
 
     def __init__(self, c: _Compiler, thunks: list[Thunk], tid: int,
@@ -1127,8 +1149,6 @@ class ScopePlan:
     def run(self, f: list[Any], n: int, outer_bufs: dict[Any, int]) -> list[list[OpEvent]] | None:
         """Run all `n` tasks on the interpreter frame `f`'s memrefs: every task's events
         (task-id order), or None when the run was not exact (memrefs then restored)."""
-        if not _enabled[-1] or n < MIN_TASKS:  # a module global: tests lower it
-            return None
         b: B = [None] * self.nslots
         for o, s in self.imports:
             b[s] = f[o]
@@ -1160,18 +1180,25 @@ class ScopePlan:
 
 def compile_scope(op: pto.SpmdOp, outer_slot: Callable[[SSAValue], int], record: bool
                   ) -> ScopePlan | None:
-    """The batched plan of a scope's body, or None when the body is not batchable.
+    """The batched plan of a scope, or None when it is to run per task.
 
-    `outer_slot(v)` is the interpreter's frame slot of a value defined outside the scope.
+    `outer_slot(v)` is the interpreter's frame slot of a value defined outside the scope
+    (every such value has its slot when the scope is compiled).
     """
+    for o in op.walk():
+        for r in o.results:
+            if _is_tile(r.type) and int(np.prod(_shape(r.type), dtype=np.int64)) > MAX_TILE:
+                return None  # big tiles: numpy time dominates, per task is as fast
+    return ScopePlan(op, outer_slot, record)
+
+
+def _compile(op: pto.SpmdOp, outer_slot: Callable[[SSAValue], int], record: bool
+             ) -> _Plan | None:
     block = op.body.block
     stored: set[SSAValue] = set()
     for o in op.walk():
         if isinstance(o, pto.StoreOp):
             stored.add(o.dest)
-        for r in o.results:
-            if _is_tile(r.type) and int(np.prod(_shape(r.type), dtype=np.int64)) > MAX_TILE:
-                return None  # big tiles: numpy time dominates, per task is as fast
     c = _Compiler(outer_slot, record, stored)
     try:
         tid = c.define(block.args[0], True).slot
@@ -1181,4 +1208,4 @@ def compile_scope(op: pto.SpmdOp, outer_slot: Callable[[SSAValue], int], record:
         return None
     if any(not isinstance(m.type, MemRefType) for m in stored):
         return None
-    return ScopePlan(c, thunks, tid, st)
+    return _Plan(c, thunks, tid, st)
