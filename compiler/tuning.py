@@ -348,6 +348,7 @@ def sweep(
     progress: ProgressFn | None = None,
     ctx: Context | None = None,
     jobs: int = 1,
+    share_prefix: bool = True,
 ) -> list[TunePoint]:
     """One `TunePoint` per factor, in the order given (see the module docstring).
 
@@ -355,6 +356,9 @@ def sweep(
     not rewrite the IR; a check that raises a diagnostic makes the variant illegal.
     `jobs > 1` builds and runs the variants in that many worker processes (each parses
     the printed module once); the points and the comparison with factor 1 are the same.
+    `share_prefix` lets a variant start after the scopes that precede the tuned one, from
+    the memory and records the base module leaves there (the same IR on the same inputs
+    gives the same state; `_PrefixShare` checks that the IR before the scope is unchanged).
     """
     from ptoc.api import context
 
@@ -394,7 +398,7 @@ def sweep(
     try:
         return _sweep_points(
             module, ctx, scope, factors, count, inner, remainder, func_name, inputs, mach,
-            check_passes, compare_outputs, progress, done,
+            check_passes, compare_outputs, progress, done, share_prefix,
         )
     finally:
         _SIM_CACHES.clear()
@@ -415,10 +419,12 @@ def _sweep_points(
     compare_outputs: bool,
     progress: ProgressFn | None,
     done: dict[int, tuple[TunePoint, dict[str, np.ndarray] | None]],
+    share_prefix: bool,
 ) -> list[TunePoint]:
     points: list[TunePoint] = []
     baseline: dict[str, np.ndarray] | None = None
     baseline_tried = False
+    share: _PrefixShare | Literal[False] | None = None
     for i, g in enumerate(factors):
         if progress is not None:
             progress(i, len(factors), g)
@@ -437,8 +443,11 @@ def _sweep_points(
                 )
             )
             continue
+        if g != 1 and share is None and share_prefix:
+            share = _PrefixShare.build(module, func_name, scope, inputs) or False
         point, outputs = done.pop(g, None) or _variant(
-            module, ctx, scope, g, count, inner, remainder, func_name, inputs, mach, check_passes
+            module, ctx, scope, g, count, inner, remainder, func_name, inputs, mach, check_passes,
+            share or None,
         )
         if count % g:
             point = _replace(point, guarded=True)
@@ -463,6 +472,78 @@ def _sweep_points(
     if progress is not None:
         progress(len(factors), len(factors), factors[-1])
     return points
+
+
+class _PrefixShare:
+    """What the base module's run leaves before the tuned scope, shared by the variants.
+
+    `build` applies when the tuned `pto.spmd` is a top-level op of its function that has
+    other scopes before it, and everything before it is a `pto.spmd` or an op without
+    regions or memory effects (`arith`); it runs the base module cut just before the
+    scope (once per sweep). `trim(variant)` checks that the variant's ops before the scope
+    print exactly as the base's, then erases the scopes among them: the variant then runs
+    from the base's memory (`state`, every memref after those scopes) and its record is
+    `records` (theirs) followed by its own.
+    """
+
+    def __init__(self, k: int, texts: list[str], state: dict[str, Any], records: list[Any]):
+        self.k = k
+        self.texts = texts
+        self.state = state
+        self.records = records
+
+    @staticmethod
+    def _top(module: ModuleOp, func_name: str | None) -> list[Operation] | None:
+        fns = [o for o in module.walk() if isinstance(o, func.FuncOp)
+               and (func_name is None or o.sym_name.data == func_name)]
+        if len(fns) != 1 or len(fns[0].body.blocks) != 1:
+            return None
+        return list(fns[0].body.block.ops)
+
+    @classmethod
+    def build(
+        cls, module: ModuleOp, func_name: str | None, scope: str, inputs: Mapping[str, np.ndarray]
+    ) -> _PrefixShare | None:
+        from ptoc.backend.interpreter import compile_module
+
+        top = cls._top(module, func_name)
+        if top is None:
+            return None
+        ks = [i for i, o in enumerate(top) if isinstance(o, SpmdOp) and o.scope_name == scope]
+        if len(ks) != 1:
+            return None
+        k = ks[0]
+        prefix = top[:k]
+        if not any(isinstance(o, SpmdOp) for o in prefix):
+            return None
+        if not all(isinstance(o, SpmdOp) or (o.name.startswith("arith.") and not o.regions)
+                   for o in prefix):
+            return None
+        cut = module.clone()
+        ctop = cls._top(cut, func_name)
+        assert ctop is not None
+        for o in reversed(ctop[k:-1]):  # keep the terminator
+            o.detach()
+            o.erase(safe_erase=False)
+        try:
+            res = compile_module(cut, func=func_name).run(inputs)
+        except DiagnosticException:
+            return None
+        state: dict[str, Any] = dict(inputs)
+        state.update(res.outputs)
+        return cls(k, [str(o) for o in prefix], state, list(res.record.scopes))
+
+    def trim(self, variant: ModuleOp, func_name: str | None) -> bool:
+        top = self._top(variant, func_name)
+        if top is None or len(top) <= self.k or not isinstance(top[self.k], SpmdOp):
+            return False
+        if [str(o) for o in top[: self.k]] != self.texts:
+            return False
+        for o in reversed(top[: self.k]):
+            if isinstance(o, SpmdOp):
+                o.detach()
+                o.erase()
+        return True
 
 
 _WorkerArgs = tuple[str, int, str, str, "str | None", "Mapping[str, np.ndarray]", "Machine",
@@ -541,8 +622,10 @@ def _variant(
     inputs: Mapping[str, np.ndarray],
     mach: Machine,
     check_passes: Sequence[tuple[str, ModulePass | None]],
+    share: _PrefixShare | None = None,
 ) -> tuple[TunePoint, dict[str, np.ndarray] | None]:
     from ptoc.backend.interpreter import compile_module
+    from ptoc.backend.record import ExecutionRecord
     from ptoc.costmodel import simulate_times
     from ptoc.costmodel.scheduler import task_times_us
 
@@ -581,16 +664,22 @@ def _variant(
         return failed(outcome)
     results, reasons = outcome
     t = time.perf_counter()
+    # the scopes before the tuned one are the base's (same IR, same inputs): start from
+    # the base's memory after them and reuse their records (checked: `_PrefixShare.trim`)
+    before: list[Any] = []
+    run_inputs = inputs
+    if share is not None and share.trim(variant, func_name):
+        before, run_inputs = share.records, share.state
     try:
         prog = compile_module(variant, func=func_name)
         t = lap("compile", t)
-        res = prog.run(inputs)
+        res = prog.run(run_inputs)
         t = lap("run", t)
     except DiagnosticException as e:
         return failed(f"interpreter: {_first_line(e)}")
     except Exception as e:
         return failed(_internal("interpreter", e))
-    record: ExecutionRecord = res.record
+    record = ExecutionRecord([*before, *res.record.scopes]) if before else res.record
     # the task times of a sweep share one cache: a task's time is a function of its
     # events and the machine only, so the scopes the variant left unchanged (and every
     # task identical to one seen before) are not rescheduled
