@@ -26,6 +26,11 @@ Design decisions (documented for users of `pto-tune` and `pto-auto-coarsen`):
 * The legality checks run after coarsening and before unroll expansion, where the
   structure they judge (a `pto.unroll` or `pto.range` over the grouped tasks) is
   still explicit.
+* Work is shared across a sweep, never at the cost of a check: the scopes before the
+  tuned one run once (variants start from the memory they leave, when the IR before the
+  scope is unchanged), task times are cached by a task's events, and `jobs=N` builds
+  and runs variants in N processes. Every variant is still verified, checked, run and
+  compared bit for bit with factor 1.
 * The machine may be given by name (`"a2a3"`), by path to a TOML file, or as a loaded
   `ptoc.costmodel.Machine`.
 

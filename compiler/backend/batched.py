@@ -14,14 +14,17 @@ Exactness is the rule; the batched path is only a faster way to get the per-task
 * Control flow: a loop's bounds must be the same for every task at run time; an `scf.if`
   on a varying condition splits the tasks: the then-region runs batched over the tasks
   where the condition holds, the else-region over the others (nested splits nest).
-* Memory: every task must see what it would see running alone. Each memref the scope
-  stores into is shadowed by a writer map and a reader map (task id per element); a
-  load, read or store that touches an element another task wrote, or a store to an
-  element another task read, is a cross-task dependence whose outcome depends on the task
-  order: the batched run stops (`_Fallback`), the memrefs are restored from a snapshot
-  and the scope runs per task. Out-of-bounds accesses, division by zero, an index value
-  outside +-2**31 (where int64 could differ from exact ints) and every other
-  irregularity do the same, so errors are reported by the per-task path, unchanged.
+* Memory: every task must see what it would see running alone. For each memref the
+  scope stores into, the batched run logs which elements each task read and wrote (and
+  the old values it overwrote); at the end, an element one task wrote and another task
+  read or wrote is a cross-task dependence whose outcome depends on the task order: the
+  writes are undone and the scope runs per task. Out-of-bounds accesses, division by
+  zero, an index value outside +-2**31 (where int64 could differ from exact ints) and
+  every other irregularity stop the batched run the same way (`_Fallback`), so errors
+  are reported by the per-task path, unchanged.
+* When: scopes of at least `MIN_TASKS` tasks whose tiles have at most `MAX_TILE`
+  elements (elsewhere the per-op overhead is not what the time goes to); not with the
+  interpreter's `check_nan` or `debug` options.
 * Numerics: elementwise numpy ops give the same bits on a stacked array; reductions run
   along the same last axis with the same per-task shape; matmuls run one task at a time
   (the same BLAS call with the same operands as the per-task path).
