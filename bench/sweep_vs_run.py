@@ -12,6 +12,11 @@ imports, parsing and the example's `inputs.py` counted on both sides), alternate
 checks that every factor was evaluated (built, checked, run, simulated and compared with
 factor 1: status "ok" and legal) and fails otherwise. The run is `pto-run` of the same
 kernel with the same inputs.
+
+`--in-process` also times `ptoc.tuning.sweep` itself in this process, with the work
+shared across the sweep and batched scopes (the default) and without either
+(`share_prefix=False` and every scope per task), alternately, and prints that ratio: on
+a loaded machine it is steadier than the subprocess times.
 """
 
 from __future__ import annotations
@@ -52,12 +57,44 @@ def _load() -> str:
         return "unknown"
 
 
+def _in_process(n: int, repeat: int) -> None:
+    import ptoc
+    from ptoc.backend.batched import per_task_only
+    from ptoc.tuning import example_inputs, sweep
+
+    module = ptoc.parse(KERNEL.read_text(), str(KERNEL))
+    inputs = example_inputs(str(KERNEL), 0)
+    assert inputs is not None
+    factors = list(range(1, n + 1))
+    kw = dict(inputs=inputs, machine="a2a3", remainder="guard")
+    fast: list[float] = []
+    slow: list[float] = []
+    totals: list[list[float | None]] = []
+    for _ in range(repeat):
+        t = time.perf_counter()
+        a = sweep(module, "softmax_pool", factors, **kw)  # type: ignore[arg-type]
+        fast.append(time.perf_counter() - t)
+        t = time.perf_counter()
+        with per_task_only():
+            b = sweep(module, "softmax_pool", factors, share_prefix=False, **kw)  # type: ignore[arg-type]
+        slow.append(time.perf_counter() - t)
+        totals = [[p.total_us for p in a], [p.total_us for p in b]]
+        if totals[0] != totals[1] or [p.status for p in a] != [p.status for p in b]:
+            raise SystemExit("the shared/batched sweep differs from the plain one")
+    print(f"in process: sweep {min(fast):.2f} s shared + batched, {min(slow):.2f} s "
+          f"plain (per task, nothing shared): {min(slow) / min(fast):.2f}x faster; "
+          "same points")
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--factors", type=int, default=16, help="sweep factors 1..N (default 16)")
     ap.add_argument("--jobs", type=int, default=None, help="pass --jobs N to pto-tune")
+    ap.add_argument("--in-process", action="store_true", help="also time sweep() in process")
     args = ap.parse_args(argv)
+    if args.in_process:
+        _in_process(args.factors, args.repeat)
 
     factors = ",".join(str(g) for g in range(1, args.factors + 1))
     tune = [*_tool("pto-tune"), str(KERNEL), "--scope", "softmax_pool", "--factors", factors,
