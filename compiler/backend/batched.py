@@ -310,7 +310,6 @@ class _Compiler:
         self.nslots = _FIRST
         self.depth = 0
         self.imports: list[tuple[int, int]] = []  # (outer slot, batched slot)
-        self.scope_ops: set[Operation] = set()
 
     def new_slot(self) -> int:
         self.nslots += 1
@@ -914,7 +913,7 @@ def _loop(c: _Compiler, op: Operation, block: Block, inits: Sequence[SSAValue],
     init_var = [c.is_var(v) for v in inits]
     var = list(init_var)
     for _ in range(len(var) + 1):  # the iter_args that vary: a fixed point
-        saved = dict(c.vals), dict(c.bslots), c.nslots
+        saved = dict(c.vals), dict(c.bslots), c.nslots, len(c.imports)
         idx = c.define(block.args[0], False).slot
         args = [c.define(a, v) for a, v in zip(block.args[1:], var, strict=True)]
         thunks, yields = c.block(block)
@@ -922,6 +921,7 @@ def _loop(c: _Compiler, op: Operation, block: Block, inits: Sequence[SSAValue],
         if all(y <= v for y, v in zip(yvar, var, strict=True)):
             break
         c.vals, c.bslots, c.nslots = saved[0], saved[1], saved[2]
+        del c.imports[saved[3]:]
         var = [v or y for v, y in zip(var, yvar, strict=True)]
     else:
         raise _Unsupported("loop varying-ness does not settle")
