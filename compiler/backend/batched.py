@@ -103,7 +103,9 @@ class _Unsupported(Exception):
 
 
 _RECOVER = (_Fallback, NumericError, ArithmeticError, IndexError, ValueError, TypeError,
-            OverflowError, KeyError)
+            OverflowError, KeyError, AttributeError, AssertionError)
+"""What stops a batched run (its writes undone) so that the scope runs per task: the
+per-task run then reports the user's error, or gives the result, exactly."""
 
 
 def _is_tile(t: Attribute) -> bool:
