@@ -11,8 +11,8 @@ For every factor the parsed module is cloned in-process, coarsened
 unroll-expanded, run once with the interpreter on the same inputs and simulated with the
 cost model (see `ptoc.tuning`). The table lists factor, tasks, waves, span, Exec%, tail
 overhead, total time and legality, and marks the fastest legal factor; `--json` prints
-the same as JSON. A factor that does not divide the task count is skipped with a
-reason unless `--remainder guard`.
+the same as JSON. A factor that does not divide the task count is tuned with a guarded
+remainder (marked `*` in the table, `"guarded": true` in JSON) unless `--remainder skip`.
 
 Inputs: `--inputs x.npz` (one array per kernel argument, by its SSA name), or
 `--inputs inputs.py`, a script whose `make_inputs(seed)` returns them (with `--seed N`,
@@ -114,8 +114,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--remainder",
         choices=("skip", "guard"),
-        default="skip",
-        help="a factor that does not divide the task count: skip it (default) or guard it",
+        default="guard",
+        help="a factor that does not divide the task count: guard its remainder (default) "
+        "or skip it",
+    )
+    p.add_argument(
+        "--jobs",
+        type=int,
+        default=1,
+        metavar="N",
+        help="build and run the variants in N processes (default 1; use it when the "
+        "machine has idle cores)",
     )
     p.add_argument("--plot", metavar="PNG", help="draw the U-curve (needs matplotlib)")
     p.add_argument("--json", action="store_true", help="print JSON instead of the table")
@@ -300,6 +309,7 @@ def run(argv: Sequence[str] | None, stdout: IO[str], stderr: IO[str], env: Mappi
                 func=func,
                 remainder=args.remainder,
                 progress=bar,
+                jobs=args.jobs,
             )
         finally:
             bar.close()

@@ -11,10 +11,12 @@ legal. `best(points)` is the fastest legal point.
 
 Design decisions (documented for users of `pto-tune` and `pto-auto-coarsen`):
 
-* A factor that does not divide the scope's task count is **skipped with a reason**
-  (`status == "skipped"`) by default: the remainder task would do less work than the
-  others, and its guard would add a data-dependent branch to every task. Pass
-  `remainder="guard"` to tune such factors too (`pto-spmd-coarsen{remainder=guard}`).
+* A factor that does not divide the scope's task count is tuned with
+  `pto-spmd-coarsen{remainder=guard}` when `remainder="guard"` (the default of
+  `pto-tune`): the last task does the remainder, under a guard; the point says so
+  (`guarded == True`, a `*` after the factor in the table). With `remainder="skip"`
+  (the library default) such a factor is **skipped with a reason**
+  (`status == "skipped"`).
 * A variant is **never dropped silently**: a variant whose legality checks fail is kept
   with `legal == False`, `status == "illegal"` and the checks' diagnostics as reasons;
   a variant that the passes or the interpreter reject is kept with `status == "failed"`.
@@ -24,6 +26,11 @@ Design decisions (documented for users of `pto-tune` and `pto-auto-coarsen`):
 * The legality checks run after coarsening and before unroll expansion, where the
   structure they judge (a `pto.unroll` or `pto.range` over the grouped tasks) is
   still explicit.
+* Work is shared across a sweep, never at the cost of a check: the scopes before the
+  tuned one run once (variants start from the memory they leave, when the IR before the
+  scope is unchanged), task times are cached by a task's events, and `jobs=N` builds
+  and runs variants in N processes. Every variant is still verified, checked, run and
+  compared bit for bit with factor 1.
 * The machine may be given by name (`"a2a3"`), by path to a TOML file, or as a loaded
   `ptoc.costmodel.Machine`.
 
@@ -54,7 +61,7 @@ from xdsl.ir import Operation
 from xdsl.passes import ModulePass
 from xdsl.utils.exceptions import DiagnosticException
 
-from ptoc.api import context
+from ptoc.api import context, parse
 from ptoc.backend.interpreter import compile_module
 from ptoc.backend.record import ExecutionRecord
 from ptoc.costmodel import Machine, load_machine, simulate
@@ -133,6 +140,8 @@ class TunePoint:
     """The warnings of the passes and checks for this variant, rendered (not printed)."""
     diagnostics: tuple[Diagnostic, ...] = field(default=(), compare=False)
     """The same warnings (and notes) as data."""
+    guarded: bool = False
+    """True when the factor does not divide the task count (coarsened with remainder=guard)."""
 
     @property
     def internal_error(self) -> bool:
@@ -159,6 +168,7 @@ class TunePoint:
             "checks": dict(self.checks),
             "warnings": list(self.warnings),
             "wall_s": round(self.wall_s, 4),
+            "guarded": self.guarded,
         }
 
 
@@ -396,11 +406,18 @@ def sweep(
     compare_outputs: bool = True,
     progress: ProgressFn | None = None,
     ctx: Context | None = None,
+    jobs: int = 1,
+    share_prefix: bool = True,
 ) -> list[TunePoint]:
     """One `TunePoint` per factor, in the order given (see the module docstring).
 
     `module` is not modified. `checks` are pass names (or pass instances) that must
     not rewrite the IR; a check that raises a diagnostic makes the variant illegal.
+    `jobs > 1` builds and runs the variants in that many worker processes (each parses
+    the printed module once); the points and the comparison with factor 1 are the same.
+    `share_prefix` lets a variant start after the scopes that precede the tuned one, from
+    the memory and records the base module leaves there (the same IR on the same inputs
+    gives the same state; `_PrefixShare` checks that the IR before the scope is unchanged).
     """
     if remainder not in ("skip", "guard"):
         raise TuneError(f"remainder must be 'skip' or 'guard', not '{remainder}'")
@@ -425,9 +442,43 @@ def sweep(
         else:
             check_passes.append((c.name, c))
 
+    if isinstance(jobs, bool) or not isinstance(jobs, int) or jobs < 1:  # pyright: ignore[reportUnnecessaryIsInstance]
+        raise TuneError(f"jobs must be an integer >= 1, not {jobs!r}")
+    todo = [g for g in factors if g <= count and (count % g == 0 or remainder == "guard")]
+    done: dict[int, tuple[TunePoint, dict[str, np.ndarray] | None]] = {}
+    if jobs > 1 and len(todo) > 1:
+        done = _parallel(
+            module, todo, jobs, (scope, count, inner, remainder, func_name, inputs, mach,
+                                 check_passes),
+        )
+
+    return _sweep_points(
+        module, ctx, scope, factors, count, inner, remainder, func_name, inputs, mach,
+        check_passes, compare_outputs, progress, done, share_prefix,
+    )
+
+
+def _sweep_points(
+    module: ModuleOp,
+    ctx: Context,
+    scope: str,
+    factors: Sequence[int],
+    count: int,
+    inner: str,
+    remainder: str,
+    func_name: str | None,
+    inputs: Mapping[str, np.ndarray],
+    mach: Machine,
+    check_passes: Sequence[tuple[str, ModulePass | None]],
+    compare_outputs: bool,
+    progress: ProgressFn | None,
+    done: dict[int, tuple[TunePoint, dict[str, np.ndarray] | None]],
+    share_prefix: bool,
+) -> list[TunePoint]:
     points: list[TunePoint] = []
     baseline: dict[str, np.ndarray] | None = None
     baseline_tried = False
+    share: _PrefixShare | Literal[False] | None = None
     for i, g in enumerate(factors):
         if progress is not None:
             progress(i, len(factors), g)
@@ -446,9 +497,14 @@ def sweep(
                 )
             )
             continue
-        point, outputs = _variant(
-            module, ctx, scope, g, count, inner, remainder, func_name, inputs, mach, check_passes
+        if g != 1 and share is None and share_prefix:
+            share = _PrefixShare.build(module, func_name, scope, inputs) or False
+        point, outputs = done.pop(g, None) or _variant(
+            module, ctx, scope, g, count, inner, remainder, func_name, inputs, mach, check_passes,
+            share or None,
         )
+        if count % g:
+            point = _replace(point, guarded=True)
         if compare_outputs and outputs is not None:
             if g == 1:
                 baseline, baseline_tried = outputs, True
@@ -470,6 +526,107 @@ def sweep(
     if progress is not None:
         progress(len(factors), len(factors), factors[-1])
     return points
+
+
+class _PrefixShare:
+    """What the base module's run leaves before the tuned scope, shared by the variants.
+
+    `build` applies when the tuned `pto.spmd` is a top-level op of its function that has
+    other scopes before it, and everything before it is a `pto.spmd` or an op without
+    regions or memory effects (`arith`); it runs the base module cut just before the
+    scope (once per sweep). `trim(variant)` checks that the variant's ops before the scope
+    print exactly as the base's, then erases the scopes among them: the variant then runs
+    from the base's memory (`state`, every memref after those scopes) and its record is
+    `records` (theirs) followed by its own.
+    """
+
+    def __init__(self, k: int, texts: list[str], state: dict[str, Any], records: list[Any]):
+        self.k = k
+        self.texts = texts
+        self.state = state
+        self.records = records
+
+    @staticmethod
+    def _top(module: ModuleOp, func_name: str | None) -> list[Operation] | None:
+        fns = [o for o in module.walk() if isinstance(o, func.FuncOp)
+               and (func_name is None or o.sym_name.data == func_name)]
+        if len(fns) != 1 or len(fns[0].body.blocks) != 1:
+            return None
+        return list(fns[0].body.block.ops)
+
+    @classmethod
+    def build(
+        cls, module: ModuleOp, func_name: str | None, scope: str, inputs: Mapping[str, np.ndarray]
+    ) -> _PrefixShare | None:
+        top = cls._top(module, func_name)
+        if top is None:
+            return None
+        ks = [i for i, o in enumerate(top) if isinstance(o, SpmdOp) and o.scope_name == scope]
+        if len(ks) != 1:
+            return None
+        k = ks[0]
+        prefix = top[:k]
+        if not any(isinstance(o, SpmdOp) for o in prefix):
+            return None
+        if not all(isinstance(o, SpmdOp) or (o.name.startswith("arith.") and not o.regions)
+                   for o in prefix):
+            return None
+        cut = module.clone()
+        ctop = cls._top(cut, func_name)
+        assert ctop is not None
+        for o in reversed(ctop[k:-1]):  # keep the terminator
+            o.detach()
+            o.erase(safe_erase=False)
+        try:
+            res = compile_module(cut, func=func_name).run(inputs)
+        except DiagnosticException:
+            return None
+        state: dict[str, Any] = dict(inputs)
+        state.update(res.outputs)
+        return cls(k, [str(o) for o in prefix], state, list(res.record.scopes))
+
+    def trim(self, variant: ModuleOp, func_name: str | None) -> bool:
+        top = self._top(variant, func_name)
+        if top is None or len(top) <= self.k or not isinstance(top[self.k], SpmdOp):
+            return False
+        if [str(o) for o in top[: self.k]] != self.texts:
+            return False
+        for o in reversed(top[: self.k]):
+            if isinstance(o, SpmdOp):
+                o.detach()
+                o.erase()
+        return True
+
+
+_WorkerArgs = tuple[str, int, str, str, "str | None", "Mapping[str, np.ndarray]", "Machine",
+                    "Sequence[tuple[str, ModulePass | None]]"]
+_worker_state: dict[str, Any] = {}
+
+
+def _worker_init(text: str, args: _WorkerArgs) -> None:
+    _worker_state["module"] = parse(text, "<pto-tune worker>")
+    _worker_state["ctx"] = context()
+    _worker_state["args"] = args
+
+
+def _worker_variant(g: int) -> tuple[TunePoint, dict[str, np.ndarray] | None]:
+    scope, count, inner, remainder, func_name, inputs, mach, check_passes = _worker_state["args"]
+    return _variant(
+        _worker_state["module"], _worker_state["ctx"], scope, g, count, inner, remainder,
+        func_name, inputs, mach, check_passes,
+    )
+
+
+def _parallel(
+    module: ModuleOp, factors: Sequence[int], jobs: int, args: _WorkerArgs
+) -> dict[int, tuple[TunePoint, dict[str, np.ndarray] | None]]:
+    """The variants of `factors`, built and run in a pool of `jobs` processes."""
+    from concurrent.futures import ProcessPoolExecutor
+
+    text = str(module)
+    workers = min(jobs, len(factors))
+    with ProcessPoolExecutor(workers, initializer=_worker_init, initargs=(text, args)) as pool:
+        return dict(zip(factors, pool.map(_worker_variant, factors), strict=True))
 
 
 def _check_inputs(
@@ -509,6 +666,7 @@ def _variant(
     inputs: Mapping[str, np.ndarray],
     mach: Machine,
     check_passes: Sequence[tuple[str, ModulePass | None]],
+    share: _PrefixShare | None = None,
 ) -> tuple[TunePoint, dict[str, np.ndarray] | None]:
     t0 = time.perf_counter()
     timings: list[tuple[str, float]] = []
@@ -547,16 +705,24 @@ def _variant(
         return failed(outcome)
     results, reasons = outcome
     t = time.perf_counter()
+    # the scopes before the tuned one are the base's (same IR, same inputs): start from
+    # the base's memory after them and reuse their records (checked: `_PrefixShare.trim`)
+    before: list[Any] = []
+    run_inputs = inputs
+    if share is not None and share.trim(variant, func_name):
+        before, run_inputs = share.records, share.state
     try:
         prog = compile_module(variant, func=func_name)
         t = lap("compile", t)
-        res = prog.run(inputs, max_tasks=MAX_TASKS)
+        res = prog.run(run_inputs, max_tasks=MAX_TASKS)
         t = lap("run", t)
     except DiagnosticException as e:
         return failed(f"interpreter: {_first_line(e)}")
     except Exception as e:
         return failed(_internal("interpreter", e))
-    record: ExecutionRecord = res.record
+    record = ExecutionRecord([*before, *res.record.scopes]) if before else res.record
+    # a task's schedule is memoised by the cost model on its events and the machine, so
+    # the scopes the variant left unchanged are not rescheduled
     rep = simulate(record, mach)
     t = lap("simulate", t)
     s = _scope_report(rep, scope)
@@ -713,7 +879,7 @@ def format_table(points: Sequence[TunePoint], *, title: str | None = None) -> st
         legal = {"ok": "yes", "illegal": "NO", "skipped": "skipped", "failed": "failed"}[p.status]
         rows.append(
             (
-                str(p.factor),
+                f"{p.factor}*" if p.guarded else str(p.factor),
                 _fmt(p.tasks, "d"),
                 _fmt(p.waves, "d"),
                 _fmt(p.span_us, ".2f"),
@@ -742,6 +908,8 @@ def format_table(points: Sequence[TunePoint], *, title: str | None = None) -> st
         lines.append("no recommendation: a variant hit an internal error (see the notes)")
     elif b is None:
         lines.append("no legal factor")
+    if any(p.guarded for p in points):
+        lines.append("* guarded: the factor does not divide the task count (remainder=guard)")
     if notes:
         lines.append("notes:")
         lines.extend(notes)

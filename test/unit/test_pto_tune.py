@@ -143,10 +143,24 @@ def test_table_lists_every_factor_and_marks_best(
     for word in ("tasks", "waves", "span", "Exec%", "tail", "total", "legal"):
         assert word in lines[header]
     rows = {ln.split()[0]: ln for ln in lines[header + 1 : header + 6]}
-    assert set(rows) == {"1", "2", "3", "4", "8"}
-    assert "skipped" in rows["3"]
+    # 3 does not divide the 8 tasks: tuned with a guarded remainder (the default), marked *
+    assert set(rows) == {"1", "2", "3*", "4", "8"}
+    assert rows["3*"].split()[1:3] == ["3", "1"] and "yes" in rows["3*"]
+    assert any(ln.startswith("* guarded") for ln in lines)
     assert sum("<- best" in ln for ln in lines) == 1
     assert any(ln.startswith("best: factor ") for ln in lines)
+
+
+def test_remainder_skip_skips_non_divisors(
+    kernel: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, err = _run(
+        [str(kernel), "--scope", "rows", "--factors", "1,3", "--remainder", "skip"], capsys
+    )
+    assert code == 0, err
+    rows = {ln.split()[0]: ln for ln in out.splitlines() if ln.split()[:1] in (["1"], ["3"])}
+    assert "skipped" in rows["3"]
+    assert "guarded" not in out
 
 
 def test_json_output(kernel: Path, capsys: pytest.CaptureFixture[str]) -> None:

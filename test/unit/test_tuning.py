@@ -137,7 +137,7 @@ def test_table_and_json_schema() -> None:
     assert doc["factors"] == [1, 2, 4]
     keys = {
         "factor", "status", "legal", "tasks", "waves", "span_us", "exec_pct",
-        "tail_oh_us", "total_us", "reasons", "checks", "warnings", "wall_s",
+        "tail_oh_us", "total_us", "reasons", "checks", "warnings", "wall_s", "guarded",
     }
     for p in doc["points"]:
         assert set(p) == keys
@@ -405,6 +405,12 @@ def test_remainder_guard_tunes_non_divisors() -> None:
     by = {p.factor: p for p in pts}
     assert by[3].legal and by[3].tasks == 3, by[3].reasons  # ceil(8 / 3), outputs match
     assert by[5].legal and by[5].tasks == 2, by[5].reasons
+    assert by[3].guarded and by[5].guarded
+    assert by[3].to_json()["guarded"] is True
+    table = tuning.format_table(pts)
+    assert "   3*" in table and "   5*" in table and "* guarded" in table
+    (one,) = tuning.sweep(m, "rows", [2], inputs=_inputs(), machine="a2a3", remainder="guard")
+    assert not one.guarded and "guarded" not in tuning.format_table([one])
 
 
 def test_sweep_matches_a_direct_simulation() -> None:
@@ -437,3 +443,61 @@ def test_dynamic_count_cannot_be_tuned() -> None:
     m = ptoc.parse(text)
     with pytest.raises(TuneError, match="dynamic task count"):
         tuning.sweep(m, "rows", [1], inputs={}, machine="a2a3")
+
+
+def test_jobs_give_the_same_points() -> None:
+    m = ptoc.parse(ROWS)
+    kw: dict[str, Any] = dict(inputs=_inputs(), machine="a2a3", remainder="guard")
+    one = tuning.sweep(m, "rows", [1, 2, 3, 4], **kw)
+    two = tuning.sweep(m, "rows", [1, 2, 3, 4], jobs=2, **kw)
+    import dataclasses
+
+    def stable(p: tuning.TunePoint) -> tuning.TunePoint:
+        return dataclasses.replace(p, wall_s=0.0)  # equality leaves out `timings` already
+
+    assert [stable(p) for p in one] == [stable(p) for p in two]
+    with pytest.raises(tuning.TuneError, match="jobs"):
+        tuning.sweep(m, "rows", [1, 2], jobs=0, **kw)
+
+
+# the tuned scope reads what the scope before it wrote, and a constant made between them
+CHAIN = """
+func.func @chain(%x: memref<8x64xf32>, %y: memref<8x64xf32>, %z: memref<8x64xf32>) {
+  pto.spmd %t = 0 to 8 name "first" core vector {
+    %c0 = arith.constant 0 : index
+    %a = pto.load %x[%t, %c0] : memref<8x64xf32> -> tensor<1x64xf32>
+    %e = math.exp %a : tensor<1x64xf32>
+    pto.store %e, %y[%t, %c0] : tensor<1x64xf32>, memref<8x64xf32>
+  }
+  %two = arith.constant 2 : index
+  pto.spmd %t = 0 to 8 name "second" core vector {
+    %c0 = arith.constant 0 : index
+    %r = arith.remsi %t, %two : index
+    %a = pto.load %y[%t, %c0] : memref<8x64xf32> -> tensor<1x64xf32>
+    %b = pto.load %x[%r, %c0] : memref<8x64xf32> -> tensor<1x64xf32>
+    %s = arith.addf %a, %b : tensor<1x64xf32>
+    pto.store %s, %z[%t, %c0] : tensor<1x64xf32>, memref<8x64xf32>
+  }
+  func.return
+}
+"""
+
+
+def test_prefix_sharing_gives_the_same_points() -> None:
+    import dataclasses
+
+    m = ptoc.parse(CHAIN)
+    ins = {**_inputs(), "z": np.zeros((8, 64), np.float32)}
+    kw: dict[str, Any] = dict(inputs=ins, machine="a2a3", remainder="guard")
+    shared = tuning.sweep(m, "second", [1, 2, 3, 4], **kw)
+    alone = tuning.sweep(m, "second", [1, 2, 3, 4], share_prefix=False, **kw)
+    assert all(p.legal for p in shared), [p.reasons for p in shared]
+    assert [dataclasses.replace(p, wall_s=0.0) for p in shared] == [
+        dataclasses.replace(p, wall_s=0.0) for p in alone
+    ]
+    share = tuning._PrefixShare.build(m, None, "second", ins)  # pyright: ignore[reportPrivateUsage]
+    assert share is not None and [s.name for s in share.records] == ["first"]
+    # a variant whose IR before the scope differs is not trimmed (it runs whole)
+    other = ptoc.parse(CHAIN.replace("math.exp", "math.sqrt"))
+    assert not share.trim(other, None)
+    assert share.trim(m.clone(), None)
