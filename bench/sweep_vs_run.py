@@ -14,8 +14,8 @@ factor 1: status "ok" and legal) and fails otherwise. The run is `pto-run` of th
 kernel with the same inputs.
 
 `--in-process` also times `ptoc.tuning.sweep` itself in this process, with the work
-shared across the sweep and batched scopes (the default) and without either
-(`share_prefix=False` and every scope per task), alternately, and prints that ratio: on
+shared across the sweep (the default) and without it
+(`share_prefix=False`), alternately, and prints that ratio: on
 a loaded machine it is steadier than the subprocess times.
 """
 
@@ -59,12 +59,10 @@ def _load() -> str:
 
 def _in_process(n: int, repeat: int) -> None:
     import ptoc
-    from ptoc.backend.batched import per_task_only
-    from ptoc.tuning import example_inputs, sweep
+    from ptoc.tuning import inputs_from_script, sweep
 
     module = ptoc.parse(KERNEL.read_text(), str(KERNEL))
-    inputs = example_inputs(str(KERNEL), 0)
-    assert inputs is not None
+    inputs = inputs_from_script(str(KERNEL.parent / "inputs.py"), 0)
     factors = list(range(1, n + 1))
     kw = dict(inputs=inputs, machine="a2a3", remainder="guard")
     fast: list[float] = []
@@ -75,14 +73,13 @@ def _in_process(n: int, repeat: int) -> None:
         a = sweep(module, "softmax_pool", factors, **kw)  # type: ignore[arg-type]
         fast.append(time.perf_counter() - t)
         t = time.perf_counter()
-        with per_task_only():
-            b = sweep(module, "softmax_pool", factors, share_prefix=False, **kw)  # type: ignore[arg-type]
+        b = sweep(module, "softmax_pool", factors, share_prefix=False, **kw)  # type: ignore[arg-type]
         slow.append(time.perf_counter() - t)
         totals = [[p.total_us for p in a], [p.total_us for p in b]]
         if totals[0] != totals[1] or [p.status for p in a] != [p.status for p in b]:
-            raise SystemExit("the shared/batched sweep differs from the plain one")
-    print(f"in process: sweep {min(fast):.2f} s shared + batched, {min(slow):.2f} s "
-          f"plain (per task, nothing shared): {min(slow) / min(fast):.2f}x faster; "
+            raise SystemExit("the shared sweep differs from the plain one")
+    print(f"in process: sweep {min(fast):.2f} s shared, {min(slow):.2f} s "
+          f"plain (nothing shared): {min(slow) / min(fast):.2f}x faster; "
           "same points")
 
 
@@ -98,10 +95,11 @@ def main(argv: list[str] | None = None) -> int:
 
     factors = ",".join(str(g) for g in range(1, args.factors + 1))
     tune = [*_tool("pto-tune"), str(KERNEL), "--scope", "softmax_pool", "--factors", factors,
+            "--inputs", str(KERNEL.parent / "inputs.py"),
             "--json", "--no-progress"]
     if args.jobs is not None:
         tune += ["--jobs", str(args.jobs)]
-    run = [*_tool("pto-run"), str(KERNEL)]
+    run = [*_tool("pto-run"), str(KERNEL), "--inputs", str(KERNEL.parent / "inputs.py")]
 
     print(f"load average before: {_load()} ({os.cpu_count()} cores)")
     t_tune: list[float] = []

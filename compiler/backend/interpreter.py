@@ -52,7 +52,6 @@ from xdsl.dialects.builtin import (
 from xdsl.ir import Attribute, Block, Operation, SSAValue
 
 from ptoc.backend import numerics as nm
-from ptoc.backend.batched import compile_scope
 from ptoc.backend.blas import single_threaded_blas
 from ptoc.backend.numerics import BF16, NpArray, NumericError
 from ptoc.backend.record import (
@@ -486,8 +485,6 @@ def _spmd(c: _Compiler, op: pto.SpmdOp) -> Thunk:
     thunks = body.thunks
     state = c.state
     rec = c.v.record
-    # all tasks at once where the body allows it (ptoc.backend.batched), else per task
-    plan = None if c.v.check_nan or c.v.debug else compile_scope(op, c.slot, rec)
 
     def run(f: Frame) -> None:
         n: int = static if static is not None else f[cs]
@@ -499,12 +496,6 @@ def _spmd(c: _Compiler, op: pto.SpmdOp) -> Thunk:
             )
         order = state.order(n)
         saved = f[_EV], f[_CTX], f[_BUFS]
-        batched = plan.run(f, n, saved[2]) if plan is not None and n > 1 else None
-        if batched is not None:
-            if rec:
-                tasks = [TaskRecord(i, evs) for i, evs in enumerate(batched)]
-                state.record.scopes.append(ScopeRecord(name, core, tasks))
-            return
         if rec:
             scope = ScopeRecord(name, core, [TaskRecord(i) for i in range(n)])
             state.record.scopes.append(scope)

@@ -15,6 +15,7 @@ from xdsl.passes import ModulePass
 
 import ptoc
 from ptoc import tuning
+from ptoc.tuning import factor_sweep
 from ptoc.diagnostics import op_error
 from ptoc.dialects.pto import SpmdOp
 from ptoc.tuning import TuneError, TunePoint
@@ -495,7 +496,7 @@ def test_prefix_sharing_gives_the_same_points() -> None:
     assert [dataclasses.replace(p, wall_s=0.0) for p in shared] == [
         dataclasses.replace(p, wall_s=0.0) for p in alone
     ]
-    share = tuning._PrefixShare.build(m, None, "second", ins)  # pyright: ignore[reportPrivateUsage]
+    share = factor_sweep._PrefixShare.build(m, None, "second", ins)  # pyright: ignore[reportPrivateUsage]
     assert share is not None and [s.name for s in share.records] == ["first"]
     # a variant whose IR before the scope differs is not trimmed (it runs whole)
     other = ptoc.parse(CHAIN.replace("math.exp", "math.sqrt"))
