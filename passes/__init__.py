@@ -21,6 +21,7 @@ _PTOC_PASSES: dict[str, tuple[str, str]] = {
     "pto-check-carried": ("check_carried", "CheckCarriedPass"),
     "pto-check-races": ("check_races", "CheckRacesPass"),
     "pto-auto-coarsen": ("auto_coarsen", "AutoCoarsenPass"),
+    "pto-to-upstream": ("to_upstream", "ToUpstreamPass"),
 }
 
 # upstream xDSL passes that are useful in ptoc pipelines

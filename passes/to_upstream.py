@@ -1,0 +1,672 @@
+"""`pto-to-upstream`: lower every `pto` op to upstream MLIR dialects.
+
+Run after `pto-unroll-expand` (no `pto.unroll` may be left). The result uses only
+`func`, `scf`, `arith`, `math`, `memref`, `bufferization`, `tensor` and `linalg`, and
+its generic form (`pto-opt --print-op-generic`) verifies in upstream `mlir-opt` without
+`--allow-unregistered-dialect`:
+
+| pto op | upstream |
+|---|---|
+| `pto.spmd`  | `scf.for` over the task ids (tasks are independent; they run in order) |
+| `pto.range` | `scf.for` with the same iter_args (the `pipeline` hint is dropped) |
+| `pto.yield` | `scf.yield` |
+| `pto.read`  | `memref.load` |
+| `pto.load`  | `memref.subview` + `memref.alloc` + `memref.copy` + `bufferization.to_tensor` (a snapshot: later stores do not change the loaded tile) |
+| `pto.store` | `memref.subview` + `bufferization.materialize_in_destination` |
+| `pto.row_max`, `pto.row_expand_mul`, `pto.col_expand_mul`, `pto.gather`, `pto.arange`, `pto.cast` | `linalg.generic` |
+| `pto.row_sum` | `scf.for` over rows, each row summed in the interpreter's order (numpy's pairwise summation, see docs/numerics.md) |
+| `pto.matmul`, `pto.matmul_acc` | `linalg.generic` over (i, k, j), fp32 accumulation in increasing k; `matmul_acc` adds the accumulator after the product, as the interpreter does |
+
+`math.exp` on f32, bf16 and f16 is rewritten to `extf` to f64, `math.exp`, `truncf`, the
+exp of the numerics contract (docs/numerics.md). Function arguments get an argument
+attribute `{pto.name = "..."}` with their SSA name, so that names survive a trip through
+`mlir-opt` (which renames block arguments `%arg0`, ...).
+
+An op this pass cannot lower (e.g. a cast rounding mode without an upstream equivalent)
+is a located error at that op; a lowering is never guessed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from xdsl.context import Context
+from xdsl.dialects import arith, bufferization, func, math, memref, scf, tensor
+from xdsl.dialects.builtin import (
+    AffineMapAttr,
+    ArrayAttr,
+    BFloat16Type,
+    DictionaryAttr,
+    Float16Type,
+    Float32Type,
+    Float64Type,
+    FloatAttr,
+    IndexType,
+    IntegerAttr,
+    IntegerType,
+    MemRefType,
+    ModuleOp,
+    StridedLayoutAttr,
+    StringAttr,
+    TensorType,
+    UnitAttr,
+    f32,
+    f64,
+    i1,
+    i32,
+    i64,
+)
+from xdsl.dialects.linalg.attrs import IteratorTypeAttr
+from xdsl.dialects.linalg.ops import GenericOp, IndexOp
+from xdsl.dialects.linalg.ops import YieldOp as LinalgYieldOp
+from xdsl.ir import Attribute, Block, Operation, Region, SSAValue
+from xdsl.ir.affine import AffineExpr, AffineMap
+from xdsl.irdl import IRDLOperation, irdl_op_definition, operand_def, opt_prop_def
+from xdsl.passes import ModulePass
+from xdsl.rewriter import InsertPoint, Rewriter
+
+from ptoc.diagnostics import op_error
+from ptoc.dialects import pto
+
+DYNAMIC = -(2**63)
+"""MLIR's `ShapedType::kDynamic` in static offset/size/stride arrays."""
+
+PW_BLOCKSIZE = 128
+"""numpy's pairwise-summation block (numpy/_core/src/umath/loops_utils.h.src)."""
+
+
+# --------------------------------------------------------------------------- building
+
+
+class _B:
+    """Inserts ops before a fixed point and returns their results."""
+
+    def __init__(self, ip: InsertPoint):
+        self.ip = ip
+
+    def op(self, o: Operation) -> SSAValue:
+        Rewriter.insert_op(o, self.ip)
+        return o.results[0] if o.results else SSAValue.get(o)  # type: ignore[arg-type]
+
+    def put(self, o: Operation) -> Operation:
+        Rewriter.insert_op(o, self.ip)
+        return o
+
+    def index(self, v: int) -> SSAValue:
+        return self.op(arith.ConstantOp(IntegerAttr(v, IndexType())))
+
+    def int(self, v: int, t: Attribute) -> SSAValue:
+        return self.op(arith.ConstantOp(IntegerAttr(v, t)))  # type: ignore[arg-type]
+
+    def float(self, v: float, t: Attribute) -> SSAValue:
+        return self.op(arith.ConstantOp(FloatAttr(v, t)))  # type: ignore[arg-type]
+
+
+def _is_float(t: Attribute) -> bool:
+    return isinstance(t, (Float16Type, BFloat16Type, Float32Type, Float64Type))
+
+
+def _fbits(t: Attribute) -> int:
+    if isinstance(t, Float64Type):
+        return 64
+    if isinstance(t, Float32Type):
+        return 32
+    return 16
+
+
+def _ibits(t: Attribute) -> int:
+    if isinstance(t, IndexType):
+        return 64
+    assert isinstance(t, IntegerType)
+    return t.width.data
+
+
+def _shape(t: Attribute) -> tuple[int, ...]:
+    assert isinstance(t, (TensorType, MemRefType))
+    return tuple(t.get_shape())  # pyright: ignore
+
+
+def _elem(t: Attribute) -> Attribute:
+    assert isinstance(t, (TensorType, MemRefType))
+    return t.get_element_type()  # pyright: ignore
+
+
+def _map(rank: int, exprs: Sequence[int | None]) -> AffineMapAttr:
+    """An affine map over `rank` dims: an int is a dim, None the constant 0."""
+    results = tuple(
+        AffineExpr.constant(0) if e is None else AffineExpr.dimension(e) for e in exprs
+    )
+    return AffineMapAttr(AffineMap(rank, 0, results))
+
+
+def _identity(rank: int) -> AffineMapAttr:
+    return _map(rank, list(range(rank)))
+
+
+def _generic(
+    b: _B,
+    inputs: Sequence[SSAValue],
+    in_maps: Sequence[AffineMapAttr],
+    out_type: TensorType[Attribute],
+    out_map: AffineMapAttr,
+    iterators: Sequence[str],
+    body: Callable[[_B, Sequence[SSAValue], SSAValue, Block], SSAValue],
+    init: SSAValue | None = None,
+) -> SSAValue:
+    """A `linalg.generic` with one tensor result; `body(b, ins, out, block)` gives the
+    value to yield."""
+    if init is None:
+        init = b.op(tensor.EmptyOp([], out_type))
+    arg_types = [_elem(v.type) for v in inputs] + [_elem(out_type)]
+    block = Block(arg_types=arg_types)
+    inner = _B(InsertPoint.at_end(block))
+    y = body(inner, block.args[: len(inputs)], block.args[-1], block)
+    inner.put(LinalgYieldOp(y))
+    its = [IteratorTypeAttr.parallel() if i == "p" else IteratorTypeAttr.reduction() for i in iterators]
+    return b.op(
+        GenericOp(
+            list(inputs), [init], Region(block), [*in_maps, out_map], its, [out_type]
+        )
+    )
+
+
+def _elementwise(
+    b: _B, x: SSAValue, out_elem: Attribute, f: Callable[[_B, SSAValue], SSAValue]
+) -> SSAValue:
+    """`f` on every element of a tile, or on a scalar."""
+    t = x.type
+    if not isinstance(t, TensorType):
+        return f(b, x)
+    shape = _shape(t)
+    rank = len(shape)
+    out = TensorType(out_elem, shape)
+    return _generic(
+        b, [x], [_identity(rank)], out, _identity(rank), "p" * rank,
+        lambda ib, ins, _o, _blk: f(ib, ins[0]),
+    )
+
+
+# --------------------------------------------------------------------------- scalars
+
+
+def _extf(b: _B, x: SSAValue, t: Attribute) -> SSAValue:
+    return x if x.type == t else b.op(arith.ExtFOp(x, t))
+
+
+def _truncf(b: _B, x: SSAValue, t: Attribute) -> SSAValue:
+    return x if x.type == t else b.op(arith.TruncFOp(x, t))
+
+
+def _exp_scalar(b: _B, x: SSAValue) -> SSAValue:
+    """The contract's exp: round(exp_f64(x)) to f32, then to the narrower type."""
+    t = x.type
+    if isinstance(t, Float64Type):
+        return b.op(math.ExpOp(x))
+    e = b.op(math.ExpOp(_extf(b, x, f64)))
+    return _truncf(b, _truncf(b, e, f32), t)
+
+
+def _round_integral(b: _B, x: SSAValue, mode: str) -> SSAValue:
+    if mode in ("rint", "none", "odd"):
+        return b.op(math.RoundEvenOp(x))
+    if mode == "trunc":
+        return b.op(math.TruncOp(x))
+    if mode == "floor":
+        return b.op(math.FloorOp(x))
+    if mode == "ceil":
+        return b.op(math.CeilOp(x))
+    if mode == "round":
+        return b.op(math.RoundOp(x))
+    raise ValueError(mode)
+
+
+def _f32_to_bf16(b: _B, x: SSAValue, mode: str) -> SSAValue:
+    """numerics.f32_to_bf16 on the f32 bit pattern, for the directed modes."""
+    u = b.op(arith.BitcastOp(x, i32))
+    c16 = b.int(16, i32)
+    hi = b.op(arith.ShRUIOp(u, c16))
+    low = b.op(arith.AndIOp(u, b.int(0xFFFF, i32)))
+    zero = b.int(0, i32)
+    neg = b.op(arith.CmpiOp(u, zero, "slt"))
+    inexact = b.op(arith.CmpiOp(low, zero, "ne"))
+    one_if: Callable[[SSAValue], SSAValue] = lambda c: b.op(arith.ExtUIOp(c, i32))  # noqa: E731
+    if mode == "trunc":
+        r = hi
+    elif mode == "floor":
+        r = b.op(arith.AddiOp(hi, one_if(b.op(arith.AndIOp(neg, inexact)))))
+    elif mode == "ceil":
+        pos = b.op(arith.XOrIOp(neg, b.int(1, i1)))
+        r = b.op(arith.AddiOp(hi, one_if(b.op(arith.AndIOp(pos, inexact)))))
+    elif mode == "round":
+        half = b.op(arith.CmpiOp(low, b.int(0x8000, i32), "uge"))
+        r = b.op(arith.AddiOp(hi, one_if(half)))
+    elif mode == "odd":
+        r = b.op(arith.OrIOp(hi, one_if(inexact)))
+    else:
+        raise ValueError(mode)
+    nan = b.op(arith.CmpfOp(x, x, "uno"))
+    quiet = b.op(arith.OrIOp(hi, b.int(0x40, i32)))
+    r = b.op(arith.SelectOp(nan, quiet, r))
+    h = b.op(arith.TruncIOp(r, IntegerType(16)))
+    return b.op(arith.BitcastOp(h, BFloat16Type()))
+
+
+class _NotLowered(Exception):
+    """A cast or op this lowering has no exact upstream form for."""
+
+
+def _cast_scalar(b: _B, x: SSAValue, dst: Attribute, mode: str | None) -> SSAValue:
+    """numerics.cast_tile on one element."""
+    m = mode or "none"
+    src = x.type
+    if _is_float(src) and not _is_float(dst):
+        w = _ibits(dst)
+        if w == 1:
+            return b.op(arith.CmpfOp(x, b.float(0.0, src), "une"))
+        d = _extf(b, x, f64)
+        r = _round_integral(b, d, m)
+        lo = b.float(float(-(2 ** (w - 1))), f64)
+        hi = b.float(float(2 ** (w - 1) - 1), f64)
+        c = b.op(arith.MinimumfOp(b.op(arith.MaximumfOp(r, lo)), hi))
+        nan = b.op(arith.CmpfOp(r, r, "uno"))
+        c = b.op(arith.SelectOp(nan, b.float(0.0, f64), c))
+        return b.op(arith.FPToSIOp(c, dst))
+    if _is_float(src) and _is_float(dst):
+        if src == dst:
+            return x if m == "none" else _round_integral(b, x, m)
+        if _fbits(dst) > _fbits(src):
+            return b.op(arith.ExtFOp(x, dst))
+        if isinstance(src, Float16Type) and isinstance(dst, BFloat16Type):
+            raise _NotLowered("f16 -> bf16 casts")
+        if isinstance(dst, BFloat16Type):
+            x32 = _truncf(b, x, f32)  # f64 -> bf16 goes through f32, as in the interpreter
+            return b.op(arith.TruncFOp(x32, dst)) if m in ("rint", "none") else _f32_to_bf16(b, x32, m)
+        if m in ("rint", "none"):
+            return b.op(arith.TruncFOp(x, dst))
+        raise _NotLowered(f"a float narrowing cast with rounding '{m}' to {dst}")
+    # integer sources
+    if _is_float(dst):
+        if _ibits(src) == 1:
+            return b.op(arith.UIToFPOp(x, dst))
+        return b.op(arith.SIToFPOp(x, dst))
+    ws, wd = _ibits(src), _ibits(dst)
+    if wd == 1:
+        return b.op(arith.CmpiOp(x, b.int(0, src), "ne"))
+    if ws == wd:
+        return x
+    if wd < ws:
+        return b.op(arith.TruncIOp(x, dst))
+    if ws == 1:
+        return b.op(arith.ExtUIOp(x, dst))
+    return b.op(arith.ExtSIOp(x, dst))
+
+
+# --------------------------------------------------------------------------- row_sum
+
+
+def _pairwise(
+    b: _B, load: Callable[[_B, SSAValue], SSAValue], base: int, n: int, acc_t: Attribute
+) -> SSAValue:
+    """numpy's pairwise sum of elements base .. base+n-1 (n >= 1), in numpy's order."""
+    if n < 8:
+        res = b.float(0.0, acc_t)
+        for i in range(n):
+            res = b.op(arith.AddfOp(res, load(b, b.index(base + i))))
+        return res
+    if n <= PW_BLOCKSIZE:
+        r = [load(b, b.index(base + j)) for j in range(8)]
+        end = base + n - (n % 8)
+        if end > base + 8:
+            loop_body = Block(arg_types=[IndexType()] + [acc_t] * 8)
+            lb = _B(InsertPoint.at_end(loop_body))
+            i = loop_body.args[0]
+            new: list[SSAValue] = []
+            for j in range(8):
+                idx = lb.op(arith.AddiOp(i, lb.index(j)))
+                new.append(lb.op(arith.AddfOp(loop_body.args[1 + j], load(lb, idx))))
+            lb.put(scf.YieldOp(*new))
+            loop = b.put(
+                scf.ForOp(b.index(base + 8), b.index(end), b.index(8), r, Region(loop_body))
+            )
+            r = list(loop.results)
+        s01 = b.op(arith.AddfOp(r[0], r[1]))
+        s23 = b.op(arith.AddfOp(r[2], r[3]))
+        s45 = b.op(arith.AddfOp(r[4], r[5]))
+        s67 = b.op(arith.AddfOp(r[6], r[7]))
+        res = b.op(arith.AddfOp(b.op(arith.AddfOp(s01, s23)), b.op(arith.AddfOp(s45, s67))))
+        for k in range(end, base + n):
+            res = b.op(arith.AddfOp(res, load(b, b.index(k))))
+        return res
+    n2 = n // 2
+    n2 -= n2 % 8
+    left = _pairwise(b, load, base, n2, acc_t)
+    right = _pairwise(b, load, base + n2, n - n2, acc_t)
+    return b.op(arith.AddfOp(left, right))
+
+
+def _row_sum(b: _B, op: pto.RowSumOp) -> SSAValue:
+    x = op.input
+    shape = _shape(x.type)
+    et = _elem(x.type)
+    rt = op.result.type
+    assert isinstance(rt, TensorType)
+    if not _is_float(et):
+        # integer sums wrap, and are the same in any order
+        rank = len(shape)
+        zero = b.int(0, et)
+        init = _generic(b, [], [], rt, _identity(rank), "p" * rank, lambda ib, i, o, k: zero)
+        out_map = _map(rank, [*range(rank - 1), None])
+        return _generic(
+            b, [x], [_identity(rank)], rt, out_map, "p" * (rank - 1) + "r",
+            lambda ib, ins, o, k: ib.op(arith.AddiOp(o, ins[0])), init,
+        )
+    acc_t = f64 if isinstance(et, Float64Type) else f32
+    lead = shape[:-1]
+    n = shape[-1]
+    rows = 1
+    for d in lead:
+        rows *= d
+    out = b.op(tensor.EmptyOp([], rt))
+    body = Block(arg_types=[IndexType(), rt])
+    lb = _B(InsertPoint.at_end(body))
+    r = body.args[0]
+    # row r -> its leading indices (row-major)
+    lead_idx: list[SSAValue] = []
+    rem = r
+    for k, d in enumerate(lead):
+        stride = 1
+        for e in lead[k + 1 :]:
+            stride *= e
+        lead_idx.append(lb.op(arith.DivUIOp(rem, lb.index(stride))) if stride > 1 else rem)
+        if stride > 1:
+            rem = lb.op(arith.RemUIOp(rem, lb.index(stride)))
+
+    def load(bb: _B, j: SSAValue) -> SSAValue:
+        v = bb.op(tensor.ExtractOp(x, [*lead_idx, j], et))
+        return _extf(bb, v, acc_t)
+
+    s = _pairwise(lb, load, 0, n, acc_t)
+    s = _truncf(lb, s, et)
+    zero_idx = lb.index(0)
+    ins = lb.op(tensor.InsertOp(s, body.args[1], [*lead_idx, zero_idx]))
+    lb.put(scf.YieldOp(ins))
+    loop = b.put(scf.ForOp(b.index(0), b.index(rows), b.index(1), [out], Region(body)))
+    return loop.results[0]
+
+
+# --------------------------------------------------------------------------- other tiles
+
+
+def _row_max(b: _B, op: pto.RowMaxOp) -> SSAValue:
+    x = op.input
+    rank = len(_shape(x.type))
+    rt = op.result.type
+    assert isinstance(rt, TensorType)
+    et = _elem(rt)
+    if _is_float(et):
+        neg_inf = b.float(float("-inf"), et)
+        init = _generic(b, [], [], rt, _identity(rank), "p" * rank, lambda ib, i, o, k: neg_inf)
+        combine: Callable[[_B, SSAValue, SSAValue], SSAValue] = lambda ib, o, v: ib.op(  # noqa: E731
+            arith.MaximumfOp(o, v)
+        )
+    else:
+        lo = b.int(-(2 ** (_ibits(et) - 1)), et)
+        init = _generic(b, [], [], rt, _identity(rank), "p" * rank, lambda ib, i, o, k: lo)
+        combine = lambda ib, o, v: ib.op(arith.MaxSIOp(o, v))  # noqa: E731
+    out_map = _map(rank, [*range(rank - 1), None])
+    return _generic(
+        b, [x], [_identity(rank)], rt, out_map, "p" * (rank - 1) + "r",
+        lambda ib, ins, o, k: combine(ib, o, ins[0]), init,
+    )
+
+
+def _expand_mul(b: _B, op: pto.RowExpandMulOp | pto.ColExpandMulOp) -> SSAValue:
+    rt = op.result.type
+    assert isinstance(rt, TensorType)
+    rhs_map = _map(2, [0, None]) if isinstance(op, pto.RowExpandMulOp) else _map(2, [None, 1])
+    return _generic(
+        b, [op.lhs, op.rhs], [_identity(2), rhs_map], rt, _identity(2), "pp",
+        lambda ib, ins, o, k: ib.op(arith.MulfOp(ins[0], ins[1]))
+        if _is_float(_elem(rt)) else ib.op(arith.MuliOp(ins[0], ins[1])),
+    )
+
+
+def _matmul(b: _B, lhs: SSAValue, rhs: SSAValue, rt: TensorType[Attribute]) -> SSAValue:
+    zero = b.float(0.0, f32)
+    init = _generic(b, [], [], rt, _identity(2), "pp", lambda ib, i, o, k: zero)
+
+    def body(ib: _B, ins: Sequence[SSAValue], o: SSAValue, _k: Block) -> SSAValue:
+        a = _extf(ib, ins[0], f32)
+        c = _extf(ib, ins[1], f32)
+        return ib.op(arith.AddfOp(o, ib.op(arith.MulfOp(a, c))))
+
+    # dims (i, k, j): k outside j, so each C[i, j] still sums in increasing k, and the
+    # j loop is independent (vectorizable) work
+    return _generic(
+        b, [lhs, rhs], [_map(3, [0, 1]), _map(3, [1, 2])], rt, _map(3, [0, 2]), "prp",
+        body, init,
+    )
+
+
+def _gather(b: _B, op: pto.GatherOp) -> SSAValue:
+    rt = op.result.type
+    assert isinstance(rt, TensorType)
+    rank = len(_shape(rt))
+    src = op.source
+
+    def body(ib: _B, ins: Sequence[SSAValue], o: SSAValue, _k: Block) -> SSAValue:
+        lead = [ib.op(IndexOp(d)) for d in range(rank - 1)]
+        j = ib.op(arith.IndexCastOp(ins[0], IndexType()))
+        return ib.op(tensor.ExtractOp(src, [*lead, j], _elem(rt)))
+
+    return _generic(b, [op.index], [_identity(rank)], rt, _identity(rank), "p" * rank, body)
+
+
+def _arange(b: _B, op: pto.ArangeOp) -> SSAValue:
+    rt = op.result.type
+    assert isinstance(rt, TensorType)
+    rank = len(_shape(rt))
+    et = _elem(rt)
+    start, step = op.start.data, op.step.data
+
+    def body(ib: _B, ins: Sequence[SSAValue], o: SSAValue, _k: Block) -> SSAValue:
+        j = ib.op(arith.IndexCastOp(ib.op(IndexOp(rank - 1)), i64))
+        v = ib.op(arith.AddiOp(ib.int(start, i64), ib.op(arith.MuliOp(j, ib.int(step, i64)))))
+        w = _ibits(et)
+        if w == 64:
+            return v
+        if w == 1:
+            return ib.op(arith.CmpiOp(ib.op(arith.AndIOp(v, ib.int(1, i64))), ib.int(0, i64), "ne"))
+        return ib.op(arith.TruncIOp(v, et))
+
+    return _generic(b, [], [], rt, _identity(rank), "p" * rank, body)
+
+
+# --------------------------------------------------------------------------- memory
+
+
+def _subview(b: _B, mem: SSAValue, indices: Sequence[SSAValue], shape: Sequence[int]) -> SSAValue:
+    mt = mem.type
+    assert isinstance(mt, MemRefType)
+    mshape = _shape(mt)
+    strides: list[int | None] = []
+    acc: int | None = 1
+    for d in reversed(mshape):
+        strides.append(acc)
+        acc = None if (acc is None or d < 0) else acc * d
+    strides.reverse()
+    rt = MemRefType(_elem(mt), list(shape), StridedLayoutAttr(strides, None))
+    return b.op(
+        memref.SubviewOp(
+            mem, list(indices), [], [], [DYNAMIC] * len(mshape), list(shape),
+            [1] * len(mshape), rt,
+        )
+    )
+
+
+def _load(b: _B, op: pto.LoadOp) -> SSAValue:
+    rt = op.result.type
+    shape = _shape(rt)
+    sv = _subview(b, op.source, op.indices, shape)
+    buf = b.op(memref.AllocOp([], [], MemRefType(_elem(rt), list(shape))))
+    b.put(memref.CopyOp(sv, buf))
+    return b.op(bufferization.ToTensorOp(buf, restrict=True, writable=True))
+
+
+def _store(b: _B, op: pto.StoreOp) -> None:
+    sv = _subview(b, op.dest, op.indices, _shape(op.value.type))
+    b.put(
+        MaterializeInDestinationOp.create(
+            operands=[op.value, sv],
+            properties={"restrict": UnitAttr(), "writable": UnitAttr()},
+        )
+    )
+
+
+@irdl_op_definition
+class MaterializeInDestinationOp(IRDLOperation):
+    """Upstream `bufferization.materialize_in_destination` into a memref of any layout.
+
+    xDSL 0.74's op demands that the destination be the tensor's identity-layout memref,
+    which rejects a strided `memref.subview`; upstream MLIR accepts any layout.
+    """
+
+    name = "bufferization.materialize_in_destination"
+
+    source = operand_def(TensorType)
+    dest = operand_def(MemRefType)
+    restrict = opt_prop_def(UnitAttr)
+    writable = opt_prop_def(UnitAttr)
+
+
+# --------------------------------------------------------------------------- loops
+
+
+def _move_body(op: Operation, old: Region, to_scf_yield: bool) -> Region:
+    region = op.detach_region(old)
+    block = region.block
+    term = block.last_op
+    if isinstance(term, pto.YieldOp):
+        y = scf.YieldOp(*term.values)
+        Rewriter.replace_op(term, y)
+    elif to_scf_yield:
+        block.add_op(scf.YieldOp())
+    return region
+
+
+# --------------------------------------------------------------------------- the pass
+
+
+def _lower_op(op: Operation) -> None:
+    b = _B(InsertPoint.before(op))
+    new: SSAValue | None = None
+    if isinstance(op, pto.SpmdOp):
+        count = op.dyn_count if op.dyn_count is not None else b.index(op.static_count or 0)
+        region = _move_body(op, op.body, True)
+        loop = scf.ForOp(b.index(0), count, b.index(1), [], region)
+        b.put(loop)
+        op.detach()
+        op.erase()
+        _lower_block_list(loop.body)
+        return
+    if isinstance(op, pto.RangeOp):
+        region = _move_body(op, op.body, True)
+        loop = scf.ForOp(op.lb, op.ub, op.step, list(op.iter_args), region)
+        b.put(loop)
+        Rewriter.replace_op(op, [], list(loop.results))
+        _lower_block_list(loop.body)
+        return
+    for r in op.regions:
+        _lower_block_list(r)
+    if isinstance(op, pto.ReadOp):
+        new = b.op(memref.LoadOp.get(op.source, list(op.indices)))
+    elif isinstance(op, pto.LoadOp):
+        new = _load(b, op)
+    elif isinstance(op, pto.StoreOp):
+        _store(b, op)
+        op.detach()
+        op.erase()
+        return
+    elif isinstance(op, pto.RowSumOp):
+        new = _row_sum(b, op)
+    elif isinstance(op, pto.RowMaxOp):
+        new = _row_max(b, op)
+    elif isinstance(op, (pto.RowExpandMulOp, pto.ColExpandMulOp)):
+        new = _expand_mul(b, op)
+    elif isinstance(op, pto.MatmulOp):
+        rt = op.result.type
+        assert isinstance(rt, TensorType)
+        new = _matmul(b, op.lhs, op.rhs, rt)
+    elif isinstance(op, pto.MatmulAccOp):
+        rt = op.result.type
+        assert isinstance(rt, TensorType)
+        prod = _matmul(b, op.lhs, op.rhs, rt)
+        new = b.op(arith.AddfOp(op.acc, prod))
+    elif isinstance(op, pto.GatherOp):
+        new = _gather(b, op)
+    elif isinstance(op, pto.ArangeOp):
+        new = _arange(b, op)
+    elif isinstance(op, pto.CastOp):
+        rt = op.result.type
+        mode = op.round.data if op.round is not None else None
+        try:
+            new = _elementwise(
+                b, op.input, _elem(rt), lambda ib, v: _cast_scalar(ib, v, _elem(rt), mode)
+            )
+        except _NotLowered as e:
+            raise op_error(op, f"pto-to-upstream: cannot lower {e} exactly") from None
+    elif isinstance(op, math.ExpOp) and not isinstance(_scalar_t(op.operands[0].type), Float64Type):
+        x = op.operands[0]
+        new = _elementwise(b, x, _scalar_t(x.type), _exp_scalar)
+    elif isinstance(op, pto.UnrollOp):
+        raise op_error(op, "pto-to-upstream runs after pto-unroll-expand: expand this pto.unroll first")
+    elif op.dialect_name() == "pto":
+        raise op_error(op, f"pto-to-upstream has no lowering for '{op.name}'")
+    else:
+        return
+    if new is not None:
+        Rewriter.replace_op(op, [], [new])
+
+
+def _scalar_t(t: Attribute) -> Attribute:
+    return _elem(t) if isinstance(t, TensorType) else t
+
+
+def _lower_block_list(region: Region) -> None:
+    for block in region.blocks:
+        for op in list(block.ops):
+            _lower_op(op)
+
+
+def name_arguments(fn: func.FuncOp) -> None:
+    """Record each argument's SSA name as `{pto.name = "..."}` (kept by mlir-opt)."""
+    if not fn.body.blocks:
+        return
+    args = fn.body.block.args
+    old = list(fn.arg_attrs.data) if fn.arg_attrs is not None else [DictionaryAttr({})] * len(args)
+    new: list[DictionaryAttr] = []
+    for a, d in zip(args, old):
+        entries = dict(d.data)
+        if a.name_hint and "pto.name" not in entries:
+            entries["pto.name"] = StringAttr(a.name_hint)
+        new.append(DictionaryAttr(entries))
+    fn.arg_attrs = ArrayAttr(new)
+
+
+@dataclass(frozen=True)
+class ToUpstreamPass(ModulePass):
+    """Lower every `pto` op to upstream scf/memref/bufferization/tensor/linalg/arith/math.
+
+    Run after `pto-unroll-expand`. Each function argument keeps its name as
+    `{pto.name = "..."}`. The output's generic form verifies in upstream `mlir-opt`.
+    """
+
+    name = "pto-to-upstream"
+
+    def apply(self, ctx: Context, op: ModuleOp) -> None:
+        for fn in op.walk():
+            if isinstance(fn, func.FuncOp):
+                name_arguments(fn)
+                _lower_block_list(fn.body)
+
