@@ -22,6 +22,7 @@ _PTOC_PASSES: dict[str, tuple[str, str]] = {
     "pto-check-races": ("check_races", "CheckRacesPass"),
     "pto-auto-coarsen": ("auto_coarsen", "AutoCoarsenPass"),
     "pto-to-upstream": ("to_upstream", "ToUpstreamPass"),
+    "pto-name-args": ("name_args", "NameArgsPass"),
 }
 
 # upstream xDSL passes that are useful in ptoc pipelines

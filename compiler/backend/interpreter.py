@@ -44,6 +44,7 @@ from xdsl.dialects.builtin import (
     IntegerType,
     MemRefType,
     ModuleOp,
+    StringAttr,
     TensorType,
 )
 from xdsl.ir import Attribute, Block, Operation, SSAValue
@@ -1036,8 +1037,12 @@ class Program:
                 "functions of one block"
             )
         block = fn.body.block
+        # an argument attribute {pto.name = "..."} (kept by mlir-opt) wins over the SSA name
+        named = [d.data.get("pto.name") for d in fn.arg_attrs.data] if fn.arg_attrs else []
         self.arg_names: list[str] = [
-            a.name_hint or f"arg{i}" for i, a in enumerate(block.args)
+            n.data if i < len(named) and isinstance(n := named[i], StringAttr)
+            else a.name_hint or f"arg{i}"
+            for i, a in enumerate(block.args)
         ]
         self.arg_types: list[Attribute] = [a.type for a in block.args]
         for n, a in zip(self.arg_names, block.args, strict=False):
