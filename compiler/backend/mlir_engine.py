@@ -480,3 +480,82 @@ def compile_kernel(
     text = generic_text(m)
     so = build_shared_object(text, tools)
     return MlirKernel(fn, so)
+
+
+# --------------------------------------------------------------------------- comparing
+
+ORDER_RTOL = 2.0**-12
+"""Normwise bound for outputs that depend on a matmul whose partial sums are inexact:
+|mlir - interpreter| <= ORDER_RTOL * max|interpreter output| + 1 ulp of the element.
+2**-12 ~ 2 * gamma_K (K * u / (1 - K * u), u = 2**-24) for K = 2048: two fp32 summation
+orders of a K-term dot product differ by at most 2 * gamma_K * sum|a_k b_k|."""
+
+
+@dataclass(frozen=True)
+class OutputDiff:
+    """How one output of the MLIR engine compares with the interpreter's."""
+
+    name: str
+    size: int
+    differing: int
+    max_ulp: int
+    max_abs: float
+    first: tuple[int, ...] | None
+    ref_value: float | int | None
+    got_value: float | int | None
+    ok: bool
+
+    @property
+    def identical(self) -> bool:
+        return self.differing == 0
+
+
+def _ordered(a: np.ndarray[Any, Any]) -> np.ndarray[Any, Any]:
+    """Float bit patterns as integers that count ulps (monotone in the value)."""
+    bits = a.view(np.dtype(f"int{a.itemsize * 8}")).astype(np.int64)
+    top = np.int64(1) << (a.itemsize * 8 - 1)
+    return np.where(bits < 0, -(bits & (top - 1)), bits)
+
+
+def compare_outputs(
+    ref: Mapping[str, Any], got: Mapping[str, Any], *, contract: str = "exact"
+) -> list[OutputDiff]:
+    """Compare every output; `contract` is "exact" (bit-identical; NaN equals NaN) or
+    "order" (within ORDER_RTOL normwise plus one ulp, for inexact matmul sums)."""
+    if contract not in ("exact", "order"):
+        raise ValueError(f"unknown contract '{contract}'")
+    diffs: list[OutputDiff] = []
+    for name, r in ref.items():
+        a = np.asarray(r)
+        b = np.asarray(got[name])
+        is_float = nm.is_float_dtype(a.dtype)
+        if is_float:
+            ua, ub = _ordered(a), _ordered(b)
+            both_nan = np.isnan(a.astype(np.float64)) & np.isnan(b.astype(np.float64))
+            ulp = np.where(both_nan, 0, np.abs(ua - ub))
+            bad = ulp != 0
+        else:
+            bad = a != b
+            ulp = bad.astype(np.int64)
+        n = int(bad.sum())
+        first = tuple(int(i) for i in np.unravel_index(int(np.argmax(bad)), a.shape)) if n else None
+        a64 = a.astype(np.float64) if is_float or a.dtype.kind in "iub" else a
+        b64 = b.astype(np.float64) if is_float or b.dtype.kind in "iub" else b
+        absd = np.where(bad, np.abs(a64 - b64), 0.0) if n else np.zeros(1)
+        ok = n == 0
+        if not ok and contract == "order" and is_float:
+            scale = float(np.nanmax(np.abs(a64))) if a.size else 0.0
+            ok = bool(np.all((ulp <= 1) | (absd <= ORDER_RTOL * scale)))
+        diffs.append(
+            OutputDiff(
+                name, int(a.size), n, int(ulp.max()) if ulp.size else 0,
+                float(np.nanmax(absd)) if absd.size else 0.0, first,
+                a[first].item() if first is not None else None,
+                b[first].item() if first is not None else None, ok,
+            )
+        )
+    return diffs
+
+
+def has_matmul(module: ModuleOp) -> bool:
+    return any(o.name in ("pto.matmul", "pto.matmul_acc") for o in module.walk())
