@@ -387,6 +387,8 @@ def _row_sum(b: _B, op: pto.RowSumOp) -> SSAValue:
         return _extf(bb, v, acc_t)
 
     s = _pairwise(lb, load, 0, n, acc_t)
+    if n >= 8:  # numpy adds the pairwise sum to the reduction's initial +0.0
+        s = lb.op(arith.AddfOp(lb.float(0.0, acc_t), s))
     s = _truncf(lb, s, et)
     zero_idx = lb.index(0)
     ins = lb.op(tensor.InsertOp(s, body.args[1], [*lead_idx, zero_idx]))
@@ -559,6 +561,8 @@ def _move_body(op: Operation, old: Region, to_scf_yield: bool) -> Region:
 
 
 def _lower_op(op: Operation) -> None:
+    if isinstance(op, pto.UnrollOp):
+        raise op_error(op, "pto-to-upstream runs after pto-unroll-expand: expand this pto.unroll first")
     b = _B(InsertPoint.before(op))
     new: SSAValue | None = None
     if isinstance(op, pto.SpmdOp):
@@ -619,8 +623,6 @@ def _lower_op(op: Operation) -> None:
     elif isinstance(op, math.ExpOp) and not isinstance(_scalar_t(op.operands[0].type), Float64Type):
         x = op.operands[0]
         new = _elementwise(b, x, _scalar_t(x.type), _exp_scalar)
-    elif isinstance(op, pto.UnrollOp):
-        raise op_error(op, "pto-to-upstream runs after pto-unroll-expand: expand this pto.unroll first")
     elif op.dialect_name() == "pto":
         raise op_error(op, f"pto-to-upstream has no lowering for '{op.name}'")
     else:
