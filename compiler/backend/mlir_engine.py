@@ -67,6 +67,7 @@ MLIR_OPT_PIPELINE: tuple[str, ...] = (
     "--convert-linalg-to-loops",
     "--expand-strided-metadata",
     "--lower-affine",
+    "--arith-expand",
     "--convert-scf-to-cf",
     "--finalize-memref-to-llvm",
     "--convert-math-to-llvm",

@@ -283,7 +283,9 @@ def exp_via_f64(x: Any) -> Any:
     a = np.asarray(x)
     if a.dtype == np.float64:
         return np.exp(x)
-    r = np.exp(a.astype(np.float64)).astype(np.float32).astype(a.dtype)
+    r = np.exp(a, dtype=np.float64).astype(np.float32)
+    if a.dtype != np.float32:
+        r = r.astype(a.dtype)
     return r if a.ndim else r[()]
 
 

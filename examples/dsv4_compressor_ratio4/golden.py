@@ -110,12 +110,17 @@ def gates(start_pos: NpArray) -> NpArray:
     return (start_pos.astype(np.int64) % RATIO) + S >= RATIO
 
 
+def _exp(x: NpArray) -> NpArray:
+    """fp32 exp rounded once from double precision (ptoc's numerics contract)."""
+    return np.exp(x, dtype=np.float64).astype(F32)
+
+
 def _online_softmax_step(
     mi: NpArray, li: NpArray, oi: NpArray, sc: NpArray, kv: NpArray
 ) -> tuple[NpArray, NpArray, NpArray]:
     m2 = np.maximum(mi, sc)
-    a = np.exp(mi - m2)
-    e = np.exp(sc - m2)
+    a = _exp(mi - m2)
+    e = _exp(sc - m2)
     return m2, a * li + e, oi * a + kv * e
 
 
@@ -152,7 +157,7 @@ def golden(inputs: Mapping[str, NpArray]) -> dict[str, NpArray]:
         prev = cur - RATIO
         last = spages.row(int(b), cur + RATIO - 1)
         mi = state[last, sc_back].copy()
-        li = np.exp(mi - mi)
+        li = _exp(mi - mi)
         oi = state[last, kv_back].copy()
         for s in range(RATIO):  # previous window, front halves
             p = prev + s
