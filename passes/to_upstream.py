@@ -11,7 +11,7 @@ its generic form (`pto-opt --print-op-generic`) verifies in upstream `mlir-opt` 
 | `pto.range` | `scf.for` with the same iter_args (the `pipeline` hint is dropped) |
 | `pto.yield` | `scf.yield` |
 | `pto.read`  | `memref.load` |
-| `pto.load`  | `memref.subview` + `memref.alloc` + `memref.copy` + `bufferization.to_tensor` (a snapshot: later stores do not change the loaded tile) |
+| `pto.load`  | `memref.subview` + `memref.alloc` + a copying `linalg.generic` + `bufferization.to_tensor` (a snapshot: later stores do not change the loaded tile) |
 | `pto.store` | `memref.subview` + `bufferization.materialize_in_destination` |
 | `pto.row_max`, `pto.row_expand_mul`, `pto.col_expand_mul`, `pto.gather`, `pto.arange`, `pto.cast` | `linalg.generic` |
 | `pto.row_sum` | `scf.for` over rows, each row summed in the interpreter's order (numpy's pairwise summation, see docs/numerics.md) |
@@ -435,6 +435,11 @@ def _expand_mul(b: _B, op: pto.RowExpandMulOp | pto.ColExpandMulOp) -> SSAValue:
 
 
 def _matmul(b: _B, lhs: SSAValue, rhs: SSAValue, rt: TensorType[Attribute]) -> SSAValue:
+    # widen the operands first (exact): the product loop is then plain f32 work
+    if _elem(lhs.type) != f32:
+        lhs = _elementwise(b, lhs, f32, lambda ib, v: _extf(ib, v, f32))
+    if _elem(rhs.type) != f32:
+        rhs = _elementwise(b, rhs, f32, lambda ib, v: _extf(ib, v, f32))
     zero = b.float(0.0, f32)
     init = _generic(b, [], [], rt, _identity(2), "pp", lambda ib, i, o, k: zero)
 
@@ -512,7 +517,17 @@ def _load(b: _B, op: pto.LoadOp) -> SSAValue:
     shape = _shape(rt)
     sv = _subview(b, op.source, op.indices, shape)
     buf = b.op(memref.AllocOp([], [], MemRefType(_elem(rt), list(shape))))
-    b.put(memref.CopyOp(sv, buf))
+    # the copy as a linalg.generic on buffers: it lowers to plain (vectorizable) loops,
+    # where memref.copy of a strided view calls the runtime's element-wise copy
+    block = Block(arg_types=[_elem(rt), _elem(rt)])
+    block.add_op(LinalgYieldOp(block.args[0]))
+    rank = len(shape)
+    b.put(
+        GenericOp(
+            [sv], [buf], Region(block), [_identity(rank), _identity(rank)],
+            [IteratorTypeAttr.parallel()] * rank, [],
+        )
+    )
     return b.op(bufferization.ToTensorOp(buf, restrict=True, writable=True))
 
 

@@ -10,7 +10,7 @@
 // CHECK:        scf.if
 // CHECK:          scf.for %hb =
 // CHECK:            memref.subview %state[%{{.*}}, %{{.*}}] [1, 64] [1, 1] : memref<?x2048xf32> to memref<1x64xf32, strided<[2048, 1], offset: ?>>
-// CHECK:            memref.copy
+// CHECK:            linalg.generic {{.*}} ins(%{{.*}} : memref<1x64xf32, strided<[2048, 1], offset: ?>>) outs(%{{.*}} : memref<1x64xf32>)
 // CHECK:            bufferization.to_tensor
 // CHECK:            math.exp %{{.*}} : f64
 // CHECK:            scf.for %s = {{.*}} iter_args(
