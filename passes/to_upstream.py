@@ -14,7 +14,7 @@ its generic form (`pto-opt --print-op-generic`) verifies in upstream `mlir-opt` 
 | `pto.load`  | `memref.subview` + `memref.alloc` + a copying `linalg.generic` + `bufferization.to_tensor` (a snapshot: later stores do not change the loaded tile) |
 | `pto.store` | `memref.subview` + `bufferization.materialize_in_destination` |
 | `pto.row_max`, `pto.row_expand_mul`, `pto.col_expand_mul`, `pto.gather`, `pto.arange`, `pto.cast` | `linalg.generic` |
-| `pto.row_sum` | `scf.for` over rows, each row summed in the interpreter's order (numpy's pairwise summation, see docs/numerics.md) |
+| `pto.row_sum` | `scf.for` over rows, each row summed in the vector unit's order: a binary tree inside each 64-element repeat, repeats in order (docs/numerics.md) |
 | `pto.matmul`, `pto.matmul_acc` | `linalg.generic` over (i, k, j), fp32 accumulation in increasing k; `matmul_acc` adds the accumulator after the product, as the interpreter does |
 
 `math.exp` on f32, bf16 and f16 is rewritten to `extf` to f64, `math.exp`, `truncf`, the
@@ -72,8 +72,8 @@ from ptoc.dialects import pto
 DYNAMIC = -(2**63)
 """MLIR's `ShapedType::kDynamic` in static offset/size/stride arrays."""
 
-PW_BLOCKSIZE = 128
-"""numpy's pairwise-summation block (numpy/_core/src/umath/loops_utils.h.src)."""
+REPEAT = 64
+"""fp32 elements of one a2a3 vector repeat (256 B): the unit of row_sum's tree."""
 
 
 # --------------------------------------------------------------------------- building
@@ -305,44 +305,19 @@ def _cast_scalar(b: _B, x: SSAValue, dst: Attribute, mode: str | None) -> SSAVal
 # --------------------------------------------------------------------------- row_sum
 
 
-def _pairwise(
-    b: _B, load: Callable[[_B, SSAValue], SSAValue], base: int, n: int, acc_t: Attribute
+def _tree(b: _B, vals: list[SSAValue]) -> SSAValue:
+    """A binary tree of adjacent pairs: ((v0 + v1) + (v2 + v3)) + ..."""
+    while len(vals) > 1:
+        vals = [b.op(arith.AddfOp(vals[i], vals[i + 1])) for i in range(0, len(vals), 2)]
+    return vals[0]
+
+
+def _repeat_sum(
+    b: _B, load: Callable[[_B, SSAValue], SSAValue], base: SSAValue, count: int, zero: SSAValue
 ) -> SSAValue:
-    """numpy's pairwise sum of elements base .. base+n-1 (n >= 1), in numpy's order."""
-    if n < 8:
-        res = b.float(0.0, acc_t)
-        for i in range(n):
-            res = b.op(arith.AddfOp(res, load(b, b.index(base + i))))
-        return res
-    if n <= PW_BLOCKSIZE:
-        r = [load(b, b.index(base + j)) for j in range(8)]
-        end = base + n - (n % 8)
-        if end > base + 8:
-            loop_body = Block(arg_types=[IndexType()] + [acc_t] * 8)
-            lb = _B(InsertPoint.at_end(loop_body))
-            i = loop_body.args[0]
-            new: list[SSAValue] = []
-            for j in range(8):
-                idx = lb.op(arith.AddiOp(i, lb.index(j)))
-                new.append(lb.op(arith.AddfOp(loop_body.args[1 + j], load(lb, idx))))
-            lb.put(scf.YieldOp(*new))
-            loop = b.put(
-                scf.ForOp(b.index(base + 8), b.index(end), b.index(8), r, Region(loop_body))
-            )
-            r = list(loop.results)
-        s01 = b.op(arith.AddfOp(r[0], r[1]))
-        s23 = b.op(arith.AddfOp(r[2], r[3]))
-        s45 = b.op(arith.AddfOp(r[4], r[5]))
-        s67 = b.op(arith.AddfOp(r[6], r[7]))
-        res = b.op(arith.AddfOp(b.op(arith.AddfOp(s01, s23)), b.op(arith.AddfOp(s45, s67))))
-        for k in range(end, base + n):
-            res = b.op(arith.AddfOp(res, load(b, b.index(k))))
-        return res
-    n2 = n // 2
-    n2 -= n2 % 8
-    left = _pairwise(b, load, base, n2, acc_t)
-    right = _pairwise(b, load, base + n2, n - n2, acc_t)
-    return b.op(arith.AddfOp(left, right))
+    """One vector repeat: `count` elements from `base`, padded with +0.0 to REPEAT."""
+    vals = [load(b, b.op(arith.AddiOp(base, b.index(j)))) for j in range(count)]
+    return _tree(b, vals + [zero] * (REPEAT - count))
 
 
 def _row_sum(b: _B, op: pto.RowSumOp) -> SSAValue:
@@ -386,9 +361,18 @@ def _row_sum(b: _B, op: pto.RowSumOp) -> SSAValue:
         v = bb.op(tensor.ExtractOp(x, [*lead_idx, j], et))
         return _extf(bb, v, acc_t)
 
-    s = _pairwise(lb, load, 0, n, acc_t)
-    if n >= 8:  # numpy adds the pairwise sum to the reduction's initial +0.0
-        s = lb.op(arith.AddfOp(lb.float(0.0, acc_t), s))
+    zero = lb.float(0.0, acc_t)
+    full, rem = divmod(n, REPEAT)
+    s = _repeat_sum(lb, load, lb.index(0), REPEAT if full else rem, zero)
+    if full > 1:  # the other full repeats, in order
+        rb = Block(arg_types=[IndexType(), acc_t])
+        ib = _B(InsertPoint.at_end(rb))
+        base = ib.op(arith.MuliOp(rb.args[0], ib.index(REPEAT)))
+        ib.put(scf.YieldOp(ib.op(arith.AddfOp(rb.args[1], _repeat_sum(ib, load, base, REPEAT, zero)))))
+        loop = lb.put(scf.ForOp(lb.index(1), lb.index(full), lb.index(1), [s], Region(rb)))
+        s = loop.results[0]
+    if full and rem:
+        s = lb.op(arith.AddfOp(s, _repeat_sum(lb, load, lb.index(full * REPEAT), rem, zero)))
     s = _truncf(lb, s, et)
     zero_idx = lb.index(0)
     ins = lb.op(tensor.InsertOp(s, body.args[1], [*lead_idx, zero_idx]))

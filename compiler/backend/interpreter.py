@@ -703,14 +703,10 @@ def _read(c: _Compiler, op: pto.ReadOp) -> Thunk:
 def _row_sum(c: _Compiler, op: pto.RowSumOp) -> Thunk:
     x = c.slot(op.input)
     dt = nm.np_dtype(_elem_of(op.result.type))
-    if dt == np.float32 or dt == np.float64 or dt.kind in "iu":
+    if dt.kind in "iu":
         return c.value_op(op, lambda f: np.sum(f[x], axis=-1, keepdims=True, dtype=dt), "vector")
-    # narrow floats accumulate in f32, then round once
-    return c.value_op(
-        op,
-        lambda f: np.sum(f[x], axis=-1, keepdims=True, dtype=np.float32).astype(dt),
-        "vector",
-    )
+    # floats: the vector unit's order (numerics.row_sum_tree); narrow floats in f32
+    return c.value_op(op, lambda f: nm.row_sum_tree(f[x]).astype(dt, copy=False), "vector")
 
 
 @_handles("pto.row_max")

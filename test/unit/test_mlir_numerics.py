@@ -1,9 +1,8 @@
 """The numerics contract (docs/numerics.md), checked on the interpreter alone.
 
-These tests pin down what the interpreter computes, independently of numpy's internals
-where possible: the MLIR lowering (pto-to-upstream) emits the same order, so a change
-here (e.g. a numpy release that changes its summation) shows up as a failing test here
-first, not as a silent cross-check mismatch.
+These tests pin down what the interpreter computes with references written out element by
+element, independent of numpy's internals: the MLIR lowering (pto-to-upstream) emits the
+same order, and the MLIR-engine tests check that it does.
 """
 
 from __future__ import annotations
@@ -25,34 +24,24 @@ from ptoc.backend.interpreter import compile_module
 F32 = np.float32
 
 
-def pairwise_sum(a: np.ndarray) -> np.float32:
-    """numpy's pairwise summation of a contiguous f32 row, written out: blocks of at most
-    128 use 8 accumulators (stride 8) combined as ((r0+r1)+(r2+r3))+((r4+r5)+(r6+r7)),
-    then the tail in order; longer rows split at n/2 rounded down to a multiple of 8."""
-    n = len(a)
-    if n < 8:
-        res = F32(0.0)
-        for v in a:
-            res = F32(res + v)
-        return res
-    if n <= 128:
-        r = [F32(a[j]) for j in range(8)]
-        i = 8
-        while i < n - n % 8:
-            for j in range(8):
-                r[j] = F32(r[j] + a[i + j])
-            i += 8
-        res = F32(F32(F32(r[0] + r[1]) + F32(r[2] + r[3])) + F32(F32(r[4] + r[5]) + F32(r[6] + r[7])))
-        for k in range(i, n):
-            res = F32(res + a[k])
-        return res
-    n2 = n // 2
-    n2 -= n2 % 8
-    return F32(pairwise_sum(a[:n2]) + pairwise_sum(a[n2:]))
+def tree_sum(row: np.ndarray) -> np.float32:
+    """The vector unit's row sum, one element at a time (CANN Ascend C ReduceSum):
+    each repeat of 64 fp32 elements is a binary tree of adjacent pairs (the tail repeat
+    padded with +0.0), and the repeats' sums are added in order."""
+    n = len(row)
+    total = None
+    for start in range(0, max(n, 1), 64):
+        vals = [F32(v) for v in row[start : start + 64]]
+        vals += [F32(0.0)] * (64 - len(vals))
+        while len(vals) > 1:
+            vals = [F32(vals[i] + vals[i + 1]) for i in range(0, len(vals), 2)]
+        total = vals[0] if total is None else F32(total + vals[0])
+    assert total is not None
+    return total
 
 
 def row_sum_reference(x: np.ndarray) -> np.ndarray:
-    return np.array([[F32(F32(0.0) + pairwise_sum(row))] for row in x], dtype=F32)
+    return np.array([[tree_sum(row)] for row in x], dtype=F32)
 
 
 def bits(a: np.ndarray) -> np.ndarray:
@@ -76,16 +65,18 @@ def run_row_sum(x: np.ndarray) -> np.ndarray:
 
 
 @pytest.mark.parametrize("c", [1, 3, 7, 8, 9, 16, 17, 64, 100, 128, 129, 200, 512, 1000, 2048])
-def test_row_sum_is_numpy_pairwise_order(c: int) -> None:
+def test_row_sum_is_the_vector_unit_order(c: int) -> None:
     rng = np.random.default_rng(c)
     # magnitudes over many binades, so that the order matters
     x = (rng.standard_normal((4, c)) * np.exp(rng.standard_normal((4, c)) * 4)).astype(F32)
     got = run_row_sum(x)
     want = row_sum_reference(x)
     assert (bits(got) == bits(want)).all()
-    if c >= 16:  # and the order is not the plain left-to-right one
+    if c >= 16:  # and the order is neither left-to-right nor numpy's pairwise sum
         seq = np.cumsum(x, axis=-1, dtype=F32)[:, -1:]
         assert not (bits(seq) == bits(want)).all()
+    if c >= 128:
+        assert not (bits(np.sum(x, axis=-1, keepdims=True)) == bits(want)).all()
 
 
 @settings(max_examples=60, deadline=None)
