@@ -7,7 +7,7 @@ its generic form (`pto-opt --print-op-generic`) verifies in upstream `mlir-opt` 
 
 | pto op | upstream |
 |---|---|
-| `pto.spmd`  | `scf.for` over the task ids (tasks are independent; they run in order) |
+| `pto.spmd`  | `scf.for` over the task ids (tasks are independent; they run in order), with `{pto.scope, pto.core}` attributes |
 | `pto.range` | `scf.for` with the same iter_args (the `pipeline` hint is dropped) |
 | `pto.yield` | `scf.yield` |
 | `pto.read`  | `memref.load` |
@@ -86,8 +86,9 @@ class _B:
         self.ip = ip
 
     def op(self, o: Operation) -> SSAValue:
+        """Insert `o` (an op with one result) and return its result."""
         Rewriter.insert_op(o, self.ip)
-        return o.results[0] if o.results else SSAValue.get(o)  # type: ignore[arg-type]
+        return o.results[0]
 
     def put(self, o: Operation) -> Operation:
         Rewriter.insert_op(o, self.ip)
@@ -349,7 +350,7 @@ def _row_sum(b: _B, op: pto.RowSumOp) -> SSAValue:
     # row r -> its leading indices (row-major)
     lead_idx: list[SSAValue] = []
     rem = r
-    for k, d in enumerate(lead):
+    for k in range(len(lead)):
         stride = 1
         for e in lead[k + 1 :]:
             stride *= e
@@ -568,6 +569,11 @@ def _lower_op(op: Operation) -> None:
         count = op.dyn_count if op.dyn_count is not None else b.index(op.static_count or 0)
         region = _move_body(op, op.body, True)
         loop = scf.ForOp(b.index(0), count, b.index(1), [], region)
+        # the scope's name and core kind stay as discardable attributes (upstream keeps them)
+        if op.scope is not None:
+            loop.attributes["pto.scope"] = op.scope
+        if op.core is not None:
+            loop.attributes["pto.core"] = StringAttr(str(op.core.data))
         b.put(loop)
         op.detach()
         op.erase()

@@ -15,9 +15,11 @@
 // CHECK:            math.exp %{{.*}} : f64
 // CHECK:            scf.for %s = {{.*}} iter_args(
 // CHECK:            bufferization.materialize_in_destination
+// CHECK:      } {pto.scope = "softmax_pool", pto.core = "vector"}
 // CHECK-NOT:  {{(= |^ *)pto\.}}
 
 // UPSTREAM: func.func @softmax_pool(%arg0: memref<?x2048xf32> {pto.name = "state"}
 // UPSTREAM: scf.for
 // UPSTREAM: linalg.generic
 // UPSTREAM: bufferization.materialize_in_destination
+// UPSTREAM:   } {pto.core = "vector", pto.scope = "softmax_pool"}
