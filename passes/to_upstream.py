@@ -67,7 +67,7 @@ from xdsl.passes import ModulePass
 from xdsl.rewriter import InsertPoint, Rewriter
 
 from ptoc.diagnostics import op_error
-from ptoc.dialects import pto
+from ptoc.dialects import pto, pto_tiles
 
 DYNAMIC = -(2**63)
 """MLIR's `ShapedType::kDynamic` in static offset/size/stride arrays."""
@@ -408,37 +408,116 @@ def _row_max(b: _B, op: pto.RowMaxOp) -> SSAValue:
     )
 
 
-def _expand_mul(b: _B, op: pto.RowExpandMulOp | pto.ColExpandMulOp) -> SSAValue:
-    rt = op.result.type
+_FLOAT_BIN: dict[str, type[Operation]] = {
+    "add": arith.AddfOp, "sub": arith.SubfOp, "mul": arith.MulfOp, "div": arith.DivfOp,
+    "max": arith.MaximumfOp, "min": arith.MinimumfOp,
+}
+_INT_BIN: dict[str, type[Operation]] = {
+    "add": arith.AddiOp, "sub": arith.SubiOp, "mul": arith.MuliOp, "div": arith.DivSIOp,
+    "max": arith.MaxSIOp, "min": arith.MinSIOp,
+}
+
+
+def _binop(b: _B, fn: str, x: SSAValue, y: SSAValue) -> SSAValue:
+    """The interpreter's tile binary `fn` on two scalars (signless ints are signed)."""
+    t = x.type
+    if isinstance(t, IntegerType) and t.signedness.data.name != "SIGNLESS":
+        raise _NotLowered(f"'{fn}' on {t} (upstream arith takes signless integers)")
+    table = _FLOAT_BIN if _is_float(t) else _INT_BIN
+    return b.op(table[fn](x, y))  # pyright: ignore[reportCallIssue]
+
+
+def _expand(b: _B, op: Operation, fn: str, axis: int) -> SSAValue:
+    rt = op.results[0].type
     assert isinstance(rt, TensorType)
-    rhs_map = _map(2, [0, None]) if isinstance(op, pto.RowExpandMulOp) else _map(2, [None, 1])
+    lhs, rhs = op.operands
+    rhs_map = _map(2, [0, None]) if axis == 1 else _map(2, [None, 1])
     return _generic(
-        b, [op.lhs, op.rhs], [_identity(2), rhs_map], rt, _identity(2), "pp",
-        lambda ib, ins, o, k: ib.op(arith.MulfOp(ins[0], ins[1]))
-        if _is_float(_elem(rt)) else ib.op(arith.MuliOp(ins[0], ins[1])),
+        b, [lhs, rhs], [_identity(2), rhs_map], rt, _identity(2), "pp",
+        lambda ib, ins, o, k: _binop(ib, fn, ins[0], ins[1]),
     )
 
 
-def _matmul(b: _B, lhs: SSAValue, rhs: SSAValue, rt: TensorType[Attribute]) -> SSAValue:
-    # widen the operands first (exact): the product loop is then plain f32 work
-    if _elem(lhs.type) != f32:
-        lhs = _elementwise(b, lhs, f32, lambda ib, v: _extf(ib, v, f32))
-    if _elem(rhs.type) != f32:
-        rhs = _elementwise(b, rhs, f32, lambda ib, v: _extf(ib, v, f32))
-    zero = b.float(0.0, f32)
+def _expand_mul(b: _B, op: pto.RowExpandMulOp | pto.ColExpandMulOp) -> SSAValue:
+    return _expand(b, op, "mul", 1 if isinstance(op, pto.RowExpandMulOp) else 0)
+
+
+def _tile_scalar(b: _B, op: Operation, fn: str) -> SSAValue:
+    x, scalar = op.operands
+    return _elementwise(b, x, _elem(x.type), lambda ib, v: _binop(ib, fn, v, scalar))
+
+
+_CMPF = {"eq": "oeq", "ne": "une", "lt": "olt", "le": "ole", "gt": "ogt", "ge": "oge"}
+_CMPI = {"eq": "eq", "ne": "ne", "lt": "slt", "le": "sle", "gt": "sgt", "ge": "sge"}
+
+
+def _cmp(b: _B, op: pto_tiles.CmpOp) -> SSAValue:
+    mode = str(op.mode.data.value)
+    rt = op.result.type
+    assert isinstance(rt, TensorType)
+    rank = len(_shape(rt))
+    et = _elem(op.lhs.type)
+    if isinstance(et, IntegerType) and et.signedness.data.name != "SIGNLESS":
+        raise _NotLowered(f"pto.cmp on {et}")
+
+    def body(ib: _B, ins: Sequence[SSAValue], o: SSAValue, _k: Block) -> SSAValue:
+        if _is_float(et):
+            return ib.op(arith.CmpfOp(ins[0], ins[1], _CMPF[mode]))
+        return ib.op(arith.CmpiOp(ins[0], ins[1], _CMPI[mode]))
+
+    ident = _identity(rank)
+    return _generic(b, [op.lhs, op.rhs], [ident, ident], rt, ident, "p" * rank, body)
+
+
+def _select(b: _B, op: pto_tiles.SelectOp) -> SSAValue:
+    rt = op.result.type
+    assert isinstance(rt, TensorType)
+    rank = len(_shape(rt))
+    ident = _identity(rank)
+    return _generic(
+        b, [op.mask, op.lhs, op.rhs], [ident] * 3, rt, ident, "p" * rank,
+        lambda ib, ins, o, k: ib.op(arith.SelectOp(ins[0], ins[1], ins[2])),
+    )
+
+
+def _matmul(
+    b: _B, lhs: SSAValue, rhs: SSAValue, rt: TensorType[Attribute],
+    a_trans: bool = False, b_trans: bool = False,
+) -> SSAValue:
+    acc_t = _elem(rt)
+    integer = not _is_float(acc_t)
+
+    def widen(ib: _B, v: SSAValue) -> SSAValue:
+        if integer:
+            return v if v.type == acc_t else ib.op(arith.ExtSIOp(v, acc_t))
+        return _extf(ib, v, f32)
+
+    # widen the operands first (exact): the product loop is then plain f32 (i32) work
+    if _elem(lhs.type) != acc_t:
+        lhs = _elementwise(b, lhs, acc_t, widen)
+    if _elem(rhs.type) != acc_t:
+        rhs = _elementwise(b, rhs, acc_t, widen)
+    zero = b.int(0, acc_t) if integer else b.float(0.0, f32)
     init = _generic(b, [], [], rt, _identity(2), "pp", lambda ib, i, o, k: zero)
 
     def body(ib: _B, ins: Sequence[SSAValue], o: SSAValue, _k: Block) -> SSAValue:
-        a = _extf(ib, ins[0], f32)
-        c = _extf(ib, ins[1], f32)
-        return ib.op(arith.AddfOp(o, ib.op(arith.MulfOp(a, c))))
+        if integer:  # int8 x int8 in i32: exact, and the wrap of the i64 sum
+            return ib.op(arith.AddiOp(o, ib.op(arith.MuliOp(ins[0], ins[1]))))
+        return ib.op(arith.AddfOp(o, ib.op(arith.MulfOp(ins[0], ins[1]))))
 
     # dims (i, k, j): k outside j, so each C[i, j] still sums in increasing k, and the
     # j loop is independent (vectorizable) work
-    return _generic(
-        b, [lhs, rhs], [_map(3, [0, 1]), _map(3, [1, 2])], rt, _map(3, [0, 2]), "prp",
-        body, init,
-    )
+    a_map = _map(3, [1, 0] if a_trans else [0, 1])
+    b_map = _map(3, [2, 1] if b_trans else [1, 2])
+    return _generic(b, [lhs, rhs], [a_map, b_map], rt, _map(3, [0, 2]), "prp", body, init)
+
+
+def _matmul_of(b: _B, op: pto.MatmulOp | pto.MatmulAccOp) -> SSAValue:
+    rt = op.result.type
+    assert isinstance(rt, TensorType)
+    ta = getattr(op, "a_trans", None) is not None
+    tb = getattr(op, "b_trans", None) is not None
+    return _matmul(b, op.lhs, op.rhs, rt, ta, tb)
 
 
 def _gather(b: _B, op: pto.GatherOp) -> SSAValue:
@@ -478,7 +557,14 @@ def _arange(b: _B, op: pto.ArangeOp) -> SSAValue:
 # --------------------------------------------------------------------------- memory
 
 
-def _subview(b: _B, mem: SSAValue, indices: Sequence[SSAValue], shape: Sequence[int]) -> SSAValue:
+def _subview(
+    b: _B,
+    mem: SSAValue,
+    indices: Sequence[SSAValue],
+    shape: Sequence[int],
+    dyn_sizes: Sequence[SSAValue] | None = None,
+) -> SSAValue:
+    """A unit-stride view at dynamic offsets: static `shape`, or the dynamic sizes."""
     mt = mem.type
     assert isinstance(mt, MemRefType)
     mshape = _shape(mt)
@@ -488,11 +574,69 @@ def _subview(b: _B, mem: SSAValue, indices: Sequence[SSAValue], shape: Sequence[
         strides.append(acc)
         acc = None if (acc is None or d < 0) else acc * d
     strides.reverse()
-    rt = MemRefType(_elem(mt), list(shape), StridedLayoutAttr(strides, None))
+    sizes = list(shape) if dyn_sizes is None else [DYNAMIC] * len(mshape)
+    rt = MemRefType(_elem(mt), sizes, StridedLayoutAttr(strides, None))
     return b.op(
         memref.SubviewOp(
-            mem, list(indices), [], [], [DYNAMIC] * len(mshape), list(shape),
+            mem, list(indices), list(dyn_sizes or []), [], [DYNAMIC] * len(mshape), sizes,
             [1] * len(mshape), rt,
+        )
+    )
+
+
+def _buffer_generic(
+    b: _B, ins: Sequence[SSAValue], out: SSAValue, body: Callable[[_B, Sequence[SSAValue]], SSAValue]
+) -> None:
+    """A `linalg.generic` on buffers (identity maps, all parallel) writing `out`."""
+    rank = len(_shape(out.type))
+    block = Block(arg_types=[_elem(v.type) for v in ins] + [_elem(out.type)])
+    ib = _B(InsertPoint.at_end(block))
+    ib.put(LinalgYieldOp(body(ib, block.args[: len(ins)])))
+    b.put(
+        GenericOp(
+            list(ins), [out], Region(block), [_identity(rank)] * (len(ins) + 1),
+            [IteratorTypeAttr.parallel()] * rank, [],
+        )
+    )
+
+
+def _pad_constant(b: _B, et: Attribute, pad: str) -> SSAValue:
+    if _is_float(et):
+        return b.float({"zero": 0.0, "min": float("-inf"), "max": float("inf")}[pad], et)
+    w = _ibits(et)
+    if w == 1:
+        return b.int(1 if pad == "max" else 0, et)
+    return b.int({"zero": 0, "min": -(2 ** (w - 1)), "max": 2 ** (w - 1) - 1}[pad], et)
+
+
+def _load_valid(b: _B, op: pto_tiles.LoadValidOp) -> SSAValue:
+    rt = op.result.type
+    shape = _shape(rt)
+    et = _elem(rt)
+    buf = b.op(memref.AllocOp([], [], MemRefType(et, list(shape))))
+    pad = _pad_constant(b, et, op.pad_value)
+    _buffer_generic(b, [], buf, lambda ib, a: pad)
+    src = _subview(b, op.source, op.indices, shape, list(op.valid))
+    zeros = [b.index(0) for _ in shape]
+    dst = _subview(b, buf, zeros, shape, list(op.valid))
+    _buffer_generic(b, [src], dst, lambda ib, a: a[0])
+    return b.op(bufferization.ToTensorOp(buf, restrict=True, writable=True))
+
+
+def _store_valid(b: _B, op: pto_tiles.StoreValidOp) -> None:
+    vt = op.value.type
+    shape = _shape(vt)
+    valid = list(op.valid)
+    part = b.op(
+        tensor.ExtractSliceOp(
+            op.value, [0] * len(shape), valid, [1] * len(shape),
+            TensorType(_elem(vt), [DYNAMIC] * len(shape)),
+        )
+    )
+    sv = _subview(b, op.dest, op.indices, shape, valid)
+    b.put(
+        MaterializeInDestinationOp.create(
+            operands=[part, sv], properties={"restrict": UnitAttr(), "writable": UnitAttr()}
         )
     )
 
@@ -561,6 +705,8 @@ def _move_body(op: Operation, old: Region, to_scf_yield: bool) -> Region:
 
 
 def _lower_op(op: Operation) -> None:
+    if isinstance(op, pto.YieldOp):
+        return  # rewritten with its parent (spmd, range, section)
     if isinstance(op, pto.UnrollOp):
         raise op_error(op, "pto-to-upstream runs after pto-unroll-expand: expand this pto.unroll first")
     b = _B(InsertPoint.before(op))
@@ -604,14 +750,43 @@ def _lower_op(op: Operation) -> None:
     elif isinstance(op, (pto.RowExpandMulOp, pto.ColExpandMulOp)):
         new = _expand_mul(b, op)
     elif isinstance(op, pto.MatmulOp):
-        rt = op.result.type
-        assert isinstance(rt, TensorType)
-        new = _matmul(b, op.lhs, op.rhs, rt)
+        new = _matmul_of(b, op)
     elif isinstance(op, pto.MatmulAccOp):
-        rt = op.result.type
-        assert isinstance(rt, TensorType)
-        prod = _matmul(b, op.lhs, op.rhs, rt)
-        new = b.op(arith.AddfOp(op.acc, prod))
+        prod = _matmul_of(b, op)
+        add = arith.AddfOp if _is_float(_elem(prod.type)) else arith.AddiOp
+        new = b.op(add(op.acc, prod))
+    elif isinstance(op, pto_tiles.WriteOp):
+        b.put(memref.StoreOp.get(op.value, op.dest, list(op.indices)))
+        op.detach()
+        op.erase()
+        return
+    elif isinstance(op, pto_tiles.LoadValidOp):
+        new = _load_valid(b, op)
+    elif isinstance(op, pto_tiles.StoreValidOp):
+        _store_valid(b, op)
+        op.detach()
+        op.erase()
+        return
+    elif isinstance(op, pto_tiles.CmpOp):
+        new = _guard(op, lambda: _cmp(b, op))
+    elif isinstance(op, pto_tiles.SelectOp):
+        new = _select(b, op)
+    elif isinstance(op, pto_tiles.EXPAND_OPS):
+        new = _guard(op, lambda: _expand(b, op, op.FN, op.BROADCAST_AXIS))
+    elif isinstance(op, pto_tiles.TILE_SCALAR_OPS):
+        new = _guard(op, lambda: _tile_scalar(b, op, op.FN))
+    elif isinstance(op, pto.HandoffOp):
+        new = op.input  # tiles are values: the hand-off is a dependence, not a computation
+    elif isinstance(op, pto.SectionOp):
+        _inline_section(op)
+        return
+    elif isinstance(op, memref.AllocOp):
+        # the interpreter's scratch tensors start as zeros (undefined on the device)
+        b2 = _B(InsertPoint.after(op))
+        et = _elem(op.memref.type)
+        zero = b2.float(0.0, et) if _is_float(et) else b2.int(0, et)
+        _buffer_generic(b2, [], op.memref, lambda ib, a: zero)
+        return
     elif isinstance(op, pto.GatherOp):
         new = _gather(b, op)
     elif isinstance(op, pto.ArangeOp):
@@ -634,6 +809,31 @@ def _lower_op(op: Operation) -> None:
         return
     if new is not None:
         Rewriter.replace_op(op, [], [new])
+
+
+def _guard(op: Operation, f: Callable[[], SSAValue]) -> SSAValue:
+    try:
+        return f()
+    except _NotLowered as e:
+        raise op_error(op, f"pto-to-upstream: cannot lower {e} exactly") from None
+
+
+def _inline_section(op: pto.SectionOp) -> None:
+    """A section's ops run in place (one executor runs both sides); its results are the
+    values its pto.yield returns."""
+    block = op.body.block
+    term = block.last_op
+    yielded = list(term.operands) if isinstance(term, pto.YieldOp) else []
+    if term is not None and isinstance(term, pto.YieldOp):
+        term.detach()
+        term.erase()
+    for inner in list(block.ops):
+        inner.detach()
+        Rewriter.insert_op(inner, InsertPoint.before(op))
+    for res, v in zip(op.results, yielded):
+        res.replace_all_uses_with(v)
+    op.detach()
+    op.erase()
 
 
 def _scalar_t(t: Attribute) -> Attribute:
