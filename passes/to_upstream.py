@@ -447,6 +447,67 @@ def _tile_scalar(b: _B, op: Operation, fn: str) -> SSAValue:
     return _elementwise(b, x, _elem(x.type), lambda ib, v: _binop(ib, fn, v, scalar))
 
 
+def _mask_positions(pattern: str) -> tuple[int, int, int]:
+    """(first, step, count) of a mask pattern's positions in each period of 4."""
+    pos = pto_tiles.MASK_POSITIONS[pattern]
+    step = pos[1] - pos[0] if len(pos) > 1 else 1
+    return pos[0], step, len(pos)
+
+
+def _bitcast_elem(b: _B, v: SSAValue, t: Attribute) -> SSAValue:
+    return v if v.type == t else b.op(arith.BitcastOp(v, t))
+
+
+def _gather_mask(b: _B, op: pto_tiles.GatherMaskOp) -> SSAValue:
+    rt = op.result.type
+    assert isinstance(rt, TensorType)
+    rank = len(_shape(rt))
+    first, step, count = _mask_positions(str(op.pattern.data.value))
+    src = op.input
+
+    def body(ib: _B, ins: Sequence[SSAValue], o: SSAValue, _k: Block) -> SSAValue:
+        idx = [ib.op(IndexOp(d)) for d in range(rank)]
+        j = idx[-1]
+        q = ib.op(arith.DivUIOp(j, ib.index(count)))
+        r = ib.op(arith.RemUIOp(j, ib.index(count)))
+        at = ib.op(arith.AddiOp(ib.op(arith.MuliOp(q, ib.index(4))), ib.index(first)))
+        at = ib.op(arith.AddiOp(at, ib.op(arith.MuliOp(r, ib.index(step)))))
+        v = ib.op(tensor.ExtractOp(src, [*idx[:-1], at], _elem(src.type)))
+        return _bitcast_elem(ib, v, _elem(rt))
+
+    return _generic(b, [], [], rt, _identity(rank), "p" * rank, body)
+
+
+def _scatter_mask(b: _B, op: pto_tiles.ScatterMaskOp) -> SSAValue:
+    rt = op.result.type
+    assert isinstance(rt, TensorType)
+    rank = len(_shape(rt))
+    first, step, count = _mask_positions(str(op.pattern.data.value))
+    src = op.input
+
+    def body(ib: _B, ins: Sequence[SSAValue], o: SSAValue, _k: Block) -> SSAValue:
+        idx = [ib.op(IndexOp(d)) for d in range(rank)]
+        j = idx[-1]
+        q = ib.op(arith.DivUIOp(j, ib.index(4)))
+        p = ib.op(arith.RemUIOp(j, ib.index(4)))
+        # p is selected iff p = first + step * r for some 0 <= r < count
+        d = ib.op(arith.SubiOp(p, ib.index(first)))
+        r = ib.op(arith.DivSIOp(d, ib.index(step)))
+        on = ib.op(arith.AndIOp(
+            ib.op(arith.CmpiOp(d, ib.index(0), "sge")),
+            ib.op(arith.CmpiOp(ib.op(arith.RemSIOp(d, ib.index(step))), ib.index(0), "eq")),
+        ))
+        on = ib.op(arith.AndIOp(on, ib.op(arith.CmpiOp(r, ib.index(count), "slt"))))
+        # clamp the source index to a valid one where p is not selected
+        r_ok = ib.op(arith.SelectOp(on, r, ib.index(0)))
+        at = ib.op(arith.AddiOp(ib.op(arith.MuliOp(q, ib.index(count))), r_ok))
+        v = ib.op(tensor.ExtractOp(src, [*idx[:-1], at], _elem(src.type)))
+        return ib.op(arith.SelectOp(on, _bitcast_elem(ib, v, _elem(rt)), ins[0]))
+
+    ident = _identity(rank)
+    return _generic(b, [op.dest], [ident], rt, ident, "p" * rank, body)
+
+
 _CMPF = {"eq": "oeq", "ne": "une", "lt": "olt", "le": "ole", "gt": "ogt", "ge": "oge"}
 _CMPI = {"eq": "eq", "ne": "ne", "lt": "slt", "le": "sle", "gt": "sgt", "ge": "sge"}
 
@@ -627,18 +688,16 @@ def _store_valid(b: _B, op: pto_tiles.StoreValidOp) -> None:
     vt = op.value.type
     shape = _shape(vt)
     valid = list(op.valid)
-    part = b.op(
-        tensor.ExtractSliceOp(
-            op.value, [0] * len(shape), valid, [1] * len(shape),
-            TensorType(_elem(vt), [DYNAMIC] * len(shape)),
-        )
-    )
-    sv = _subview(b, op.dest, op.indices, shape, valid)
+    # the tile into a buffer, then the valid window of the buffer into the destination
+    buf = b.op(memref.AllocOp([], [], MemRefType(_elem(vt), list(shape))))
     b.put(
         MaterializeInDestinationOp.create(
-            operands=[part, sv], properties={"restrict": UnitAttr(), "writable": UnitAttr()}
+            operands=[op.value, buf], properties={"restrict": UnitAttr(), "writable": UnitAttr()}
         )
     )
+    src = _subview(b, buf, [b.index(0) for _ in shape], shape, valid)
+    dst = _subview(b, op.dest, op.indices, shape, valid)
+    _buffer_generic(b, [src], dst, lambda ib, a: a[0])
 
 
 def _load(b: _B, op: pto.LoadOp) -> SSAValue:
@@ -771,6 +830,10 @@ def _lower_op(op: Operation) -> None:
         new = _guard(op, lambda: _cmp(b, op))
     elif isinstance(op, pto_tiles.SelectOp):
         new = _select(b, op)
+    elif isinstance(op, pto_tiles.GatherMaskOp):
+        new = _gather_mask(b, op)
+    elif isinstance(op, pto_tiles.ScatterMaskOp):
+        new = _scatter_mask(b, op)
     elif isinstance(op, pto_tiles.EXPAND_OPS):
         new = _guard(op, lambda: _expand(b, op, op.FN, op.BROADCAST_AXIS))
     elif isinstance(op, pto_tiles.TILE_SCALAR_OPS):
