@@ -37,6 +37,7 @@ from xdsl.dialects.builtin import (
     AffineMapAttr,
     ArrayAttr,
     BFloat16Type,
+    DenseArrayBase,
     DictionaryAttr,
     Float16Type,
     Float32Type,
@@ -508,6 +509,145 @@ def _scatter_mask(b: _B, op: pto_tiles.ScatterMaskOp) -> SSAValue:
     return _generic(b, [op.dest], [ident], rt, ident, "p" * rank, body)
 
 
+def _sort_key(b: _B, v: SSAValue) -> SSAValue:
+    """The interpreter's sort key: -v in f64, NaN as +inf (largest first, NaN last)."""
+    w = _extf(b, v, f64)
+    neg = b.op(arith.NegfOp(w))
+    nan = b.op(arith.CmpfOp(w, w, "uno"))
+    return b.op(arith.SelectOp(nan, b.float(float("inf"), f64), neg))
+
+
+def _rank_sort_group(
+    b: _B,
+    out: SSAValue,
+    row: SSAValue,
+    base: SSAValue,
+    count: int,
+    value: Callable[[_B, SSAValue], SSAValue],
+    payload: Callable[[_B, SSAValue], SSAValue],
+) -> SSAValue:
+    """Stable sort of `count` (value, payload) items of one row, largest value first:
+    item i goes to pair slot base + rank(i), rank(i) = #{j: key_j < key_i, or key_j ==
+    key_i and j < i}. Returns `out` with the pairs written."""
+    body = Block(arg_types=[IndexType(), out.type])
+    ib = _B(InsertPoint.at_end(body))
+    i = body.args[0]
+    vi = value(ib, i)
+    ki = _sort_key(ib, vi)
+    cnt_body = Block(arg_types=[IndexType(), IndexType()])
+    cb = _B(InsertPoint.at_end(cnt_body))
+    j = cnt_body.args[0]
+    kj = _sort_key(cb, value(cb, j))
+    less = cb.op(arith.CmpfOp(kj, ki, "olt"))
+    tie = cb.op(arith.AndIOp(cb.op(arith.CmpfOp(kj, ki, "oeq")), cb.op(arith.CmpiOp(j, i, "ult"))))
+    before = cb.op(arith.OrIOp(less, tie))
+    one = cb.op(arith.SelectOp(before, cb.index(1), cb.index(0)))
+    cb.put(scf.YieldOp(cb.op(arith.AddiOp(cnt_body.args[1], one))))
+    cnt = ib.put(scf.ForOp(ib.index(0), ib.index(count), ib.index(1), [ib.index(0)], Region(cnt_body)))
+    slot = ib.op(arith.MuliOp(ib.op(arith.AddiOp(base, cnt.results[0])), ib.index(2)))
+    t = ib.op(tensor.InsertOp(_extf(ib, vi, f32) if vi.type != f32 else vi, body.args[1], [row, slot]))
+    slot1 = ib.op(arith.AddiOp(slot, ib.index(1)))
+    t = ib.op(tensor.InsertOp(payload(ib, i), t, [row, slot1]))
+    ib.put(scf.YieldOp(t))
+    loop = b.put(scf.ForOp(b.index(0), b.index(count), b.index(1), [out], Region(body)))
+    return loop.results[0]
+
+
+def _rows_loop(
+    b: _B, out_t: TensorType[Attribute], rows: int, f: Callable[[_B, SSAValue, SSAValue], SSAValue]
+) -> SSAValue:
+    """`out = f(b, row, out)` for every row of a [rows, N] result."""
+    body = Block(arg_types=[IndexType(), out_t])
+    ib = _B(InsertPoint.at_end(body))
+    ib.put(scf.YieldOp(f(ib, body.args[0], body.args[1])))
+    init = b.op(tensor.EmptyOp([], out_t))
+    return b.put(scf.ForOp(b.index(0), b.index(rows), b.index(1), [init], Region(body))).results[0]
+
+
+def _sort32(b: _B, op: pto_tiles.Sort32Op) -> SSAValue:
+    rt = op.result.type
+    assert isinstance(rt, TensorType)
+    shape = _shape(op.input.type)
+    it = _elem(op.index.type)
+    if len(shape) != 2 or not isinstance(it, IntegerType) or it.signedness.data.name != "SIGNLESS":
+        raise _NotLowered("pto.sort32 other than [R, N] tiles with signless i32 indices")
+    x, idx = op.input, op.index
+
+    def per_row(rb: _B, row: SSAValue, out: SSAValue) -> SSAValue:
+        def group(gb: _B, g: SSAValue, acc: SSAValue) -> SSAValue:
+            base = gb.op(arith.MuliOp(g, gb.index(32)))
+
+            def value(vb: _B, i: SSAValue) -> SSAValue:
+                return vb.op(tensor.ExtractOp(x, [row, vb.op(arith.AddiOp(base, i))], f32))
+
+            def payload(pb: _B, i: SSAValue) -> SSAValue:
+                k = pb.op(tensor.ExtractOp(idx, [row, pb.op(arith.AddiOp(base, i))], it))
+                return pb.op(arith.BitcastOp(k, f32))
+
+            return _rank_sort_group(gb, acc, row, base, 32, value, payload)
+
+        body = Block(arg_types=[IndexType(), rt])
+        gb = _B(InsertPoint.at_end(body))
+        gb.put(scf.YieldOp(group(gb, body.args[0], body.args[1])))
+        return rb.put(
+            scf.ForOp(rb.index(0), rb.index(shape[1] // 32), rb.index(1), [out], Region(body))
+        ).results[0]
+
+    return _rows_loop(b, rt, shape[0], per_row)
+
+
+def _mrgsort(b: _B, op: pto_tiles.MrgSortOp) -> SSAValue:
+    rt = op.result.type
+    assert isinstance(rt, TensorType)
+    rshape = _shape(rt)
+    if len(rshape) != 2:
+        raise _NotLowered("pto.mrgsort other than [R, N] tiles")
+    ins = list(op.inputs)
+    if len(ins) == 1:
+        x = ins[0]
+        assert op.block_len is not None
+        run = 4 * op.block_len.value.data  # slots (two per pair)
+    else:
+        # the inputs side by side, then one merge of every pair
+        x = b.op(tensor.EmptyOp([], rt))
+        col = 0
+        for v in ins:
+            w = _shape(v.type)[-1]
+            x = b.op(
+                tensor.InsertSliceOp.build(
+                    operands=[v, x, [], [], []], result_types=[rt],
+                    properties={
+                        "static_offsets": DenseArrayBase.from_list(i64, [0, col]),
+                        "static_sizes": DenseArrayBase.from_list(i64, list(_shape(v.type))),
+                        "static_strides": DenseArrayBase.from_list(i64, [1, 1]),
+                    },
+                )
+            )
+            col += w
+        run = rshape[-1]
+    n = rshape[-1]
+    src = x
+
+    def per_row(rb: _B, row: SSAValue, out: SSAValue) -> SSAValue:
+        for start in range(0, n, run):
+            pairs = min(run, n - start) // 2
+            base = rb.index(start // 2)
+
+            def value(vb: _B, i: SSAValue, base: SSAValue = base) -> SSAValue:
+                p = vb.op(arith.AddiOp(base, i))
+                return vb.op(tensor.ExtractOp(src, [row, vb.op(arith.MuliOp(p, vb.index(2)))], f32))
+
+            def payload(pb: _B, i: SSAValue, base: SSAValue = base) -> SSAValue:
+                p = pb.op(arith.AddiOp(base, i))
+                s1 = pb.op(arith.AddiOp(pb.op(arith.MuliOp(p, pb.index(2))), pb.index(1)))
+                return pb.op(tensor.ExtractOp(src, [row, s1], f32))
+
+            out = _rank_sort_group(rb, out, row, base, pairs, value, payload)
+        return out
+
+    return _rows_loop(b, rt, rshape[0], per_row)
+
+
 _CMPF = {"eq": "oeq", "ne": "une", "lt": "olt", "le": "ole", "gt": "ogt", "ge": "oge"}
 _CMPI = {"eq": "eq", "ne": "ne", "lt": "slt", "le": "sle", "gt": "sgt", "ge": "sge"}
 
@@ -830,6 +970,10 @@ def _lower_op(op: Operation) -> None:
         new = _guard(op, lambda: _cmp(b, op))
     elif isinstance(op, pto_tiles.SelectOp):
         new = _select(b, op)
+    elif isinstance(op, pto_tiles.Sort32Op):
+        new = _guard(op, lambda: _sort32(b, op))
+    elif isinstance(op, pto_tiles.MrgSortOp):
+        new = _guard(op, lambda: _mrgsort(b, op))
     elif isinstance(op, pto_tiles.GatherMaskOp):
         new = _gather_mask(b, op)
     elif isinstance(op, pto_tiles.ScatterMaskOp):
