@@ -15,7 +15,13 @@ its generic form (`pto-opt --print-op-generic`) verifies in upstream `mlir-opt` 
 | `pto.store` | `memref.subview` + `bufferization.materialize_in_destination` |
 | `pto.row_max`, `pto.row_expand_mul`, `pto.col_expand_mul`, `pto.gather`, `pto.arange`, `pto.cast` | `linalg.generic` |
 | `pto.row_sum` | `scf.for` over rows, each row summed in the vector unit's order: a binary tree inside each 64-element repeat, repeats in order (docs/numerics.md) |
-| `pto.matmul`, `pto.matmul_acc` | `linalg.generic` over (i, k, j), fp32 accumulation in increasing k; `matmul_acc` adds the accumulator after the product, as the interpreter does |
+| `pto.matmul`, `pto.matmul_acc` | `linalg.generic` over (i, k, j), fp32 accumulation in increasing k (int8: i32); `a_trans`/`b_trans` as indexing maps; `matmul_acc` adds the accumulator after the product, as the interpreter does |
+| `pto.write` | `memref.store` |
+| `pto.load_valid` / `pto.store_valid` | a padded buffer and a copy of the valid window (dynamic-size `memref.subview`s) |
+| `pto.cmp`, `pto.select`, `pto.row/col_expand_*`, tile-scalar ops, `pto.gather_mask`, `pto.scatter_mask` | `linalg.generic` |
+| `pto.sort32`, `pto.mrgsort` | `scf.for` loops: a stable rank sort (largest first, NaN last) |
+| `pto.section` / `pto.handoff` | inlined / the tile itself (one executor runs both sides) |
+| `memref.alloc` (scratch) | kept, then filled with zeros as the interpreter does |
 
 `math.exp` on f32, bf16 and f16 is rewritten to `extf` to f64, `math.exp`, `truncf`, the
 exp of the numerics contract (docs/numerics.md). Function arguments get an argument
