@@ -1452,6 +1452,18 @@ def _pto_cmp(c: _Compiler, op: pto_tiles.CmpOp) -> Thunk:
     return c.value_op(op, lambda f: fn(f[a], f[b]), "vector")
 
 
+@_handles("pto.cmps")
+def _pto_cmps(c: _Compiler, op: pto_tiles.CmpsOp) -> Thunk:
+    a, s = c.slot(op.lhs), c.slot(op.scalar)
+    fn = _CMP_FNS[op.mode.data.value]
+    dt = nm.np_dtype(_elem_of(op.lhs.type))
+    ty = dt.type
+    if dt.kind == "u":
+        uv = nm._unsigned_view  # pyright: ignore[reportPrivateUsage]
+        return c.value_op(op, lambda f: fn(uv(f[a]), uv(np.asarray(ty(f[s])))), "vector")
+    return c.value_op(op, lambda f: fn(f[a], ty(f[s])), "vector")
+
+
 @_handles("pto.select")
 def _pto_select(c: _Compiler, op: pto_tiles.SelectOp) -> Thunk:
     m, a, b = c.slot(op.mask), c.slot(op.lhs), c.slot(op.rhs)

@@ -168,8 +168,9 @@ def test_vector_op_costs_by_hand(m: Machine) -> None:
     # a row reduction works on its input tile, not on its [16, 1] result
     rs = ev("vector", "pto.row_sum", nbytes=64, shape=(16, 1))
     assert op_cost(rs, m, operand_bytes=[16 * 64 * 4]).latency == m.latency("row_sum") + 2 * 16
-    # ops a2a3-machine.md does not list cost as 'other'
-    assert op_cost(ev("vector", "pto.cast"), m).latency == m.latency("other") + 2
+    # ops no source lists cost as 'other'; casts have their own class
+    assert op_cost(ev("vector", "pto.arange"), m).latency == m.latency("other") + 2
+    assert op_cost(ev("vector", "pto.cast"), m).latency == m.latency("cast") + 2
 
 
 def test_memory_op_costs_by_hand(m: Machine) -> None:

@@ -216,6 +216,25 @@ def test_cmp_select_on_tiles(mode: str, ty: str) -> None:
     assert [e.op for e in events(res.record) if e.kind == "vector"] == ["pto.cmp", "pto.select"]
 
 
+@pytest.mark.parametrize("ty", ["f32", "bf16", "i32"])
+@pytest.mark.parametrize("mode", sorted(CMP_REF))
+def test_cmps_tile_with_scalar(mode: str, ty: str) -> None:
+    t, m = f"tensor<2x32x{ty}>", f"memref<2x32x{ty}>"
+    text = one_task(
+        f"%a: {m}, %s: {ty}, %mo: memref<2x32xi1>",
+        f"""    %x = pto.load %a[%c0, %c0] : {m} -> {t}
+    %k = pto.cmps {mode} %x, %s : {t}, {ty} -> tensor<2x32xi1>
+    pto.store %k, %mo[%c0, %c0] : tensor<2x32xi1>, memref<2x32xi1>""",
+    )
+    a = sample((2, 32), ty)
+    s = a[0, 5]
+    if ty != "i32":
+        a[1, 3] = np.nan
+    res = run(text, {"a": a, "s": np.array(s, DTYPES[ty]), "mo": np.zeros((2, 32), np.bool_)})
+    want = [[CMP_REF[mode](float(v), float(s)) for v in row] for row in a]
+    assert res.outputs["mo"].tolist() == want
+
+
 def test_masks_combine_with_arith_andi() -> None:
     t, m = "tensor<2x64xf32>", "memref<2x64xf32>"
     text = one_task(
@@ -733,7 +752,10 @@ def test_checks_do_not_crash_on_the_new_ops() -> None:
     """pto-check-races and pto-check-carried run (and decide) on kernels with every op."""
     from ptoc.api import run_pipeline
 
-    for text in (MIXED, SORT_KERNEL, LOAD_STORE):
+    from pathlib import Path
+
+    every = (Path(__file__).parents[1] / "lit" / "dialect" / "run" / "issue8-ops.mlir").read_text()
+    for text in (MIXED, SORT_KERNEL, LOAD_STORE, VIEWS, every):
         for p in ("pto-check-races", "pto-check-carried"):
             module = ptoc.parse(text, "test.mlir")
             run_pipeline(module, p)
