@@ -18,7 +18,7 @@ its generic form (`pto-opt --print-op-generic`) verifies in upstream `mlir-opt` 
 | `pto.matmul`, `pto.matmul_acc` | `linalg.generic` over (i, k, j), fp32 accumulation in increasing k (int8: i32); `a_trans`/`b_trans` as indexing maps; `matmul_acc` adds the accumulator after the product, as the interpreter does |
 | `pto.write` | `memref.store` |
 | `pto.load_valid` / `pto.store_valid` | a padded buffer and a copy of the valid window (dynamic-size `memref.subview`s) |
-| `pto.cmp`, `pto.select`, `pto.row/col_expand_*`, tile-scalar ops, `pto.gather_mask`, `pto.scatter_mask` | `linalg.generic` |
+| `pto.cmp`, `pto.cmps`, `pto.select`, `pto.row/col_expand_*`, tile-scalar ops, `pto.gather_mask`, `pto.scatter_mask` | `linalg.generic` |
 | `pto.sort32`, `pto.mrgsort` | `scf.for` loops: a stable rank sort (largest first, NaN last) |
 | `pto.section` / `pto.handoff` | inlined / the tile itself (one executor runs both sides) |
 | `memref.alloc` (scratch) | kept, then filled with zeros as the interpreter does |
@@ -658,21 +658,26 @@ _CMPF = {"eq": "oeq", "ne": "une", "lt": "olt", "le": "ole", "gt": "ogt", "ge": 
 _CMPI = {"eq": "eq", "ne": "ne", "lt": "slt", "le": "sle", "gt": "sgt", "ge": "sge"}
 
 
-def _cmp(b: _B, op: pto_tiles.CmpOp) -> SSAValue:
+def _cmp(b: _B, op: pto_tiles.CmpOp | pto_tiles.CmpsOp) -> SSAValue:
+    """`pto.cmp` (two tiles) and `pto.cmps` (a tile and a runtime scalar)."""
     mode = str(op.mode.data.value)
     rt = op.result.type
     assert isinstance(rt, TensorType)
     rank = len(_shape(rt))
     et = _elem(op.lhs.type)
     if isinstance(et, IntegerType) and et.signedness.data.name != "SIGNLESS":
-        raise _NotLowered(f"pto.cmp on {et}")
+        raise _NotLowered(f"{op.name} on {et}")
+    scalar = op.scalar if isinstance(op, pto_tiles.CmpsOp) else None
 
     def body(ib: _B, ins: Sequence[SSAValue], o: SSAValue, _k: Block) -> SSAValue:
+        rhs = scalar if scalar is not None else ins[1]
         if _is_float(et):
-            return ib.op(arith.CmpfOp(ins[0], ins[1], _CMPF[mode]))
-        return ib.op(arith.CmpiOp(ins[0], ins[1], _CMPI[mode]))
+            return ib.op(arith.CmpfOp(ins[0], rhs, _CMPF[mode]))
+        return ib.op(arith.CmpiOp(ins[0], rhs, _CMPI[mode]))
 
     ident = _identity(rank)
+    if scalar is not None:
+        return _generic(b, [op.lhs], [ident], rt, ident, "p" * rank, body)
     return _generic(b, [op.lhs, op.rhs], [ident, ident], rt, ident, "p" * rank, body)
 
 
@@ -972,7 +977,7 @@ def _lower_op(op: Operation) -> None:
         op.detach()
         op.erase()
         return
-    elif isinstance(op, pto_tiles.CmpOp):
+    elif isinstance(op, (pto_tiles.CmpOp, pto_tiles.CmpsOp)):
         new = _guard(op, lambda: _cmp(b, op))
     elif isinstance(op, pto_tiles.SelectOp):
         new = _select(b, op)

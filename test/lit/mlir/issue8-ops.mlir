@@ -36,7 +36,9 @@ func.func @k(%x: memref<2x4x64xf32>, %lim: memref<2x64xf32>, %ids: memref<2x32xi
     %s2 = pto.adds %s, %two : tensor<4x64xf32>, f32
     %dv = pto.row_expand_div %s2, %r : tensor<4x64xf32>, tensor<4x1xf32> -> tensor<4x64xf32>
     %k = pto.cmp gt %dv, %m : tensor<4x64xf32> -> tensor<4x64xi1>
-    %z = pto.select %k, %dv, %m : tensor<4x64xi1>, tensor<4x64xf32>
+    %k2 = pto.cmps le %dv, %two : tensor<4x64xf32>, f32 -> tensor<4x64xi1>
+    %k3 = arith.andi %k, %k2 : tensor<4x64xi1>
+    %z = pto.select %k3, %dv, %m : tensor<4x64xi1>, tensor<4x64xf32>
     %r0 = tensor.extract_slice %z[%c1, 0] [1, 64] [1, 1] : tensor<4x64xf32> to tensor<1x64xf32>
     %ti = pto.gather_mask %r0 pattern P1010 : tensor<1x64xf32> -> tensor<1x32xi32>
     pto.store %ti, %ids[%t, %c0] : tensor<1x32xi32>, memref<2x32xi32>
