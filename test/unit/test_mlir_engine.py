@@ -231,3 +231,28 @@ def test_every_example_lowers_verifies_and_matches(path: str) -> None:
         contract = "exact"  # its default inputs put the matmul operands on exact grids
     diffs = crosscheck(module, inputs, contract)
     assert all(d.ok for d in diffs), [d for d in diffs if not d.ok]
+
+
+# --------------------------------------------------------------------------- the tool
+
+
+def test_pto_crosscheck_reports_each_output(capsys: pytest.CaptureFixture[str]) -> None:
+    from ptoc.tools import pto_crosscheck
+
+    path = str(ROOT / "examples" / "softmax_pool.mlir")
+    assert pto_crosscheck.run([path, "--seed", "4"], sys.stdout) == 0
+    out = capsys.readouterr().out
+    assert "contract: exact" in out and "pooled: bit-identical" in out
+    assert out.rstrip().endswith("pto-crosscheck: match")
+
+
+def test_pto_crosscheck_names_the_differing_output(capsys: pytest.CaptureFixture[str]) -> None:
+    from ptoc.tools import pto_crosscheck
+
+    # ordinary random matmul inputs: BLAS order against increasing k
+    path = str(ROOT / "examples" / "calibration" / "fec57dde" / "linear_ok_4.mlir")
+    assert pto_crosscheck.run([path, "-p", "pto-unroll-expand", "--contract", "exact"], sys.stdout) == 2
+    out = capsys.readouterr().out
+    assert "mixes_partial: DIFFERS:" in out and "first at [" in out and "MISMATCH" in out
+    assert pto_crosscheck.run([path, "-p", "pto-unroll-expand"], sys.stdout) == 0
+    assert "mixes_partial: within the contract" in capsys.readouterr().out
