@@ -1026,16 +1026,25 @@ class ArangeOp(IRDLOperation):
 
     name = "pto.arange"
 
-    start = prop_def(IntAttr)
-    step = prop_def(IntAttr)
+    # i64 IntegerAttrs, not IntAttr: the generic form must parse in upstream MLIR
+    start_attr = prop_def(IntegerAttr, prop_name="start")
+    step_attr = prop_def(IntegerAttr, prop_name="step")
     result = result_def(TensorType)
     traits = traits_def(Pure())
 
     def __init__(self, start: int, step: int, result_type: Attribute):
         super().__init__(
-            properties={"start": IntAttr(start), "step": IntAttr(step)},
+            properties={"start": IntegerAttr(start, 64), "step": IntegerAttr(step, 64)},
             result_types=[result_type],
         )
+
+    @property
+    def start(self) -> IntAttr:
+        return self.start_attr.value
+
+    @property
+    def step(self) -> IntAttr:
+        return self.step_attr.value
 
     def verify_(self) -> None:
         if not isinstance(_elem(self.result.type), IntegerType):

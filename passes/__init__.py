@@ -25,6 +25,8 @@ _PTOC_PASSES: dict[str, tuple[str, str]] = {
     "pto-check-carried": ("check_carried", "CheckCarriedPass"),
     "pto-privatize-carries": ("privatize_carries", "PrivatizeCarriesPass"),
     "pto-check-races": ("check_races", "CheckRacesPass"),
+    "pto-to-upstream": ("to_upstream", "ToUpstreamPass"),
+    "pto-name-args": ("name_args", "NameArgsPass"),
 }
 
 # upstream xDSL passes that are useful in ptoc pipelines

@@ -47,6 +47,7 @@ from xdsl.dialects.builtin import (
     IntegerType,
     MemRefType,
     ModuleOp,
+    StringAttr,
     TensorType,
 )
 from xdsl.ir import Attribute, Block, Operation, SSAValue
@@ -830,14 +831,10 @@ def _with_bursts(
 def _row_sum(c: _Compiler, op: pto.RowSumOp) -> Thunk:
     x = c.slot(op.input)
     dt = nm.np_dtype(_elem_of(op.result.type))
-    if dt == np.float32 or dt == np.float64 or dt.kind in "iu":
+    if dt.kind in "iu":
         return c.value_op(op, lambda f: np.sum(f[x], axis=-1, keepdims=True, dtype=dt), "vector")
-    # narrow floats accumulate in f32, then round once
-    return c.value_op(
-        op,
-        lambda f: np.sum(f[x], axis=-1, keepdims=True, dtype=np.float32).astype(dt),
-        "vector",
-    )
+    # floats: the vector unit's order (numerics.row_sum_tree); narrow floats in f32
+    return c.value_op(op, lambda f: nm.row_sum_tree(f[x]).astype(dt, copy=False), "vector")
 
 
 @_handles("pto.row_max")
@@ -1685,8 +1682,12 @@ class Program:
                 "functions of one block"
             )
         block = fn.body.block
+        # an argument attribute {pto.name = "..."} (kept by mlir-opt) wins over the SSA name
+        named = [d.data.get("pto.name") for d in fn.arg_attrs.data] if fn.arg_attrs else []
         self.arg_names: list[str] = [
-            a.name_hint or f"arg{i}" for i, a in enumerate(block.args)
+            n.data if i < len(named) and isinstance(n := named[i], StringAttr)
+            else a.name_hint or f"arg{i}"
+            for i, a in enumerate(block.args)
         ]
         self.arg_types: list[Attribute] = [a.type for a in block.args]
         for n, a in zip(self.arg_names, block.args, strict=False):

@@ -275,6 +275,20 @@ def _round_half_away(x: Any) -> Any:
     return np.copysign(np.floor(np.abs(x) + np.asarray(0.5, dtype=np.asarray(x).dtype)), x)
 
 
+def exp_via_f64(x: Any) -> Any:
+    """exp rounded from double precision: f64 exp, to f32, then to the input's type.
+
+    numpy's own f32 exp (SIMD) is up to 2 ulp from the f64 route; this one is what the
+    MLIR engine computes too (docs/numerics.md)."""
+    a = np.asarray(x)
+    if a.dtype == np.float64:
+        return np.exp(x)
+    r = np.exp(a, dtype=np.float64).astype(np.float32)
+    if a.dtype != np.float32:
+        r = r.astype(a.dtype)
+    return r if a.ndim else r[()]
+
+
 FLOAT_BINARY: dict[str, Callable[[Any, Any], Any]] = {
     "arith.addf": np.add,
     "arith.subf": np.subtract,
@@ -293,7 +307,7 @@ FLOAT_BINARY: dict[str, Callable[[Any, Any], Any]] = {
 FLOAT_UNARY: dict[str, Callable[[Any], Any]] = {
     "arith.negf": np.negative,
     "math.absf": np.abs,
-    "math.exp": np.exp,
+    "math.exp": exp_via_f64,
     "math.exp2": np.exp2,
     "math.expm1": np.expm1,
     "math.log": np.log,
@@ -454,3 +468,34 @@ def cast_tile(x: NpArray, dtype: np.dtype[Any], mode: str | None) -> NpArray:
 
 def is_float_dtype(d: np.dtype[Any]) -> bool:
     return d.kind == "f" or d == BF16
+
+
+# --------------------------------------------------------------------------- reductions
+
+REPEAT_ELEMENTS = 64
+"""fp32 elements of one vector repeat (256 B; CANN Ascend C, "ReduceSum")."""
+
+
+def row_sum_tree(x: NpArray) -> NpArray:
+    """`pto.row_sum` in the a2a3 vector unit's order, shape [..., C] -> [..., 1].
+
+    CANN's Ascend C ReduceSum (API reference, "ReduceSum", method 2, the one A2 uses for
+    its first-n-elements form): inside one repeat of 256 B (64 fp32) a binary tree of
+    adjacent pairs ((x0 + x1) + (x2 + x3)) + ..., then the repeats' results in order.
+    A partial last repeat is padded with +0.0. Narrow floats are summed in f32, f64 in
+    f64 (same shape of tree)."""
+    a = np.asarray(x)
+    acc = np.float64 if a.dtype == np.float64 else np.float32
+    a = a.astype(acc, copy=False)
+    n = a.shape[-1]
+    reps = max(1, -(-n // REPEAT_ELEMENTS))
+    pad = reps * REPEAT_ELEMENTS - n
+    if pad:
+        a = np.concatenate([a, np.zeros((*a.shape[:-1], pad), acc)], axis=-1)
+    y = a.reshape(*a.shape[:-1], reps, REPEAT_ELEMENTS)
+    while y.shape[-1] > 1:
+        y = y[..., 0::2] + y[..., 1::2]
+    total = y[..., 0, :]
+    for r in range(1, reps):
+        total = total + y[..., r, :]
+    return total

@@ -110,12 +110,26 @@ def gates(start_pos: NpArray) -> NpArray:
     return (start_pos.astype(np.int64) % RATIO) + S >= RATIO
 
 
+def _exp(x: NpArray) -> NpArray:
+    """fp32 exp rounded once from double precision (ptoc's numerics contract)."""
+    return np.exp(x, dtype=np.float64).astype(F32)
+
+
+def _row_sum_64(tile: NpArray) -> NpArray:
+    """Sum of each 64-wide row as the vector unit adds one 256 B repeat: a binary tree of
+    adjacent pairs (CANN Ascend C API reference, ReduceSum)."""
+    y = tile
+    while y.shape[1] > 1:
+        y = y[:, 0::2] + y[:, 1::2]
+    return y
+
+
 def _online_softmax_step(
     mi: NpArray, li: NpArray, oi: NpArray, sc: NpArray, kv: NpArray
 ) -> tuple[NpArray, NpArray, NpArray]:
     m2 = np.maximum(mi, sc)
-    a = np.exp(mi - m2)
-    e = np.exp(sc - m2)
+    a = _exp(mi - m2)
+    e = _exp(sc - m2)
     return m2, a * li + e, oi * a + kv * e
 
 
@@ -152,7 +166,7 @@ def golden(inputs: Mapping[str, NpArray]) -> dict[str, NpArray]:
         prev = cur - RATIO
         last = spages.row(int(b), cur + RATIO - 1)
         mi = state[last, sc_back].copy()
-        li = np.exp(mi - mi)
+        li = _exp(mi - mi)
         oi = state[last, kv_back].copy()
         for s in range(RATIO):  # previous window, front halves
             p = prev + s
@@ -168,7 +182,7 @@ def golden(inputs: Mapping[str, NpArray]) -> dict[str, NpArray]:
     sumsq = np.zeros((B, 1), dtype=F32)
     for j in range(HEAD_DIM // HEAD_TILE):
         tile = np.ascontiguousarray(pooled[:, j * HEAD_TILE : (j + 1) * HEAD_TILE])
-        sumsq = sumsq + np.sum(tile * tile, axis=1, keepdims=True)
+        sumsq = sumsq + _row_sum_64(tile * tile)
     inv_rms = F32(1) / np.sqrt(sumsq / F32(HEAD_DIM) + EPS)
     n = (pooled * inv_rms) * out["norm_w"]
     nr = n[:, NOPE_DIM:]
