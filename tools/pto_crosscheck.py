@@ -1,7 +1,8 @@
 """`pto-crosscheck`: run a kernel with the interpreter and with upstream MLIR; compare.
 
 ```
-pto-crosscheck kernel.mlir [-p PIPELINE] [--inputs in.npz | --seed N] [--func NAME]
+pto-crosscheck kernel.mlir [-p PIPELINE] [--inputs in.npz | --inputs inputs.py] [--seed N]
+               [--func NAME]
                [--contract auto|exact|order] [--report table|json]
 ```
 
@@ -41,10 +42,11 @@ def build_parser() -> argparse.ArgumentParser:
     ap.add_argument("file", metavar="FILE", help="the kernel (.mlir); '-' reads stdin")
     ap.add_argument("-p", "--passes", metavar="PIPELINE", default="",
                     help="pass pipeline to apply first (pto-opt -p syntax)")
-    src = ap.add_mutually_exclusive_group()
-    src.add_argument("--inputs", metavar="NPZ", help="the kernel's inputs, one array per argument")
-    src.add_argument("--seed", type=seed_arg, default=None,
-                     help="make inputs from this seed (default 0)")
+    ap.add_argument("--inputs", metavar="FILE",
+                    help="the kernel's inputs: an .npz (one array per argument) or a Python "
+                    "script with make_inputs(seed), run only because it is named here")
+    ap.add_argument("--seed", type=seed_arg, default=None,
+                    help="the seed for the inputs script, or for random inputs (default 0)")
     ap.add_argument("--func", metavar="NAME", help="the function to run (default: the only one)")
     ap.add_argument("--contract", choices=("auto", "exact", "order"), default="auto")
     ap.add_argument("--report", choices=("table", "json"), default="table")
@@ -73,7 +75,7 @@ def run(argv: Sequence[str] | None, stdout: IO[str]) -> int:
     from ptoc.api import parse, run_pipeline
     from ptoc.backend import mlir_engine as me
     from ptoc.backend.interpreter import compile_module, random_inputs
-    from ptoc.tuning import TuneError, example_inputs
+    from ptoc.tuning import TuneError, inputs_from_script
 
     args = build_parser().parse_args(argv)
     tools, why = me.tools_status()
@@ -85,19 +87,15 @@ def run(argv: Sequence[str] | None, stdout: IO[str]) -> int:
         run_pipeline(module, args.passes)
     prog = compile_module(module, func=args.func)
     seed = 0 if args.seed is None else args.seed
-    if args.inputs is not None:
+    if args.inputs is not None and args.inputs.endswith(".py"):
+        try:
+            inputs, desc = inputs_from_script(args.inputs, seed), f"{args.inputs} seed {seed}"
+        except TuneError as e:
+            raise ToolError(str(e)) from e
+    elif args.inputs is not None:
         inputs, desc = _load_npz(args.inputs), args.inputs
     else:
-        made = None
-        if args.file != "-":
-            try:
-                made = example_inputs(args.file, seed)
-            except TuneError as e:
-                raise ToolError(str(e)) from e
-        if made is not None:
-            inputs, desc = made, f"inputs.py seed {seed}"
-        else:
-            inputs, desc = random_inputs(prog, seed), f"random seed {seed}"
+        inputs, desc = random_inputs(prog, seed), f"random seed {seed}"
     contract = args.contract
     if contract == "auto":
         contract = "order" if me.has_matmul(module) else "exact"

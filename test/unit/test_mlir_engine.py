@@ -21,6 +21,7 @@ from hypothesis import strategies as st
 import ptoc
 from ptoc.backend import mlir_engine as me
 from ptoc.backend.interpreter import compile_module, random_inputs
+from ptoc.tuning import inputs_from_script
 
 TOOLS, WHY = me.tools_status()
 pytestmark = pytest.mark.skipif(TOOLS is None, reason=WHY)
@@ -219,12 +220,12 @@ EXAMPLES = sorted(str(p.relative_to(ROOT)) for p in (ROOT / "examples").rglob("*
 
 @pytest.mark.parametrize("path", EXAMPLES)
 def test_every_example_lowers_verifies_and_matches(path: str) -> None:
-    from ptoc.tuning import example_inputs
-
     module = ptoc.run_pipeline(ptoc.parse((ROOT / path).read_text(), path), "pto-unroll-expand")
     me.verify_upstream(me.generic_text(me.lower_to_upstream(module)))
-    inputs = example_inputs(str(ROOT / path), 0)
-    if inputs is None:
+    script = (ROOT / path).parent / "inputs.py"  # the example's own inputs, named explicitly
+    if script.is_file():
+        inputs = inputs_from_script(str(script), 0)
+    else:
         inputs = random_inputs(compile_module(module), 0)
     contract = "order" if me.has_matmul(module) else "exact"
     if "dsv4_compressor_ratio4" in path:
