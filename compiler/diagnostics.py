@@ -27,7 +27,6 @@ from xdsl.ir import Operation
 from xdsl.utils.exceptions import DiagnosticException, ParseError
 
 from ptoc import xdsl_compat
-from ptoc.dialects.upstream import upstream_use_violation
 
 
 class Severity(StrEnum):
@@ -208,6 +207,18 @@ def _postorder(op: Operation) -> Iterator[Operation]:
     yield op
 
 
+_OP_CHECKS: list[Callable[[Operation], str | None]] = []
+
+
+def register_op_check(check: Callable[[Operation], str | None]) -> None:
+    """Add a check that `verify` runs on every op after its own verifier: it returns what
+    is wrong with the op, or None. A higher layer registers its checks this way (the
+    dialects register the checks of the upstream ops ptoc reuses), so this module imports
+    nothing above it."""
+    if check not in _OP_CHECKS:
+        _OP_CHECKS.append(check)
+
+
 def verify(module: ModuleOp) -> None:
     """Verify `module`, innermost ops first, raising a located `PtoDiagnostic`."""
     for op, i, operand in xdsl_compat.dominance_violations(module):
@@ -235,7 +246,9 @@ def verify(module: ModuleOp) -> None:
             lines = [line.strip() for line in msg.strip().splitlines() if line.strip()]
             raise PtoDiagnostic(op, " ".join(lines) if lines else type(e).__name__) from e
         problem = xdsl_compat.upstream_invariant_violation(op)
-        if problem is None:
-            problem = upstream_use_violation(op)  # reused upstream ops: the checks xdsl lacks
+        for check in _OP_CHECKS:
+            if problem is not None:
+                break
+            problem = check(op)
         if problem is not None:
             raise PtoDiagnostic(op, problem)

@@ -14,17 +14,18 @@ import tomllib
 from functools import cache
 from pathlib import Path
 from typing import Any
+import importlib.util
 
 from xdsl.dialects.builtin import ModuleOp, StringAttr
 from xdsl.ir import Operation
 from xdsl.utils.exceptions import VerifyException
 
-import ptoc.machines  # package data only: the shipped machine files
 
 DEFAULT_TARGET = "a2a3"
 TARGET_ATTR = "pto.target"
 
-MACHINE_DIRS: list[Path] = [Path(p) for p in ptoc.machines.__path__]
+_SPEC = importlib.util.find_spec("ptoc.machines")  # package data: the shipped machine files
+MACHINE_DIRS: list[Path] = [Path(p) for p in (_SPEC.submodule_search_locations or [])] if _SPEC else []
 """Where machine files are looked up by name, first match wins (tests may prepend; call
 `ub_bytes.cache_clear()` after changing it)."""
 

@@ -30,6 +30,7 @@ from xdsl.dialects.builtin import (
 )
 from xdsl.ir import Attribute, Operation
 
+from ptoc.diagnostics import register_op_check
 from ptoc.dialects.pto import SpmdOp
 
 __all__ = ["upstream_use_violation"]
@@ -197,3 +198,6 @@ def upstream_use_violation(op: Operation) -> str | None:
         if len(op.dynamic_sizes) != n_dyn:
             return f"memref.alloc of {t} needs {n_dyn} dynamic sizes, got {len(op.dynamic_sizes)}"
     return None
+
+
+register_op_check(upstream_use_violation)

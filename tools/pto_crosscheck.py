@@ -72,10 +72,11 @@ def _load_npz(path: str) -> dict[str, Any]:
 
 
 def run(argv: Sequence[str] | None, stdout: IO[str]) -> int:
-    from ptoc.api import parse, run_pipeline
-    from ptoc.backend import mlir_engine as me
-    from ptoc.backend.interpreter import compile_module, random_inputs
-    from ptoc.tuning import TuneError, inputs_from_script
+    # lazy: numpy, the interpreter and the engine only once the arguments parsed (--help stays light)
+    from ptoc.api import parse, run_pipeline  # lazy: see above
+    from ptoc.backend import mlir_engine as me  # lazy: see above
+    from ptoc.backend.interpreter import compile_module, random_inputs  # lazy: see above
+    from ptoc.tuning import TuneError, inputs_from_script  # lazy: see above
 
     args = build_parser().parse_args(argv)
     tools, why = me.tools_status()

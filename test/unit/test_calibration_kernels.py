@@ -164,7 +164,7 @@ def test_case_file_well_formed(case: str) -> None:
             assert set(also) == {"scope", "metric", "measured_us"}, f"{where}: also"
             assert also["metric"] in METRICS
     text = (folder / "case.toml").read_text()
-    assert "/work/" not in text and "../shared" not in text
+    assert not re.search(r"/wor[k]/|\.\./share[d]", text), "a development machine's path"
 
 
 @pytest.mark.parametrize("case", sorted(CASES))
@@ -172,7 +172,7 @@ def test_case_files_have_no_machine_paths(case: str) -> None:
     for f in sorted((CALIB / case).iterdir()):
         if f.suffix in {".mlir", ".py", ".toml", ".md"}:
             text = f.read_text()
-            assert "/work/" not in text and "../shared" not in text, f"{f.name}"
+            assert not re.search(r"/wor[k]/|\.\./share[d]", text), f"{f.name}: a machine path"
 
 
 def _inputs_module(path: Path) -> ModuleType:
