@@ -11,10 +11,14 @@
 // (on hardware: intermittent NaN / runtime error 507018). The stores are the same as
 // the per-batch form's, but the carry is a cross-batch leak.
 //
-// `pto-check-carried` reports it (naming %mi, %li, %oi, the loop and the gate);
-// `pto-check-carried{fix=true}` privatizes the accumulators per batch: every batch
-// starts from the initial value %acc0, as each task of the per-batch kernel does,
-// and the then-needless carries are dropped.
+// The loop is marked `{pto.batch}`: its iterations stand for distinct tasks (the
+// mark pto-spmd-coarsen{inner=range} puts on the loop it creates; this form is
+// written by hand, so it carries the mark by hand). `pto-check-carried` then reports
+// the carry as an error (naming %mi, %li, %oi, the loop and the gate); without the
+// mark it is a warning that says how to mark the loop. `pto-privatize-carries`
+// privatizes the accumulators per batch: every batch starts from the initial value
+// %acc0, as each task of the per-batch kernel does, and the then-needless carries
+// are dropped.
 func.func @softmax_pool(%state: memref<?x2048xf32>, %block_table: memref<64x65xi32>,
                         %start_pos: memref<64xi32>, %pooled: memref<64x512xf32>) {
   pto.spmd %g = 0 to 32 name "softmax_pool" core vector {
@@ -115,7 +119,7 @@ func.func @softmax_pool(%state: memref<?x2048xf32>, %block_table: memref<64x65xi
         scf.yield %mi, %li, %oi : tensor<1x64xf32>, tensor<1x64xf32>, tensor<1x64xf32>
       }
       pto.yield %fresh#0, %fresh#1, %fresh#2 : tensor<1x64xf32>, tensor<1x64xf32>, tensor<1x64xf32>
-    }
+    } {pto.batch}
   }
   func.return
 }

@@ -19,6 +19,7 @@ _PTOC_PASSES: dict[str, tuple[str, str]] = {
     "pto-spmd-coarsen": ("spmd_coarsen", "SpmdCoarsenPass"),
     "pto-unroll-expand": ("unroll_expand", "UnrollExpandPass"),
     "pto-check-carried": ("check_carried", "CheckCarriedPass"),
+    "pto-privatize-carries": ("privatize_carries", "PrivatizeCarriesPass"),
     "pto-check-races": ("check_races", "CheckRacesPass"),
     "pto-auto-coarsen": ("auto_coarsen", "AutoCoarsenPass"),
 }

@@ -23,8 +23,9 @@ results of a loop on its bounds), the results of an `scf.if` depend on the value
 taken branch yields, and the results of a nested loop depend on its initial values
 through its own iter_args (a fixed point over the nested loop's carries; the branch
 choices made *inside* a nested loop may differ from one of its iterations to the
-next, so they are not part of the outer path). Memory is not tracked: a value stored
-in one iteration and loaded in the next is `pto-check-races`' business.
+next, so they are not part of the outer path). The path classification is about SSA
+values; carries through memory are found separately, for batch loops
+(`memory_carries`, below).
 
 Kinds
 -----
@@ -53,33 +54,74 @@ The kinds are decided per iter_arg: "depends on the incoming value" means on *it
 own* incoming value; a carry computed only from other carries' incoming values is
 fresh for itself (and makes those other carries *read*).
 
-Cross-batch loops
------------------
-`batch_index(range)` recognizes the inner loop of a coarsened SPMD structurally: a
-`pto.range` that is the outermost loop of a `pto.spmd` task and whose induction
-variable is combined, through `arith` index arithmetic only, with the task id (the
-`%b = %g * G + %j` that `pto-spmd-coarsen{inner=range}` produces, or that a
-hand-written "loop over my rows" task computes). Such a loop iterates over batches;
-any carry that crosses its iterations (reduction, forward, leak) is cross-batch.
+Batch loops
+-----------
+A loop is a *batch loop* when its iterations stand for distinct tasks: the loop that
+`pto-spmd-coarsen` creates over the G tasks of a group carries the unit attribute
+`{pto.batch}`, and an author may put it on any `pto.range`, `scf.for` or `pto.unroll`
+by hand. That is a statement about meaning, so it holds whatever the loop op, its
+nesting (e.g. inside a one-trip `pto.range`) or the source of the batch index (a
+`pto.read` of a table): nothing is inferred from the shape of the index arithmetic.
+In a batch loop every carry that crosses iterations is an error (one task must not
+observe another's state): a value carry (reduction, forward, leak) and a *memory
+carry*, a store in one iteration that a later iteration reads at an overlapping index
+(decided with `ptoc.passes.index_expr`: proved absent, a witness, or undecided).
 
-`intended_carries(range)` reads the `pto.intended_carry` attribute: an array of
-iter_arg names (`["acc"]`, the SSA name without `%`) or indices (`[0]`).
+A loop that is not marked runs over one task's own data: its reductions and
+forwards are legal. Where a value it carries has the leak shape (passed through
+unchanged on one path, recomputed from scratch on another) the analysis reports it
+as a warning, since the loop may stand for tasks without saying so.
+
+`intended_carries(loop)` reads `{pto.intended_carry = [k, ...]}`: the iter_arg
+*positions* (0 is the first iter_arg) whose carry is intended (SSA names are cosmetic
+and are rejected).
+
+`analyze_loop(loop)` returns the findings as data (`CarryFinding`: value, loop, gate,
+paths, kind); `pto-check-carried` renders them.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field, replace
 from typing import cast
 
 from xdsl.dialects import arith, scf
-from xdsl.dialects.builtin import ArrayAttr, IntegerAttr, StringAttr
+from xdsl.dialects.builtin import (
+    ArrayAttr,
+    DenseArrayBase,
+    IntegerAttr,
+    StringAttr,
+    TensorType,
+    UnitAttr,
+)
 from xdsl.ir import Attribute, Block, BlockArgument, Operation, OpResult, SSAValue
 from xdsl.traits import IsTerminator
 
 from ptoc.diagnostics import location_of, op_error
-from ptoc.dialects.pto import RangeOp, SpmdOp, UnrollOp
+from ptoc.dialects.pto import LoadOp, RangeOp, ReadOp, SpmdOp, StoreOp, UnrollOp
+from ptoc.passes.index_expr import (
+    DEFAULT_MAX_POINTS,
+    LOOP,
+    OPAQUE,
+    TASK,
+    UNIFORM,
+    Access,
+    BoolOp,
+    Cmp,
+    Cond,
+    Expr,
+    IndexBuilder,
+    LoopVar,
+    Var,
+    Verdict,
+    add,
+    const,
+    decide,
+    map_vars,
+    var,
+)
 
 REDUCTION = "reduction"
 RESET = "reset"
@@ -650,17 +692,17 @@ def enclosing_spmd(op: Operation) -> SpmdOp | None:
     return None
 
 
-def batch_index(op: RangeOp) -> SSAValue | None:
-    """The work-item index (`%b = %g * G + %j`) if `op` iterates over the batches of a
-    coarsened SPMD task, else None. Structural: `op` is the outermost loop of a
-    `pto.spmd` task, and some value in its body is computed by integer arithmetic from
-    both the task id and `op`'s induction variable."""
+def batch_index(op: Operation) -> SSAValue | None:
+    """A value of the body computed by index arithmetic from both the task id and the
+    loop's index (`%b = %g * G + %j`), when `op` is the outermost loop of a `pto.spmd`
+    task; else None. A hint only (the loop *may* iterate over batches): whether a loop
+    is a batch loop is its `{pto.batch}` mark."""
     spmd = enclosing_spmd(op)
-    if spmd is None:
+    if spmd is None or not op.regions or not op.regions[0].blocks:
         return None
-    want = {spmd.task_id, op.index}
+    want = {spmd.task_id, op.regions[0].block.args[0]}
     memo: dict[SSAValue, frozenset[SSAValue]] = {}
-    for inner in op.body.walk():
+    for inner in op.regions[0].walk():
         if isinstance(inner, _INDEX_ARITH) and not isinstance(inner, arith.ConstantOp):
             for r in inner.results:
                 if want <= _roots(r, memo):
@@ -669,49 +711,339 @@ def batch_index(op: RangeOp) -> SSAValue | None:
 
 
 def intended_carries(op: Operation) -> set[int]:
-    """Indices of the iter_args that `{pto.intended_carry = [...]}` marks as intended."""
+    """Positions of the iter_args that `{pto.intended_carry = [k, ...]}` marks as
+    intended (0 is the first iter_arg). Verified: an entry that is not the position of
+    an iter_arg is an error, and so is a name (SSA names are cosmetic)."""
     attr = op.attributes.get(INTENDED_CARRY_ATTR)
     if attr is None:
         return set()
     n = len(op.regions[0].block.args) - 1
-    names: dict[str, set[int]] = {}
-    for k in range(n):
-        names.setdefault(carry_name(op, k), set()).add(k)
-    if not isinstance(attr, ArrayAttr):
+    if isinstance(attr, DenseArrayBase):
+        items: tuple[Attribute, ...] = tuple(
+            IntegerAttr.from_index_int_value(int(x)) for x in attr.get_values()
+        )
+    elif isinstance(attr, ArrayAttr):
+        items = cast("ArrayAttr[Attribute]", attr).data
+    else:
         raise op_error(
             op,
-            f"{INTENDED_CARRY_ATTR} must be an array of iter_arg names or indices, "
-            f'e.g. ["acc"] or [0], got {attr}',
+            f"{INTENDED_CARRY_ATTR} must be an array of iter_arg positions, e.g. [0, 2], "
+            f"got {attr}",
         )
     result: set[int] = set()
-    items: tuple[Attribute, ...] = cast("ArrayAttr[Attribute]", attr).data
     for item in items:
         if isinstance(item, StringAttr):
             key = item.data.removeprefix("%")
-            if key not in names:
-                raise op_error(
-                    op,
-                    f'{INTENDED_CARRY_ATTR} names "{item.data}", which is not an iter_arg '
-                    f"of this loop (its iter_args: {', '.join('%' + m for m in names) or 'none'})",
-                )
-            result |= names[key]  # a name shared by several iter_args marks them all
-        elif isinstance(item, IntegerAttr):
+            where = [k for k in range(n) if carry_name(op, k) == key]
+            hint = f" (%{key} is at position {where[0]})" if len(where) == 1 else ""
+            raise op_error(
+                op,
+                f'{INTENDED_CARRY_ATTR} names "{item.data}": name the iter_args by position '
+                f"(0 is the first), since SSA names are cosmetic{hint}",
+            )
+        if isinstance(item, IntegerAttr):
             idx = item.value.data
             if not 0 <= idx < n:
                 raise op_error(
                     op,
-                    f"{INTENDED_CARRY_ATTR} index {idx} is out of range: the loop has {n} iter_args",
+                    f"{INTENDED_CARRY_ATTR} position {idx} is out of range: the loop has {n} "
+                    "iter_args",
                 )
             result.add(idx)
         else:
             raise op_error(
-                op, f"{INTENDED_CARRY_ATTR} entries must be iter_arg names or indices, got {item}"
+                op, f"{INTENDED_CARRY_ATTR} entries must be iter_arg positions, got {item}"
             )
     return result
 
 
+# --------------------------------------------------------------------------- batch loops
+
+BATCH_ATTR = "pto.batch"
+"""Unit attribute on a loop whose iterations stand for distinct tasks (see above)."""
+
+LOOP_OPS = (RangeOp, UnrollOp, scf.ForOp)
+
+
+def is_batch_loop(op: Operation) -> bool:
+    """Whether `op` is marked `{pto.batch}` (verified: a unit attribute on a loop)."""
+    attr = op.attributes.get(BATCH_ATTR)
+    if attr is None:
+        return False
+    if not isinstance(attr, UnitAttr):
+        raise op_error(op, f"{BATCH_ATTR} is a unit attribute ({{{BATCH_ATTR}}}), got {attr}")
+    if not isinstance(op, LOOP_OPS):
+        raise op_error(
+            op, f"{BATCH_ATTR} marks a loop (pto.range, pto.unroll or scf.for), not {op.name}"
+        )
+    return True
+
+
+def mark_batch_loop(op: Operation) -> None:
+    """Mark `op` as a loop whose iterations stand for distinct tasks."""
+    op.attributes[BATCH_ATTR] = UnitAttr()
+
+
+# --------------------------------------------------------------------------- memory carries
+
+
+@dataclass(frozen=True)
+class MemoryCarry:
+    """A store of one iteration of `loop` that a later iteration may read.
+
+    `verdict` is the index-expression decision on "iteration k1 stores, iteration
+    k2 > k1 reads an overlapping box": `race` (a witness: `iterations`, `region`),
+    or `may` with its reason (`how`: `unknown-index`, `unknown-condition`,
+    `undecided`)."""
+
+    loop: Operation
+    memref: SSAValue
+    store: Operation
+    read: Operation
+    verdict: Verdict
+
+    @property
+    def certain(self) -> bool:
+        return self.verdict.kind == "race"
+
+
+def _scope_of(op: Operation) -> SpmdOp | None:
+    parent = op.parent_op()
+    while parent is not None and not isinstance(parent, SpmdOp):
+        parent = parent.parent_op()
+    return parent
+
+
+def _memory_ops(loop: Operation, scope: SpmdOp) -> list[StoreOp | LoadOp | ReadOp]:
+    return [
+        o
+        for o in loop.walk()
+        if isinstance(o, (StoreOp, LoadOp, ReadOp)) and _scope_of(o) is scope
+    ]
+
+
+def _mem_of(op: StoreOp | LoadOp | ReadOp) -> SSAValue:
+    return op.dest if isinstance(op, StoreOp) else op.source
+
+
+def _killed(read: LoadOp | ReadOp, ops: Sequence[StoreOp | LoadOp | ReadOp]) -> bool:
+    """Whether an earlier store of the same iteration, in the same block, certainly
+    overwrites every element `read` reads (same memref, same index values, a tile at
+    least as large): the read then sees this iteration's value."""
+    block = read.parent_block()
+    if block is None:
+        return False
+    rt = read.result.type
+    rshape = (
+        tuple(int(x) for x in cast(TensorType[Attribute], rt).get_shape())
+        if isinstance(rt, TensorType)
+        else (1,) * len(read.indices)
+    )
+    for o in block.ops:
+        if o is read:
+            return False
+        if (
+            isinstance(o, StoreOp)
+            and o.dest is read.source
+            and tuple(o.indices) == tuple(read.indices)
+        ):
+            vt = o.value.type
+            assert isinstance(vt, TensorType)
+            sshape = tuple(int(x) for x in cast(TensorType[Attribute], vt).get_shape())
+            if all(a >= b for a, b in zip(sshape, rshape, strict=True)):
+                return True
+    return False
+
+
+def _per_iteration(
+    acc: Access, counter: Var, inside: Callable[[Var], bool], order_dim: tuple[Expr, int] | None
+) -> Access:
+    """`acc` as a function of the iteration (`counter`, as the "task" of the decision):
+    variables of the loop body stay per instance, every other per-task variable (the
+    task id, outer loop counters) is shared by both iterations."""
+    as_task = replace(counter, kind=TASK)
+
+    def f(v: Var) -> Expr:
+        if v == counter:
+            return var(as_task)
+        if v.per_instance and not inside(v):
+            return var(replace(v, kind=UNIFORM))
+        return var(v)
+
+    def fc(c: Cond) -> Cond:
+        if isinstance(c, Cmp):
+            return Cmp(c.pred, map_vars(c.lhs, f), map_vars(c.rhs, f), c.label)
+        if isinstance(c, BoolOp):
+            return BoolOp(c.op, tuple(fc(a) for a in c.args))
+        return c
+
+    indices = tuple(map_vars(e, f) for e in acc.indices)
+    tile = acc.tile
+    if order_dim is not None:
+        indices = (*indices, order_dim[0])
+        tile = (*tile, order_dim[1])
+    loops = tuple(
+        LoopVar(lv.counter, map_vars(lv.index, f), lv.name)
+        for lv in acc.loops
+        if lv.counter != counter
+    )
+    return Access(indices, tile, tuple(fc(g) for g in acc.guards), acc.label, loops)
+
+
+def memory_carries(loop: Operation, max_points: int = DEFAULT_MAX_POINTS) -> list[MemoryCarry]:
+    """The stores of `loop` that a later iteration of it may read (see `MemoryCarry`);
+    a pair proved not to carry is left out. Only loops inside a `pto.spmd`."""
+    scope = _scope_of(loop)
+    if scope is None or not isinstance(loop, LOOP_OPS):
+        return []
+    builder = IndexBuilder(scope)
+    ops = _memory_ops(loop, scope)
+    stores = [o for o in ops if isinstance(o, StoreOp)]
+    if not stores:
+        return []
+    lv, trip = builder.loop(loop)
+    accesses: dict[Operation, Access | None] = {o: builder.memory_access(o) for o in ops}
+    if lv is None:
+        # a loop whose step is not a positive constant: its iterations are not modelled
+        counter = Var(-1, LOOP, 0, "?", 0, None)
+    else:
+        counter = lv.counter
+    loops_by_key = builder.loop_of_counter()
+    values_by_key = builder.value_of_key()
+
+    def inside(v: Var) -> bool:
+        if v.kind == LOOP:
+            op = loops_by_key.get(v.key)
+            return op is not None and (op is loop or loop.is_ancestor(op))
+        if v.kind == OPAQUE:
+            val = values_by_key.get(v.key)
+            owner = val.owner if val is not None else None
+            node = owner.parent_op() if isinstance(owner, Block) else owner
+            return node is not None and loop.is_ancestor(node)
+        return False
+
+    span = trip if trip is not None else 1 << 40
+    found: list[MemoryCarry] = []
+    for st in stores:
+        a_st = accesses[st]
+        if a_st is None:
+            continue
+        for rd in ops:
+            if isinstance(rd, StoreOp) or _mem_of(rd) is not st.dest:
+                continue
+            a_rd = accesses[rd]
+            if a_rd is None or _killed(rd, ops):
+                continue
+            if lv is None:
+                found.append(
+                    MemoryCarry(
+                        loop, st.dest, st, rd,
+                        Verdict("may", "undecided", detail="the loop's step is not a positive constant"),
+                    )
+                )
+                continue
+            as_task = var(replace(counter, kind=TASK))
+            # an extra dimension orders the two iterations: the store's box
+            # [k1 + 1, k1 + 1 + span) meets the read's [k2, k2 + 1) iff k1 < k2
+            s_acc = _per_iteration(a_st, counter, inside, (add(as_task, const(1)), span))
+            r_acc = _per_iteration(a_rd, counter, inside, (as_task, 1))
+            v = decide(s_acc, r_acc, replace(counter, kind=TASK), trip, max_points=max_points)
+            if v.kind != "disjoint":
+                found.append(MemoryCarry(loop, st.dest, st, rd, v))
+    return found
+
+
+# --------------------------------------------------------------------------- findings
+
+BATCH_VALUE = "batch-value-carry"
+"""A value carried across the iterations of a batch loop (error)."""
+BATCH_MEMORY = "batch-memory-carry"
+"""A store of one batch read by a later batch, or possibly so (error or warning)."""
+LEAK_SHAPE = "leak-shape"
+"""A carry of an unmarked loop with the leak shape (warning)."""
+NEEDLESS = "needless-carry"
+"""A reset carry of a `pto.range` (warning)."""
+
+
+@dataclass(frozen=True)
+class CarryFinding:
+    """One result of `analyze_loop`, as data; `pto-check-carried` renders it.
+
+    `value` is the carried iter_arg (its block argument) or, for a memory carry, the
+    memref; `gate` the `scf.if` (or maybe-empty loop) that separates the two paths of
+    a leak; `paths` the two paths in words (`("when %gate is false", "when true")`),
+    or for a memory carry the store and the read (`("store at f:3:5", "load at
+    f:4:5")`); `kind` one of `BATCH_VALUE`, `BATCH_MEMORY`, `LEAK_SHAPE`, `NEEDLESS`;
+    `severity` `error` or `warning`."""
+
+    kind: str
+    severity: str
+    loop: Operation
+    value: SSAValue
+    gate: Operation | None = None
+    paths: tuple[str, str] = ("", "")
+    carry: CarryInfo | None = None
+    memory: MemoryCarry | None = None
+
+
+def _iter_arg(loop: Operation, k: int) -> SSAValue:
+    return loop.regions[0].block.args[k + 1]
+
+
+def analyze_loop(
+    loop: Operation, max_points: int = DEFAULT_MAX_POINTS
+) -> list[CarryFinding]:
+    """The carry findings of one loop (`pto.range`, `scf.for`, `pto.unroll`)."""
+    if not isinstance(loop, LOOP_OPS):
+        return []
+    batch = is_batch_loop(loop)
+    intended = intended_carries(loop)
+    infos = [i for i in classify_loop(loop) if i.index not in intended]
+    out: list[CarryFinding] = []
+    for i in infos:
+        value = _iter_arg(loop, i.index)
+        if batch and i.crosses_iterations:
+            out.append(
+                CarryFinding(
+                    BATCH_VALUE, "error", loop, value, i.gate, (i.kept_when, i.fresh_when), i
+                )
+            )
+        elif not batch and i.kind == LEAK and i.passed_unchanged:
+            out.append(
+                CarryFinding(
+                    LEAK_SHAPE, "warning", loop, value, i.gate, (i.kept_when, i.fresh_when), i
+                )
+            )
+        elif i.kind == RESET and isinstance(loop, RangeOp):
+            out.append(CarryFinding(NEEDLESS, "warning", loop, value, carry=i))
+    if batch:
+        for m in memory_carries(loop, max_points):
+            sev = (
+                "error"
+                if m.verdict.kind == "race" or m.verdict.how == "undecided"
+                else "warning"
+            )
+            paths = (
+                f"{m.store.name} at {location_of(m.store) or '?'}",
+                f"{m.read.name} at {location_of(m.read) or '?'}",
+            )
+            out.append(CarryFinding(BATCH_MEMORY, sev, loop, m.memref, None, paths, memory=m))
+    return out
+
+
 __all__ = [
+    "BATCH_ATTR",
+    "BATCH_MEMORY",
+    "BATCH_VALUE",
     "FORWARD",
+    "LEAK_SHAPE",
+    "NEEDLESS",
+    "CarryFinding",
+    "MemoryCarry",
+    "analyze_loop",
+    "is_batch_loop",
+    "mark_batch_loop",
+    "memory_carries",
     "INTENDED_CARRY_ATTR",
     "KINDS",
     "LEAK",

@@ -51,9 +51,11 @@ class CheckRacesPass(ModulePass):
 
     * **disjoint** (silent): proved, symbolically (e.g. the row is the task id; or
       `t floordiv 16` and `t mod 16` select the row and column blocks), or for a static
-      task count by enumerating every pair of distinct tasks and every value of the
-      loop indices involved, when there are at most `max_points` (default 10^6)
-      combinations. For indices without unknown values, enumeration is exact.
+      task count by enumerating every pair of tasks and every value of the loop
+      indices involved, when that grid (`n^2 * L` points for `n` tasks and `L` loop
+      value combinations) has at most `max_points` (default 10^6) points. A larger
+      grid is only sampled: a sample can find a race, never prove disjointness, so
+      an analysable pair that is neither proved nor refuted is "may race: undecided".
     * **race** (error): a witness: `race: tasks 3 and 7 both write out[5, 0:64] (store
       at f:l:c ... and store at f:l:c ...)`, with the loop values of both stores.
       A witness counts only where both stores certainly run: `scf.if` conditions and

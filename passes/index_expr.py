@@ -46,7 +46,8 @@ from xdsl.dialects import arith, scf
 from xdsl.dialects.builtin import IndexType, IntegerAttr, IntegerType, TensorType
 from xdsl.ir import Attribute, Block, BlockArgument, Operation, OpResult, SSAValue
 
-from ptoc.dialects.pto import RangeOp, ReadOp, SpmdOp, StoreOp, UnrollOp
+from ptoc.dialects import int_semantics
+from ptoc.dialects.pto import LoadOp, RangeOp, ReadOp, SpmdOp, StoreOp, UnrollOp
 
 Arr: TypeAlias = npt.NDArray[np.int64]
 Mask: TypeAlias = npt.NDArray[np.bool_]
@@ -981,12 +982,16 @@ def _enumerate(
     sizes = [ntasks, ntasks] + [max(0, (v.hi or 0) - (v.lo or 0) + 1) for v in loops]
     if any(s == 0 for s in sizes):
         return Verdict("disjoint", "trivial")  # a loop that never runs
-    total = ntasks * (ntasks - 1) * math.prod(sizes[2:])
-    exact = count is not None and total <= max_points
+    # The grid enumerated is every (task, task, loop values...) combination: n^2 * L
+    # points (the pairs of equal tasks are masked out, but still enumerated).
+    total = math.prod(sizes)
     ks = list(sizes)
     while math.prod(ks) > max_points and max(ks) > 2:
         i = ks.index(max(ks))
         ks[i] = max(2, ks[i] // 2)
+    # Exhaustive only when no axis was sampled: a sampled grid can find a witness but
+    # never proves disjointness.
+    exact = count is not None and ks == sizes
     lists: list[list[int]] = []
     for v, size, k in zip(order, sizes, ks, strict=True):
         base = 0 if v.kind == TASK else (v.lo or 0)
@@ -1058,7 +1063,8 @@ def _enumerate(
     else:
         detail = (
             f"{total} combinations of task pairs and loop values are too many to "
-            f"enumerate (limit {max_points}), and no symbolic argument applies"
+            f"enumerate (limit {max_points}); a sampled search of {npoints} of them "
+            "found no overlap, which proves nothing, and no symbolic argument applies"
         )
     return Verdict("may", "undecided", detail=detail)
 
@@ -1228,6 +1234,13 @@ class IndexBuilder:
                 return const(val.value.data)
             return self._leaf(op.results[0])
         xs = [self.expr(o) for o in op.operands]
+        bits = int_semantics.width(op.results[0].type) if op.results else None
+        if bits is not None and len(xs) == 2 and xs[0].is_const and xs[1].is_const:
+            # constants fold with the one integer semantics (two's complement)
+            short = name.removeprefix("arith.")
+            folded = int_semantics.fold_binary(short, xs[0].const, xs[1].const, bits)
+            if folded is not None:
+                return const(folded)
         e = _arith_expr(name, xs)
         if e is not None:
             return e
@@ -1299,9 +1312,31 @@ class IndexBuilder:
 
     def access(self, store: StoreOp, label: str = "store") -> Access | None:
         """The box `store` writes, or None when it never runs (a loop of 0 trips)."""
+        vt = store.value.type
+        assert isinstance(vt, TensorType)
+        tile = tuple(int(x) for x in cast(TensorType[Attribute], vt).get_shape())
+        return self.access_of(store, store.indices, tile, label)
+
+    def memory_access(self, op: StoreOp | LoadOp | ReadOp, label: str = "") -> Access | None:
+        """The box a `pto.store` writes or a `pto.load` / `pto.read` reads (a read is one
+        element), or None when the op never runs."""
+        if isinstance(op, StoreOp):
+            return self.access(op, label or "store")
+        if isinstance(op, LoadOp):
+            rt = op.result.type
+            assert isinstance(rt, TensorType)
+            tile = tuple(int(x) for x in cast(TensorType[Attribute], rt).get_shape())
+            return self.access_of(op, op.indices, tile, label or "load")
+        return self.access_of(op, op.indices, (1,) * len(op.indices), label or "read")
+
+    def access_of(
+        self, op: Operation, idx: Sequence[SSAValue], tile: tuple[int, ...], label: str
+    ) -> Access | None:
+        """The box `[idx, idx + tile)` that `op` touches when it runs, with the
+        conditions under which it runs; None when it never runs."""
         guards: list[Cond] = []
         loops: list[LoopVar] = []
-        node: Operation = store
+        node: Operation = op
         while True:
             parent = node.parent_op()
             if parent is None or parent is self.spmd:
@@ -1327,11 +1362,16 @@ class IndexBuilder:
             node = parent
         loops.reverse()
         guards.reverse()
-        vt = store.value.type
-        assert isinstance(vt, TensorType)
-        tile = tuple(int(x) for x in cast(TensorType[Attribute], vt).get_shape())
-        indices = tuple(self.expr(i) for i in store.indices)
+        indices = tuple(self.expr(i) for i in idx)
         return Access(indices, tile, tuple(guards), label, tuple(loops))
+
+    def loop_of_counter(self) -> dict[int, Operation]:
+        """The loop of each counter variable made so far (by key)."""
+        return {lv.counter.key: op for op, (lv, _) in self._loops.items() if lv is not None}
+
+    def value_of_key(self) -> dict[int, SSAValue]:
+        """The value of each opaque or uniform variable made so far (by key)."""
+        return {k: v for v, k in self._keys.items()}
 
 
 def _where(op: Operation) -> str:

@@ -16,7 +16,9 @@ pto.spmd %g = 0 to ceil(N/G) {
 ```
 This is the seed change (`POOL_GROUP`): fewer, bigger tasks, each running a trace-time
 unrolled loop over its G original tasks. With `inner=range` the inner loop is a runtime
-`pto.range %j = %c0 to %cG step %c1` instead.
+`pto.range %j = %c0 to %cG step %c1` instead. Either loop is marked `{pto.batch}`: its
+iterations stand for distinct tasks, so `pto-check-carried` rejects anything one
+iteration carries into the next (in values or in memory).
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ from xdsl.utils.arg_spec import ArgSpec
 
 from ptoc.diagnostics import op_error
 from ptoc.dialects.pto import RangeOp, SpmdOp, UnrollOp, YieldOp
+from ptoc.passes.carried_analysis import mark_batch_loop
 from ptoc.passes.index_builders import binary, cmp_index, const_index, located
 
 INNER_KINDS = ("unroll", "range")
@@ -231,6 +234,7 @@ class SpmdCoarsenPass(ModulePass):
             outer.add_ops([lb, step])
             loop = RangeOp(lb, size, step, [], inner)
         loop.location = loc
+        mark_batch_loop(loop)  # its iterations stand for the G tasks of the group
         outer.add_ops([loop, located(YieldOp(), loc)])
 
         new_spmd = SpmdOp(new_count, outer, spmd.scope_name, None if spmd.core is None else spmd.core.data)

@@ -25,7 +25,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from xdsl.context import Context
-from xdsl.dialects.builtin import ModuleOp
+from xdsl.dialects import arith
+from xdsl.dialects.builtin import IntegerAttr, ModuleOp
 from xdsl.ir import Block, Operation, Region, SSAValue
 from xdsl.passes import ModulePass
 from xdsl.pattern_rewriter import (
@@ -39,6 +40,7 @@ from xdsl.transforms.canonicalize import CanonicalizationRewritePattern
 from xdsl.transforms.common_subexpression_elimination import cse
 
 from ptoc.diagnostics import op_error
+from ptoc.dialects import int_semantics
 from ptoc.dialects.pto import UnrollOp, YieldOp
 from ptoc.passes.index_builders import const_index, is_scalar_int_arith
 
@@ -92,12 +94,26 @@ class UnrollExpandPass(ModulePass):
             region = u.parent_region()
             if region is not None and all(region is not r for r in regions):
                 regions.append(region)
+        # Clean each region once, from its outermost enclosing selected region: the
+        # cleanup of a region reaches the regions nested in it, and may erase an op
+        # that holds one (a side-effect-free `scf.if` around an unroll).
+        regions = [r for r in regions if not any(_inside(r, o) for o in regions if o is not r)]
 
         for u in unrolls:
             expand_unroll(u)
 
         for region in regions:
             simplify_index_arith(ctx, region)
+
+
+def _inside(region: Region, outer: Region) -> bool:
+    """Whether `region` is nested (at any depth) in an op of `outer`."""
+    op = region.parent_op()
+    while op is not None:
+        if op.parent_region() is outer:
+            return True
+        op = op.parent_op()
+    return False
 
 
 def _enclosing_unroll(op: Operation) -> UnrollOp | None:
@@ -149,24 +165,79 @@ def expand_unroll(unroll: UnrollOp) -> list[Operation]:
     return created
 
 
+class _FoldIntArith(RewritePattern):
+    """Fold integer/index `arith` ops with ptoc's one integer semantics.
+
+    `ptoc.dialects.int_semantics`: two's complement on the type's bits, `index` as 64
+    bits, the same functions the interpreter runs. An op on constants is folded with
+    them (and left alone where its result is undefined, e.g. a division by zero); an
+    `index` constant outside the 64-bit range (xDSL folds `index` additions and
+    products without wrapping) is wrapped, which for the ring ops xDSL folds is the
+    two's complement result.
+    """
+
+    def match_and_rewrite(self, op: Operation, rewriter: PatternRewriter, /) -> bool:
+        """Rewrite `op` if it is ours to fold; True when xDSL must not touch it."""
+        if isinstance(op, arith.ConstantOp):
+            val = op.value
+            bits = int_semantics.width(op.result.type)
+            if (
+                bits is not None
+                and isinstance(val, IntegerAttr)
+                and not int_semantics.in_range(val.value.data, bits)
+            ):
+                new = arith.ConstantOp(
+                    IntegerAttr(int_semantics.wrap(val.value.data, bits), op.result.type)
+                )
+                rewriter.replace_op(op, new)
+                return True
+            return False
+        short = op.name.removeprefix("arith.")
+        if short not in int_semantics.BINARY_OPS or len(op.operands) != 2:
+            return False
+        bits = int_semantics.width(op.results[0].type)
+        consts = [_int_constant(v) for v in op.operands]
+        if bits is None or consts[0] is None or consts[1] is None:
+            return False
+        folded = int_semantics.fold_binary(short, consts[0], consts[1], bits)
+        if folded is None:
+            return True  # undefined: keep the op, so that running it reports the error
+        rewriter.replace_op(op, arith.ConstantOp(IntegerAttr(folded, op.results[0].type)))
+        return True
+
+
+def _int_constant(v: SSAValue) -> int | None:
+    owner = v.owner
+    if isinstance(owner, arith.ConstantOp) and isinstance(owner.value, IntegerAttr):
+        return owner.value.value.data
+    return None
+
+
 class _ScalarIntCanonicalization(RewritePattern):
-    """xDSL's canonicalization and folding, applied only to integer/index `arith` ops."""
+    """xDSL's canonicalization, applied only to integer/index `arith` ops, after
+    ptoc's own folds (`_FoldIntArith`)."""
 
     def __init__(self, ctx: Context):
+        self._fold = _FoldIntArith()
         self._patterns = GreedyRewritePatternApplier(
             [CanonicalizationRewritePattern()], ctx=ctx, folding_enabled=True
         )
 
     def match_and_rewrite(self, op: Operation, rewriter: PatternRewriter, /) -> None:
-        if is_scalar_int_arith(op):
-            self._patterns.match_and_rewrite(op, rewriter)
+        if not is_scalar_int_arith(op):
+            return
+        if self._fold.match_and_rewrite(op, rewriter):
+            return
+        self._patterns.match_and_rewrite(op, rewriter)
 
 
-def simplify_index_arith(ctx: Context, region: Region, rounds: int = 3) -> None:
-    """Canonicalize the integer/index `arith` ops of `region`, then CSE it."""
-    for _ in range(rounds):
-        changed = PatternRewriteWalker(_ScalarIntCanonicalization(ctx)).rewrite_region(region)
+def simplify_index_arith(ctx: Context, region: Region) -> None:
+    """Canonicalize the integer/index `arith` ops of `region` and CSE it, to a fixed
+    point: the rewrite walker iterates until no pattern applies; CSE runs after it,
+    and the walker runs again only when CSE merged ops (which can enable a fold)."""
+    while True:
+        PatternRewriteWalker(_ScalarIntCanonicalization(ctx)).rewrite_region(region)
         before = sum(1 for _ in region.walk())
         cse(region)
-        if not changed and sum(1 for _ in region.walk()) == before:
+        if sum(1 for _ in region.walk()) == before:
             break

@@ -13,7 +13,9 @@ Variants of the closures are compiled lazily for the run options that change the
 path (`record`, `check_nan`, `debug`), so options cost nothing when they are off.
 
 Memrefs are numpy arrays of their declared dtype (copies of the inputs); tiles are numpy
-arrays; `index` scalars are exact Python ints; see `ptoc.backend.numerics`. Every
+arrays; integer and `index` scalars are Python ints in the range of their type, and
+scalar integer arith is `ptoc.dialects.int_semantics` (two's complement, `index` as 64
+bits, the folders' semantics too); see `ptoc.backend.numerics`. Every
 access is bounds-checked: an out-of-bounds (or negative) `pto.load`, `pto.store` or
 `pto.read` raises an `InterpreterError` that names the op, its `file:line:col`, the index
 values, the tile shape and the memref shape.
@@ -62,7 +64,7 @@ from ptoc.backend.record import (
     TaskRecord,
 )
 from ptoc.diagnostics import PtoDiagnostic
-from ptoc.dialects import pto, pto_tiles
+from ptoc.dialects import int_semantics, pto, pto_tiles
 
 __all__ = [
     "InterpreterError",
@@ -940,8 +942,8 @@ def _constant(c: _Compiler, op: arith.ConstantOp) -> Thunk:
         arr.flags.writeable = False
         val = arr
     elif isinstance(attr, IntegerAttr):
-        bits = nm.int_width(rt)
-        val = nm.wrap(int(attr.value.data), bits)  # pyright: ignore[reportUnknownArgumentType, reportUnknownMemberType]
+        bits = int_semantics.width(rt)
+        val = int_semantics.wrap(int(attr.value.data), bits) if bits is not None else int(attr.value.data)  # pyright: ignore[reportUnknownArgumentType, reportUnknownMemberType]
     elif isinstance(attr, FloatAttr):
         val = nm.np_dtype(rt).type(attr.value.data)  # pyright: ignore[reportUnknownMemberType]
     else:
@@ -964,10 +966,18 @@ def _int_binary(c: _Compiler, op: Operation) -> Thunk:
         assert tfn is not None
         compute: Compute = lambda f: tfn(f[a], f[b])  # noqa: E731
     else:
-        sfn = nm.scalar_int_binary(short, nm.int_width(rt))
+        # one semantics with the folders: two's complement, index as 64 bits
+        bits = int_semantics.width(rt)
+        sfn = int_semantics.binary_op(short, bits) if bits is not None else None
         assert sfn is not None
-        compute = lambda f: sfn(f[a], f[b])  # noqa: E731
-    return c.value_op(op, compute, _kind(rt), guarded=short in _GUARDED)
+
+        def compute(f: Frame) -> Any:
+            try:
+                return sfn(f[a], f[b])
+            except int_semantics.UndefinedArith as e:
+                raise NumericError(str(e)) from None
+
+    return c.value_op(op, compute, _kind(rt), guarded=short in _GUARDED or not _is_tile(rt))
 
 
 @_handles(*nm.FLOAT_BINARY)

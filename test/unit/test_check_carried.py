@@ -81,7 +81,7 @@ def test_seed_window_loops_are_reductions() -> None:
 def test_seed_unchanged_by_check_and_fix() -> None:
     text = SEED.read_text()
     ref = str(ptoc.parse(text))
-    for pipeline in ("pto-check-carried", "pto-check-carried{fix=true}"):
+    for pipeline in ("pto-check-carried", "pto-privatize-carries"):
         m = ptoc.parse(text)
         ptoc.run_pipeline(m, pipeline)
         assert str(m) == ref
@@ -132,15 +132,15 @@ def test_grouped_range_check_reports_all_three_in_one_error() -> None:
     with pytest.raises(PtoDiagnostic) as e:
         ptoc.run_pipeline(m, "pto-check-carried")
     msg = str(e.value)
-    assert "softmax_pool_grouped_range.mlir:33:5: error: 'pto.range' op pto.range %j leaks" in msg
-    assert "%mi, %li and %oi" in msg
-    assert "softmax_pool_grouped_range.mlir:42:7 on %gate" in msg
-    assert "coarsened pto.spmd" in msg
+    assert "softmax_pool_grouped_range.mlir:37:5: error: 'pto.range' op pto.range %j is a batch loop" in msg
+    assert "leaks %mi, %li and %oi from one batch into the next" in msg
+    assert "softmax_pool_grouped_range.mlir:46:7 on %gate" in msg
+    assert "{pto.intended_carry = [0, 1, 2]}" in msg
 
 
 def test_grouped_range_fix_privatizes_and_then_passes() -> None:
     m = parse_file(GROUPED_RANGE)
-    ptoc.run_pipeline(m, "pto-check-carried{fix=true}")
+    ptoc.run_pipeline(m, "pto-privatize-carries")
     rs = ranges(m)
     assert [len(r.iter_args) for r in rs] == [0, 0, 3, 3]  # batch, hb, window loops
     assert all(i.kind == REDUCTION for r in rs for i in classify_range(r))
@@ -223,7 +223,7 @@ def test_fixed_grouped_range_equals_per_batch_and_numpy() -> None:
     assert len({int(s) % 4 >= 2 for s in inputs["start_pos"]}) == 2  # the gate is mixed
     want = softmax_pool_reference(**inputs)
     fixed = parse_file(GROUPED_RANGE)
-    ptoc.run_pipeline(fixed, "pto-check-carried{fix=true}")
+    ptoc.run_pipeline(fixed, "pto-privatize-carries")
     for module in (parse_file(SEED), parse_file(GROUPED_RANGE), fixed, parse_file(GROUPED_UNROLL)):
         got = interp.compile_module(module).run(inputs).outputs["pooled"]
         np.testing.assert_allclose(got, want, rtol=2e-5, atol=2e-6)
@@ -249,7 +249,7 @@ func.func @leak(%x: memref<8x4xf32>, %flags: memref<8xi32>, %y: memref<8x4xf32>)
       }
       pto.store %next, %y[%i, %c0] : tensor<1x4xf32>, memref<8x4xf32>
       pto.yield %next : tensor<1x4xf32>
-    }
+    } {pto.batch}
   }
   func.return
 }
@@ -274,7 +274,7 @@ def test_leak_fix_semantics_is_per_iteration_restart() -> None:
         leaky[i] = carried
     m = ptoc.parse(LEAK_KERNEL)
     np.testing.assert_allclose(interp.compile_module(m).run(inputs).outputs["y"], leaky, rtol=1e-6)
-    ptoc.run_pipeline(m, "pto-check-carried{fix=true}")
+    ptoc.run_pipeline(m, "pto-privatize-carries")
     assert all(len(r.iter_args) == 0 for r in ranges(m))
     np.testing.assert_allclose(
         interp.compile_module(m).run(inputs).outputs["y"], private, rtol=1e-6
@@ -284,17 +284,18 @@ def test_leak_fix_semantics_is_per_iteration_restart() -> None:
 # --------------------------------------------------------------------------- attribute
 
 
-def test_intended_carries_by_name_and_index() -> None:
-    text = LEAK_KERNEL.replace(
-        "    }\n  }\n  func.return", '    } {pto.intended_carry = ["m"]}\n  }\n  func.return'
-    )
+def test_intended_carries_by_position_not_by_name() -> None:
+    text = LEAK_KERNEL.replace("} {pto.batch}", "} {pto.batch, pto.intended_carry = [0]}")
     m = ptoc.parse(text)
     assert intended_carries(ranges(m)[0]) == {0}
     ptoc.run_pipeline(m, "pto-check-carried")
-    m = ptoc.parse(text.replace('["m"]', "[0]"))
+    m = ptoc.parse(text.replace("[0]", "array<i64: 0>"))
     assert intended_carries(ranges(m)[0]) == {0}
-    m = ptoc.parse(text.replace('["m"]', '["q"]'))
-    with pytest.raises(PtoDiagnostic, match='names "q", which is not an iter_arg'):
+    m = ptoc.parse(text.replace("[0]", '["m"]'))
+    with pytest.raises(PtoDiagnostic, match=r'names "m": name the iter_args by position .* \(%m is at position 0\)'):
+        intended_carries(ranges(m)[0])
+    m = ptoc.parse(text.replace("[0]", "[1]"))
+    with pytest.raises(PtoDiagnostic, match="position 1 is out of range"):
         intended_carries(ranges(m)[0])
 
 

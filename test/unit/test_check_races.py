@@ -346,6 +346,50 @@ def test_verdicts_agree_with_brute_force(data: st.DataObject) -> None:
 
 
 @given(st.data())
+@settings(max_examples=250, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+def test_a_sampled_grid_never_proves_disjoint(data: st.DataObject) -> None:
+    """Budgets between n(n-1)L and n^2 L - 1: the grid of n^2 L points is sampled, so a
+    "disjoint" verdict must come from the symbolic proof alone (issue 12, finding 1:
+    the check used to call this regime exhaustive)."""
+    n = data.draw(st.integers(2, 10), "tasks")
+    trip = data.draw(st.integers(1, 4), "trip")
+    rank = data.draw(st.integers(1, 2), "rank")
+    s1 = data.draw(stores(n, trip, rank), "store 1")
+    s2 = data.draw(stores(n, trip, rank), "store 2")
+    tv, kv = task_var(n), loop_var(trip)
+    a1 = acc(tuple(e for e, _ in s1.trees), s1.tile, kv)
+    a2 = acc(tuple(e for e, _ in s2.trees), s2.tile, kv)
+    grid = n * n * trip * trip
+    budget = data.draw(st.integers(n * (n - 1) * trip * trip, grid - 1), "max_points")
+    hits = brute_force(s1, s2, n, trip)
+    v = decide(a1, a2, tv, n, max_points=budget)
+    if v.kind == "disjoint":
+        assert not hits, f"disjoint ({v.how}) contradicted by {hits[0]}"
+    elif v.kind == "race":
+        assert v.witness is not None and hits
+    else:
+        assert v.how == "undecided"
+
+
+def test_issue_example_shifted_task_is_not_disjoint() -> None:
+    """100 tasks; task t writes out[t, 60] and, at k = 60 of a 101-trip loop,
+    out[(t + 37) mod 100, k]: 100 * 100 * 101 points exceed the default budget."""
+    tv = task_var(100)
+    kv = loop_var(101)
+    t, k = var(tv), var(kv)
+    row = mod(t + 37, 100)
+    first = acc((t, const(60)), (1, 1))
+    second = acc((row, k), (1, 1), kv, guards=(Cmp("eq", k, const(60)),))
+    v = decide(first, second, tv, 100)
+    assert (v.kind, v.how) == ("may", "undecided")
+    assert "1010000 combinations" in v.detail
+    full = decide(first, second, tv, 100, max_points=1_010_000)
+    assert full.kind == "race" and full.witness is not None
+    t1, t2 = full.witness.tasks
+    assert (t1 + 37) % 100 == t2 or (t2 + 37) % 100 == t1
+
+
+@given(st.data())
 @settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 def test_dynamic_count_disjoint_holds_for_every_count(data: st.DataObject) -> None:
     trip = data.draw(st.integers(1, 3), "trip")

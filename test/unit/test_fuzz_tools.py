@@ -319,7 +319,7 @@ PIPELINES = (
     "pto-spmd-coarsen{scope=softmax_pool factor=2},pto-unroll-expand",
     "pto-unroll-expand",
     "pto-check-carried",
-    "pto-check-carried{fix=true}",
+    "pto-privatize-carries",
     "pto-check-races",
     "canonicalize,cse",
     "dce",
@@ -454,7 +454,7 @@ RUN_PIPELINES = (
     "",
     "pto-spmd-coarsen{factor=2},pto-unroll-expand",
     "pto-spmd-coarsen{factor=4 inner=range}",
-    "pto-check-carried{fix=true}",
+    "pto-privatize-carries",
 )
 
 

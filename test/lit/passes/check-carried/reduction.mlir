@@ -3,7 +3,7 @@
 // an invariant carry (passed through unchanged on every path).
 // RUN: pto-opt %s > %t.mlir
 // RUN: pto-opt %s -p pto-check-carried 2>&1 | diff %t.mlir -
-// RUN: pto-opt %s -p 'pto-check-carried{fix=true}' 2>&1 | diff %t.mlir -
+// RUN: pto-opt %s -p pto-privatize-carries 2>&1 | diff %t.mlir -
 // RUN: filecheck %s --input-file %t.mlir
 
 func.func @sum(%x: memref<8x4xf32>, %flags: memref<8xi32>, %y: memref<1x4xf32>) {
