@@ -48,7 +48,7 @@ from xdsl.ir import Attribute, Block, BlockArgument, Operation, OpResult, SSAVal
 
 from ptoc.dialects import int_semantics
 from ptoc.dialects.pto import LoadOp, RangeOp, ReadOp, SpmdOp, StoreOp, UnrollOp
-from ptoc.dialects.pto_tiles import StoreValidOp, WriteOp
+from ptoc.dialects.pto_tiles import LoadValidOp, StoreValidOp, WriteOp
 
 WriteLike: TypeAlias = "StoreOp | StoreValidOp | WriteOp"
 WRITE_OPS = (StoreOp, StoreValidOp, WriteOp)
@@ -1379,13 +1379,15 @@ class IndexBuilder:
         return acc
 
     def memory_access(
-        self, op: StoreOp | StoreValidOp | WriteOp | LoadOp | ReadOp, label: str = ""
+        self,
+        op: StoreOp | StoreValidOp | WriteOp | LoadOp | LoadValidOp | ReadOp,
+        label: str = "",
     ) -> Access | None:
         """The box a `pto.store` / `pto.store_valid` / `pto.write` writes or a `pto.load` /
         `pto.read` reads (a read is one element), or None when the op never runs."""
         if isinstance(op, WRITE_OPS):
             return self.access(op, label or op.name.removeprefix("pto."))
-        if isinstance(op, LoadOp):
+        if isinstance(op, (LoadOp, LoadValidOp)):  # a valid window: at most the tile
             rt = op.result.type
             assert isinstance(rt, TensorType)
             tile = tuple(int(x) for x in cast(TensorType[Attribute], rt).get_shape())
