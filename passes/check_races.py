@@ -17,11 +17,13 @@ from dataclasses import dataclass
 
 from xdsl.context import Context
 from xdsl.dialects.builtin import ModuleOp
-from xdsl.ir import Operation, SSAValue
+from xdsl.dialects import arith
+from xdsl.ir import Operation, OpResult, SSAValue
 from xdsl.passes import ModulePass
 
 from ptoc.diagnostics import location_of, op_error, warn
 from ptoc.dialects.pto import SpmdOp
+from ptoc.dialects.pto_tiles import StoreValidOp
 from ptoc.passes.index_expr import (
     DEFAULT_MAX_POINTS,
     DISTINCT_ATTR,
@@ -167,6 +169,13 @@ def _message(v: Verdict, mem: str, s1: Operation, s2: Operation) -> str:
     )
 
 
+def _runtime_valid(op: Operation) -> bool:
+    """A `pto.store_valid` with a valid extent not known at compile time."""
+    return isinstance(op, StoreValidOp) and any(
+        not (isinstance(v, OpResult) and isinstance(v.op, arith.ConstantOp)) for v in op.valid
+    )
+
+
 def check_scope(spmd: SpmdOp, max_points: int = DEFAULT_MAX_POINTS) -> list[Finding]:
     """The race findings of one scope, errors and warnings, in program order."""
     builder = IndexBuilder(spmd)
@@ -202,5 +211,11 @@ def check_scope(spmd: SpmdOp, max_points: int = DEFAULT_MAX_POINTS) -> list[Find
                     if s1 in warned or s2 in warned:
                         continue
                     warned.update((s1, s2))
-                findings.append(Finding(severity, s1, _message(v, _mem_name(mem), s1, s2), v))
+                msg = _message(v, _mem_name(mem), s1, s2)
+                if v.kind == "race" and (_runtime_valid(s1) or _runtime_valid(s2)):
+                    msg += (
+                        "; a pto.store_valid with a runtime valid extent is taken as its "
+                        "whole tile (the race needs that extent to reach the overlap)"
+                    )
+                findings.append(Finding(severity, s1, msg, v))
     return findings

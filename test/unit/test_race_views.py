@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 
 import ptoc
 from ptoc.dialects.pto import SpmdOp, StoreOp
+from ptoc.passes.check_races import check_scope
 from ptoc.passes.index_expr import IndexBuilder
 
 
@@ -106,3 +107,33 @@ def test_aligned_blocks_map() -> None:
 def test_unaligned_block_is_refused() -> None:
     got = _mapped((4, 16, 8), (64, 8), [[0, 1], [2]], True, (4, 0), (16, 8))
     assert isinstance(got, str)
+
+
+_VALID = """
+func.func @k(%x: memref<16x64xf32>, %out: memref<64x64xf32>, %n: index) {{
+  %c0 = arith.constant 0 : index
+  %c8 = arith.constant 8 : index
+  %c64 = arith.constant 64 : index
+  pto.spmd %t = 0 to 4 {{
+    %r = arith.muli %t, %c8 : index
+    %v = pto.load %x[%c0, %c0] : memref<16x64xf32> -> tensor<16x64xf32>
+    pto.store_valid %v, %out[%r, %c0] valid [{rows}, %c64] : tensor<16x64xf32>, memref<64x64xf32>
+  }}
+  func.return
+}}
+"""
+
+
+def _findings(text: str):
+    module = ptoc.parse(text, "k.mlir")
+    spmd = next(o for o in module.walk() if isinstance(o, SpmdOp))
+    return check_scope(spmd)
+
+
+def test_store_valid_window() -> None:
+    # a runtime valid extent: the whole 16-row tile, so rows 8t..8t+15 overlap task t+1
+    (f,) = _findings(_VALID.format(rows="%n"))
+    assert f.severity == "error" and f.verdict.kind == "race"
+    assert "out[8:16, 0:64]" in f.message and "taken as its whole tile" in f.message
+    # a constant valid extent of 8 rows every 8 rows: disjoint
+    assert _findings(_VALID.format(rows="%c8")) == []
