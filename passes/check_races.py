@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from xdsl.context import Context
 from xdsl.dialects.builtin import ModuleOp
-from xdsl.dialects import arith
+from xdsl.dialects import arith, memref
 from xdsl.ir import Operation, OpResult, SSAValue
 from xdsl.passes import ModulePass
 
@@ -185,6 +185,17 @@ def check_scope(spmd: SpmdOp, max_points: int = DEFAULT_MAX_POINTS) -> list[Find
         base = base_memref(store.dest)
         if builder.inside(base):
             continue  # a memref created by the task itself is private to it
+        if isinstance(base, OpResult) and not isinstance(base.op, memref.AllocOp):
+            # a memref made by an op that is neither a kernel argument, a scratch
+            # tensor nor a modelled view may alias another tensor: never "disjoint"
+            why = f"it is made by {base.op.name}, which the check does not model as a view"
+            v = Verdict("may", "undecided", detail=why)
+            msg = (
+                f"may race: cannot prove that different tasks write disjoint parts of "
+                f"{_mem_name(base)} ({_store_phrase(store, ())}): {why}"
+            )
+            findings.append(Finding("error", store, msg, v))
+            continue
         acc = builder.access(store, _where(store))
         if acc is None:
             continue  # never runs, or writes nothing

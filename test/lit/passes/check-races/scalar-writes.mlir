@@ -129,3 +129,19 @@ func.func @view_undecided(%x: memref<16x512xf32>, %out: memref<4x16x512xf32>) {
   }
   func.return
 }
+
+// -----
+
+// A memref made by an op the check does not model (here memref.cast) may alias a
+// kernel argument: undecided (error), never "disjoint" on the assumption that
+// distinct memrefs do not alias.
+func.func @cast_alias(%x: memref<1x64xf32>, %out: memref<4x64xf32>) {
+  %c0 = arith.constant 0 : index
+  %alias = "memref.cast"(%out) : (memref<4x64xf32>) -> memref<?x64xf32>
+  pto.spmd %t = 0 to 4 {
+    %v = pto.load %x[%c0, %c0] : memref<1x64xf32> -> tensor<1x64xf32>
+    // expected-error@+1 {{may race: cannot prove that different tasks write disjoint parts of alias (store at}}
+    pto.store %v, %alias[%t, %c0] : tensor<1x64xf32>, memref<?x64xf32>
+  }
+  func.return
+}
