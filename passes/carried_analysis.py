@@ -824,6 +824,7 @@ class MemoryCarry:
 
     loop: Operation
     memref: SSAValue
+    """The memref stored to (the viewed tensor, for a store through a view)."""
     store: Operation
     read: Operation
     verdict: Verdict
@@ -974,12 +975,17 @@ def memory_carries(loop: Operation, max_points: int = DEFAULT_MAX_POINTS) -> lis
                 continue
             if isinstance(a_st, str) or isinstance(a_rd, str):
                 why = a_st if isinstance(a_st, str) else a_rd
-                found.append(MemoryCarry(loop, st.dest, st, rd, Verdict("may", "undecided", detail=str(why))))
+                found.append(
+                    MemoryCarry(
+                        loop, base_memref(st.dest), st, rd,
+                        Verdict("may", "undecided", detail=str(why)),
+                    )
+                )
                 continue
             if lv is None:
                 found.append(
                     MemoryCarry(
-                        loop, st.dest, st, rd,
+                        loop, base_memref(st.dest), st, rd,
                         Verdict("may", "undecided", detail="the loop's step is not a positive constant"),
                     )
                 )
@@ -991,7 +997,7 @@ def memory_carries(loop: Operation, max_points: int = DEFAULT_MAX_POINTS) -> lis
             r_acc = _per_iteration(a_rd, counter, inside, (as_task, 1))
             v = decide(s_acc, r_acc, replace(counter, kind=TASK), trip, max_points=max_points)
             if v.kind != "disjoint":
-                found.append(MemoryCarry(loop, st.dest, st, rd, v))
+                found.append(MemoryCarry(loop, base_memref(st.dest), st, rd, v))
     return found
 
 

@@ -155,3 +155,27 @@ func.func @write_read_own(%cnt: memref<8xi32>, %y: memref<8xi32>) {
   }
   func.return
 }
+
+// -----
+
+// A memory carry through a view: batch j stores row 0 of the collapsed view, batch
+// j + 1 reads the same elements through the base tensor.
+func.func @view_carry(%x: memref<8x4xf32>, %s: memref<2x4x4xf32>, %y: memref<8x4xf32>) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c2 = arith.constant 2 : index
+  %flat = memref.collapse_shape %s [[0, 1], [2]] : memref<2x4x4xf32> into memref<8x4xf32>
+  pto.spmd %g = 0 to 4 {
+    %base = arith.muli %g, %c2 : index
+    // expected-error@+1 {{carries memory from one batch into the next: batch 0 stores %s[0, 0, 0:4] (pto.store at}}
+    pto.range %j = %c0 to %c2 step %c1 {
+      %b = arith.addi %base, %j : index
+      %prev = pto.load %s[%c0, %c0, %c0] : memref<2x4x4xf32> -> tensor<1x1x4xf32>
+      %v = pto.load %x[%b, %c0] : memref<8x4xf32> -> tensor<1x4xf32>
+      pto.store %v, %flat[%c0, %c0] : tensor<1x4xf32>, memref<8x4xf32>
+      %p = tensor.collapse_shape %prev [[0, 1], [2]] : tensor<1x1x4xf32> into tensor<1x4xf32>
+      pto.store %p, %y[%b, %c0] : tensor<1x4xf32>, memref<8x4xf32>
+    } {pto.batch}
+  }
+  func.return
+}
