@@ -27,6 +27,15 @@ next, so they are not part of the outer path). The path classification is about 
 values; carries through memory are found separately, for batch loops
 (`memory_carries`, below).
 
+Masks and slices: a `pto.select %m, %a, %b` is a choice per lane, decided like an
+`scf.if` on `%m` (its lanes are the two paths): `select(m, v, acc)` with a fresh `v`
+keeps the carried tile on some lanes and recomputes it on the others (the leak shape),
+while a masked update `select(m, f(acc), acc)` is a reduction. A `tensor.insert_slice`
+into the carried tile is a partial update: it depends on the incoming tile (a
+reduction: legal in an unmarked loop, a carry across batches in a batch loop). Memory
+accesses are `pto.store` / `pto.store_valid` / `pto.write` and `pto.load` /
+`pto.load_valid` / `pto.read`, through `memref` views mapped to the viewed tensor.
+
 Kinds
 -----
 * `reduction`: every path is pass or dep, i.e. the outgoing value always derives from
