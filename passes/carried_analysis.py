@@ -27,6 +27,15 @@ next, so they are not part of the outer path). The path classification is about 
 values; carries through memory are found separately, for batch loops
 (`memory_carries`, below).
 
+Masks and slices: a `pto.select %m, %a, %b` is a choice per lane, decided like an
+`scf.if` on `%m` (its lanes are the two paths): `select(m, v, acc)` with a fresh `v`
+keeps the carried tile on some lanes and recomputes it on the others (the leak shape),
+while a masked update `select(m, f(acc), acc)` is a reduction. A `tensor.insert_slice`
+into the carried tile is a partial update: it depends on the incoming tile (a
+reduction: legal in an unmarked loop, a carry across batches in a batch loop). Memory
+accesses are `pto.store` / `pto.store_valid` / `pto.write` and `pto.load` /
+`pto.load_valid` / `pto.read`, through `memref` views mapped to the viewed tensor.
+
 Kinds
 -----
 * `reduction`: every path is pass or dep, i.e. the outgoing value always derives from
@@ -101,12 +110,14 @@ from xdsl.traits import IsTerminator
 
 from ptoc.diagnostics import location_of, op_error
 from ptoc.dialects.pto import LoadOp, RangeOp, ReadOp, SpmdOp, StoreOp, UnrollOp
+from ptoc.dialects.pto_tiles import LoadValidOp, SelectOp, StoreValidOp, WriteOp
 from ptoc.passes.index_expr import (
     DEFAULT_MAX_POINTS,
     LOOP,
     OPAQUE,
     TASK,
     UNIFORM,
+    WRITE_OPS,
     Access,
     BoolOp,
     Cmp,
@@ -117,6 +128,7 @@ from ptoc.passes.index_expr import (
     Var,
     Verdict,
     add,
+    base_memref,
     const,
     decide,
     map_vars,
@@ -157,6 +169,11 @@ class Decision:
         """`%gate is false`, or `pto.range %s at f:3:5 runs no iterations`."""
         if isinstance(self.op, scf.IfOp):
             return f"{cond_name(self.op)} is {'true' if self.taken else 'false'}"
+        if isinstance(self.op, SelectOp):
+            return (
+                f"{mask_name(self.op)} is {'true' if self.taken else 'false'} "
+                f"(on the lanes of the pto.select at {location_of(self.op) or '?'})"
+            )
         what = _loop_name(self.op)
         return f"{what} {'runs at least once' if self.taken else 'runs no iterations'}"
 
@@ -344,6 +361,13 @@ def cond_name(op: scf.IfOp) -> str:
     return f"the condition of the scf.if at {location_of(op) or '?'}"
 
 
+def mask_name(op: SelectOp) -> str:
+    """`%m`, the name of the mask of a `pto.select`."""
+    if op.mask.name_hint:
+        return f"%{op.mask.name_hint}"
+    return "its mask"
+
+
 def _loop_name(op: Operation, with_loc: bool = True) -> str:
     idx = op.regions[0].block.args[0] if op.regions and op.regions[0].blocks else None
     name = f" %{idx.name_hint}" if idx is not None and idx.name_hint else ""
@@ -405,6 +429,8 @@ class _Evaluator:
             if not op.results:
                 self.sink([op.cond])
             self._if(op)
+        elif isinstance(op, SelectOp):
+            self._select(op)
         elif isinstance(op, (RangeOp, UnrollOp, scf.ForOp)):
             if not op.results and not isinstance(op, UnrollOp):
                 self.sink([op.lb, op.ub, op.step])
@@ -433,6 +459,15 @@ class _Evaluator:
                 results[i] |= _guard(self.get(v), cond, (op, taken))
         for r, s in zip(op.results, results, strict=False):
             self.env[r] = _cap(s)
+
+    def _select(self, op: SelectOp) -> None:
+        """A lane-wise choice: like an `scf.if` per lane, so a carried tile kept on the
+        lanes where the mask is false and recomputed on the others has both outcomes
+        (the leak shape), and a masked update `select(m, f(acc), acc)` is a reduction."""
+        mask = self.get(op.mask)
+        self.env[op.result] = _cap(
+            _guard(self.get(op.lhs), mask, (op, True)) | _guard(self.get(op.rhs), mask, (op, False))
+        )
 
     def _loop(self, op: Loop) -> None:
         block, inits, yielded = _loop_parts(op)
@@ -562,7 +597,7 @@ def _describe_paths(
         len(kept.path) == 1
         and len(diff) == 1
         and diff[0] == (gate[0], not gate[1])
-        and isinstance(gate[0], scf.IfOp)
+        and isinstance(gate[0], (scf.IfOp, SelectOp))
     ):
         fresh_text = "true" if diff[0][1] else "false"
     else:
@@ -798,6 +833,7 @@ class MemoryCarry:
 
     loop: Operation
     memref: SSAValue
+    """The memref stored to (the viewed tensor, for a store through a view)."""
     store: Operation
     read: Operation
     verdict: Verdict
@@ -814,19 +850,24 @@ def _scope_of(op: Operation) -> SpmdOp | None:
     return parent
 
 
-def _memory_ops(loop: Operation, scope: SpmdOp) -> list[StoreOp | LoadOp | ReadOp]:
+_MemOp = StoreOp | StoreValidOp | WriteOp | LoadOp | LoadValidOp | ReadOp
+_READ_OPS = (LoadOp, LoadValidOp, ReadOp)
+
+
+def _memory_ops(loop: Operation, scope: SpmdOp) -> list[_MemOp]:
     return [
         o
         for o in loop.walk()
-        if isinstance(o, (StoreOp, LoadOp, ReadOp)) and _scope_of(o) is scope
+        if isinstance(o, (*WRITE_OPS, *_READ_OPS)) and _scope_of(o) is scope
     ]
 
 
-def _mem_of(op: StoreOp | LoadOp | ReadOp) -> SSAValue:
-    return op.dest if isinstance(op, StoreOp) else op.source
+def _mem_of(op: _MemOp) -> SSAValue:
+    """The memref `op` accesses (a view, if through one)."""
+    return op.dest if isinstance(op, WRITE_OPS) else op.source
 
 
-def _killed(read: LoadOp | ReadOp, ops: Sequence[StoreOp | LoadOp | ReadOp]) -> bool:
+def _killed(read: LoadOp | LoadValidOp | ReadOp, ops: Sequence[_MemOp]) -> bool:
     """Whether an earlier store of the same iteration, in the same block, certainly
     overwrites every element `read` reads (same memref, same index values, a tile at
     least as large): the read then sees this iteration's value."""
@@ -843,13 +884,16 @@ def _killed(read: LoadOp | ReadOp, ops: Sequence[StoreOp | LoadOp | ReadOp]) -> 
         if o is read:
             return False
         if (
-            isinstance(o, StoreOp)
+            isinstance(o, (StoreOp, WriteOp))  # not store_valid: its window may be smaller
             and o.dest is read.source
             and tuple(o.indices) == tuple(read.indices)
         ):
             vt = o.value.type
-            assert isinstance(vt, TensorType)
-            sshape = tuple(int(x) for x in cast(TensorType[Attribute], vt).get_shape())
+            sshape = (
+                tuple(int(x) for x in cast(TensorType[Attribute], vt).get_shape())
+                if isinstance(vt, TensorType)
+                else (1,) * len(o.indices)
+            )
             if all(a >= b for a, b in zip(sshape, rshape, strict=True)):
                 return True
     return False
@@ -898,11 +942,15 @@ def memory_carries(loop: Operation, max_points: int = DEFAULT_MAX_POINTS) -> lis
         return []
     builder = IndexBuilder(scope)
     ops = _memory_ops(loop, scope)
-    stores = [o for o in ops if isinstance(o, StoreOp)]
+    stores = [o for o in ops if isinstance(o, WRITE_OPS)]
     if not stores:
         return []
     lv, trip = builder.loop(loop)
-    accesses: dict[Operation, Access | None] = {o: builder.memory_access(o) for o in ops}
+    accesses: dict[Operation, Access | str | None] = {}
+    for o in ops:
+        a = builder.memory_access(o)
+        # in the coordinates of the tensor a view is of, or why not
+        accesses[o] = None if a is None else builder.base_access(_mem_of(o), a)
     if lv is None:
         # a loop whose step is not a positive constant: its iterations are not modelled
         counter = Var(-1, LOOP, 0, "?", 0, None)
@@ -929,15 +977,24 @@ def memory_carries(loop: Operation, max_points: int = DEFAULT_MAX_POINTS) -> lis
         if a_st is None:
             continue
         for rd in ops:
-            if isinstance(rd, StoreOp) or _mem_of(rd) is not st.dest:
+            if isinstance(rd, WRITE_OPS) or base_memref(_mem_of(rd)) is not base_memref(st.dest):
                 continue
             a_rd = accesses[rd]
             if a_rd is None or _killed(rd, ops):
                 continue
+            if isinstance(a_st, str) or isinstance(a_rd, str):
+                why = a_st if isinstance(a_st, str) else a_rd
+                found.append(
+                    MemoryCarry(
+                        loop, base_memref(st.dest), st, rd,
+                        Verdict("may", "undecided", detail=str(why)),
+                    )
+                )
+                continue
             if lv is None:
                 found.append(
                     MemoryCarry(
-                        loop, st.dest, st, rd,
+                        loop, base_memref(st.dest), st, rd,
                         Verdict("may", "undecided", detail="the loop's step is not a positive constant"),
                     )
                 )
@@ -949,7 +1006,7 @@ def memory_carries(loop: Operation, max_points: int = DEFAULT_MAX_POINTS) -> lis
             r_acc = _per_iteration(a_rd, counter, inside, (as_task, 1))
             v = decide(s_acc, r_acc, replace(counter, kind=TASK), trip, max_points=max_points)
             if v.kind != "disjoint":
-                found.append(MemoryCarry(loop, st.dest, st, rd, v))
+                found.append(MemoryCarry(loop, base_memref(st.dest), st, rd, v))
     return found
 
 

@@ -12,6 +12,7 @@ from xdsl.ir import Operation
 from xdsl.passes import ModulePass
 
 from ptoc.diagnostics import PtoDiagnostic, location_of, op_error, warn
+from ptoc.dialects.pto_tiles import SelectOp
 from ptoc.passes.carried_analysis import (
     BATCH_ATTR,
     BATCH_MEMORY,
@@ -29,6 +30,7 @@ from ptoc.passes.carried_analysis import (
     is_batch_loop,
     leak_sentence,
     loop_description,
+    mask_name,
     value_name,
 )
 from ptoc.passes.index_expr import DEFAULT_MAX_POINTS
@@ -132,6 +134,8 @@ def _gate_text(f: CarryFinding) -> str:
     loc = location_of(gate) or "?"
     if isinstance(gate, scf.IfOp):
         return f"the scf.if at {loc} on {cond_name(gate)}"
+    if isinstance(gate, SelectOp):
+        return f"the lane-wise pto.select at {loc} on {mask_name(gate)}"
     return f"{loop_description(gate)}, whose trip count may be zero"
 
 

@@ -17,11 +17,13 @@ from dataclasses import dataclass
 
 from xdsl.context import Context
 from xdsl.dialects.builtin import ModuleOp
-from xdsl.ir import Operation, SSAValue
+from xdsl.dialects import arith, memref
+from xdsl.ir import Operation, OpResult, SSAValue
 from xdsl.passes import ModulePass
 
 from ptoc.diagnostics import location_of, op_error, warn
-from ptoc.dialects.pto import SpmdOp, StoreOp
+from ptoc.dialects.pto import SpmdOp
+from ptoc.dialects.pto_tiles import StoreValidOp
 from ptoc.passes.index_expr import (
     DEFAULT_MAX_POINTS,
     DISTINCT_ATTR,
@@ -29,6 +31,8 @@ from ptoc.passes.index_expr import (
     IndexBuilder,
     Verdict,
     Witness,
+    WriteLike,
+    base_memref,
     decide,
 )
 
@@ -74,6 +78,13 @@ class CheckRacesPass(ModulePass):
     injective function of its row. A read of a memref that a task of the same scope
     stores to is never trusted.
 
+    Writes are `pto.store` (the tile), `pto.write` (one element) and `pto.store_valid`
+    (its valid window, taken as the whole static tile unless a valid extent is a smaller
+    constant). A write through `memref.collapse_shape` / `expand_shape` views is a write
+    of the viewed tensor: its box is mapped to the base tensor's indices, and when it is
+    not exactly a box there (not aligned, not contiguous, dynamic inner extents) the
+    write is "may race: undecided" (error).
+
     Assumed: distinct memref arguments do not alias; index arithmetic does not
     overflow; a memref created inside the scope is private to its task. The pass does
     not change the IR. Only write/write conflicts are checked.
@@ -112,7 +123,7 @@ def _where(op: Operation) -> str:
 
 
 def _store_phrase(op: Operation, loops: tuple[str, ...]) -> str:
-    s = f"store at {_where(op)}"
+    s = f"{op.name.removeprefix('pto.')} at {_where(op)}"
     if loops:
         s += " with " + ", ".join(loops)
     return s
@@ -158,19 +169,48 @@ def _message(v: Verdict, mem: str, s1: Operation, s2: Operation) -> str:
     )
 
 
+def _runtime_valid(op: Operation) -> bool:
+    """A `pto.store_valid` with a valid extent not known at compile time."""
+    return isinstance(op, StoreValidOp) and any(
+        not (isinstance(v, OpResult) and isinstance(v.op, arith.ConstantOp)) for v in op.valid
+    )
+
+
 def check_scope(spmd: SpmdOp, max_points: int = DEFAULT_MAX_POINTS) -> list[Finding]:
     """The race findings of one scope, errors and warnings, in program order."""
     builder = IndexBuilder(spmd)
-    by_mem: dict[SSAValue, list[tuple[StoreOp, Access]]] = {}
+    by_mem: dict[SSAValue, list[tuple[WriteLike, Access]]] = {}
+    findings: list[Finding] = []
     for store in builder.stores():
-        if builder.inside(store.dest):
+        base = base_memref(store.dest)
+        if builder.inside(base):
             continue  # a memref created by the task itself is private to it
+        if isinstance(base, OpResult) and not isinstance(base.op, memref.AllocOp):
+            # a memref made by an op that is neither a kernel argument, a scratch
+            # tensor nor a modelled view may alias another tensor: never "disjoint"
+            why = f"it is made by {base.op.name}, which the check does not model as a view"
+            v = Verdict("may", "undecided", detail=why)
+            msg = (
+                f"may race: cannot prove that different tasks write disjoint parts of "
+                f"{_mem_name(base)} ({_store_phrase(store, ())}): {why}"
+            )
+            findings.append(Finding("error", store, msg, v))
+            continue
         acc = builder.access(store, _where(store))
         if acc is None:
-            continue  # never runs
-        by_mem.setdefault(store.dest, []).append((store, acc))
-    findings: list[Finding] = []
-    warned: set[StoreOp] = set()
+            continue  # never runs, or writes nothing
+        mapped = builder.base_access(store.dest, acc)
+        if isinstance(mapped, str):
+            v = Verdict("may", "undecided", detail=mapped)
+            msg = (
+                f"may race: cannot prove that different tasks write disjoint parts of "
+                f"{_mem_name(base)} ({_store_phrase(store, ())} through the view "
+                f"{_mem_name(store.dest)}): {mapped}"
+            )
+            findings.append(Finding("error", store, msg, v))
+            continue
+        by_mem.setdefault(base, []).append((store, mapped))
+    warned: set[WriteLike] = set()
     for mem, stores in by_mem.items():
         for i, (s1, a1) in enumerate(stores):
             for s2, a2 in stores[i:]:
@@ -182,5 +222,11 @@ def check_scope(spmd: SpmdOp, max_points: int = DEFAULT_MAX_POINTS) -> list[Find
                     if s1 in warned or s2 in warned:
                         continue
                     warned.update((s1, s2))
-                findings.append(Finding(severity, s1, _message(v, _mem_name(mem), s1, s2), v))
+                msg = _message(v, _mem_name(mem), s1, s2)
+                if v.kind == "race" and (_runtime_valid(s1) or _runtime_valid(s2)):
+                    msg += (
+                        "; a pto.store_valid with a runtime valid extent is taken as its "
+                        "whole tile (the race needs that extent to reach the overlap)"
+                    )
+                findings.append(Finding(severity, s1, msg, v))
     return findings

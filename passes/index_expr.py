@@ -38,17 +38,31 @@ import math
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
-from typing import Literal, TypeAlias, cast
+from typing import Any, Literal, TypeAlias, cast
 
 import numpy as np
 import numpy.typing as npt
-from xdsl.dialects import arith, scf
-from xdsl.dialects.builtin import IndexType, IntegerAttr, IntegerType, TensorType
+from xdsl.dialects import arith, memref, scf
+from xdsl.dialects.builtin import IndexType, IntegerAttr, IntegerType, MemRefType, TensorType
 from xdsl.ir import Attribute, Block, BlockArgument, Operation, OpResult, SSAValue
 
 from ptoc.diagnostics import location_of
 from ptoc.dialects import int_semantics
 from ptoc.dialects.pto import LoadOp, RangeOp, ReadOp, SpmdOp, StoreOp, UnrollOp
+from ptoc.dialects.pto_tiles import LoadValidOp, StoreValidOp, WriteOp
+
+WriteLike: TypeAlias = "StoreOp | StoreValidOp | WriteOp"
+WRITE_OPS = (StoreOp, StoreValidOp, WriteOp)
+"""The ops that write global memory: a tile (`pto.store`), the valid window of a tile
+(`pto.store_valid`) or one scalar (`pto.write`)."""
+VIEW_OPS = (memref.CollapseShapeOp, memref.ExpandShapeOp)
+
+
+def base_memref(v: SSAValue) -> SSAValue:
+    """The memref a chain of `memref.collapse_shape` / `expand_shape` views is a view of."""
+    while isinstance(v, OpResult) and isinstance(v.op, VIEW_OPS):
+        v = cast(SSAValue, v.op.src)
+    return v
 
 Arr: TypeAlias = npt.NDArray[np.int64]
 Mask: TypeAlias = npt.NDArray[np.bool_]
@@ -1137,8 +1151,9 @@ class IndexBuilder:
         self.written: set[SSAValue] = set()
         self.distinct: set[SSAValue] = set()
         for op in spmd.body.walk():
-            if isinstance(op, StoreOp):
+            if isinstance(op, WRITE_OPS):
                 self.written.add(op.dest)
+                self.written.add(base_memref(op.dest))
             elif isinstance(op, ReadOp) and DISTINCT_ATTR in op.attributes:
                 self.distinct.add(op.source)
 
@@ -1211,7 +1226,11 @@ class IndexBuilder:
         assert isinstance(v, OpResult)
         op = v.op
         if isinstance(op, ReadOp):
-            if not self.inside(v) or op.source in self.written:
+            if (
+                not self.inside(v)
+                or op.source in self.written
+                or base_memref(op.source) in self.written
+            ):
                 return self._leaf(v)
             args = tuple(self.expr(i) for i in op.indices)
             return atom(
@@ -1305,25 +1324,71 @@ class IndexBuilder:
 
     # ------------------------------------------------------------------ stores
 
-    def stores(self) -> Iterator[StoreOp]:
-        """The `pto.store`s of this scope (not of a `pto.spmd` nested in it)."""
+    def stores(self) -> Iterator[WriteLike]:
+        """The GM writes (`pto.store`, `pto.store_valid`, `pto.write`) of this scope
+        (not of a `pto.spmd` nested in it)."""
         for op in self.spmd.body.walk():
-            if isinstance(op, StoreOp) and _enclosing_spmd(op) is self.spmd:
+            if isinstance(op, WRITE_OPS) and _enclosing_spmd(op) is self.spmd:
                 yield op
 
-    def access(self, store: StoreOp, label: str = "store") -> Access | None:
-        """The box `store` writes, or None when it never runs (a loop of 0 trips)."""
+    def write_tile(self, store: WriteLike) -> tuple[int, ...] | None:
+        """The extents of the box a write covers (in the coordinates of its own memref),
+        or None when it provably writes nothing. A `pto.write` is one element; a
+        `pto.store_valid` is bounded by its static tile: a valid extent is used only when
+        it is a compile-time constant, else the whole tile extent (an over-approximation:
+        sound for disjointness)."""
+        if isinstance(store, WriteOp):
+            return (1,) * len(store.indices)
         vt = store.value.type
         assert isinstance(vt, TensorType)
         tile = tuple(int(x) for x in cast(TensorType[Attribute], vt).get_shape())
+        if isinstance(store, StoreValidOp):
+            out: list[int] = []
+            for t, v in zip(tile, store.valid, strict=False):
+                e = self.expr(v)
+                if e.is_const and 0 <= e.const < t:
+                    if e.const == 0:
+                        return None
+                    out.append(e.const)
+                else:
+                    out.append(t)
+            tile = tuple(out) + tile[len(out) :]
+        return tile
+
+    def access(self, store: WriteLike, label: str = "store") -> Access | None:
+        """The box `store` writes (in its own memref's coordinates), or None when it
+        never runs (a loop of 0 trips) or writes nothing."""
+        tile = self.write_tile(store)
+        if tile is None:
+            return None
         return self.access_of(store, store.indices, tile, label)
 
-    def memory_access(self, op: StoreOp | LoadOp | ReadOp, label: str = "") -> Access | None:
-        """The box a `pto.store` writes or a `pto.load` / `pto.read` reads (a read is one
-        element), or None when the op never runs."""
-        if isinstance(op, StoreOp):
-            return self.access(op, label or "store")
-        if isinstance(op, LoadOp):
+    def base_access(self, mem: SSAValue, acc: Access) -> Access | str:
+        """`acc`, a box of memref `mem`, as a box of the memref `mem` is a view of
+        (through `memref.expand_shape` / `collapse_shape` of a row-major tensor); or a
+        reason why that box is not exactly a box of the base."""
+        chain: list[Operation] = []
+        v = mem
+        while isinstance(v, OpResult) and isinstance(v.op, VIEW_OPS):
+            chain.append(v.op)
+            v = cast(SSAValue, v.op.src)
+        for view in chain:  # innermost view first: map outwards to the base
+            got = _through_view(view, acc)
+            if isinstance(got, str):
+                return got
+            acc = got
+        return acc
+
+    def memory_access(
+        self,
+        op: StoreOp | StoreValidOp | WriteOp | LoadOp | LoadValidOp | ReadOp,
+        label: str = "",
+    ) -> Access | None:
+        """The box a `pto.store` / `pto.store_valid` / `pto.write` writes or a `pto.load` /
+        `pto.read` reads (a read is one element), or None when the op never runs."""
+        if isinstance(op, WRITE_OPS):
+            return self.access(op, label or op.name.removeprefix("pto."))
+        if isinstance(op, (LoadOp, LoadValidOp)):  # a valid window: at most the tile
             rt = op.result.type
             assert isinstance(rt, TensorType)
             tile = tuple(int(x) for x in cast(TensorType[Attribute], rt).get_shape())
@@ -1377,6 +1442,95 @@ class IndexBuilder:
 
 def _where(op: Operation) -> str:
     return location_of(op) or "?"
+
+
+def _reassociation(view: Operation) -> list[list[int]]:
+    r = view.properties.get("reassociation") or view.attributes.get("reassociation")
+    return [[int(cast(IntegerAttr, x).value.data) for x in g] for g in cast(Any, r).data]
+
+
+def _through_view(view: Operation, acc: Access) -> Access | str:
+    """Map a box of the result of `view` to a box of its source, or say why not."""
+    src_t = cast(MemRefType[Attribute], cast(SSAValue, cast(Any, view).src).type)
+    res_t = cast(MemRefType[Attribute], view.results[0].type)
+    groups = _reassociation(view)
+    idx, tile = list(acc.indices), list(acc.tile)
+    new_idx: list[Expr] = []
+    new_tile: list[int] = []
+    if isinstance(view, memref.ExpandShapeOp):
+        sizes = list(res_t.get_shape())  # the view has the finer dimensions
+        for g in groups:
+            # base index = sum idx_j * stride_j; the box is contiguous when every
+            # dimension after the first non-unit one is covered whole
+            first = next((j for j in g if tile[j] != 1), g[-1])
+            for j in g[g.index(first) + 1 :]:
+                if sizes[j] < 0 or tile[j] != sizes[j]:
+                    return (
+                        f"its box through the view {view.name} is not contiguous in the "
+                        "viewed tensor"
+                    )
+            e = const(0)
+            stride = 1
+            for j in reversed(g):
+                e = add(e, scale(idx[j], stride))
+                if j != g[0]:
+                    if sizes[j] < 0:
+                        return f"the view {view.name} has a dynamic inner extent"
+                    stride *= sizes[j]
+            ext = tile[first]
+            for j in g[g.index(first) + 1 :]:
+                ext *= sizes[j]
+            new_idx.append(e)
+            new_tile.append(ext)
+    else:  # collapse: the view has the coarser dimensions
+        sizes = list(src_t.get_shape())
+        for d, g in enumerate(groups):
+            if len(g) == 1:
+                new_idx.append(idx[d])
+                new_tile.append(tile[d])
+                continue
+            inner = sizes[g[0] + 1 : g[-1] + 1]
+            if any(s < 0 for s in inner):
+                return f"the view {view.name} has a dynamic inner extent"
+            # split the tile: the innermost dimensions it covers whole, then one
+            # dimension it covers in part (aligned, so that it does not wrap)
+            r, t = idx[d], tile[d]
+            covered = 1
+            k = len(g)
+            while k > 1 and t % (covered * sizes[g[k - 1]]) == 0:
+                covered *= sizes[g[k - 1]]
+                k -= 1
+            # dims g[k:] whole; dim g[k-1] takes t // covered from index r // covered
+            part = t // covered
+            lead = floordiv(r, covered) if covered > 1 else r
+            if covered > 1:
+                rem = mod(r, covered)
+                if not (rem.is_const and rem.const == 0):
+                    return (
+                        f"its rows through the view {view.name} are not provably aligned to "
+                        f"{covered}"
+                    )
+            if part > 1 and k - 1 > 0:
+                s_k = sizes[g[k - 1]]
+                a = mod(lead, part)
+                if not (s_k % part == 0 and a.is_const and a.const == 0):
+                    return (
+                        f"its box through the view {view.name} may wrap a row of the viewed "
+                        "tensor"
+                    )
+            for pos, j in enumerate(g):
+                if pos < k - 1:
+                    stride = math.prod(sizes[g[pos + 1] : g[k - 1] + 1])
+                    new_idx.append(floordiv(lead, stride))
+                    new_idx[-1] = mod(new_idx[-1], sizes[j]) if pos > 0 else new_idx[-1]
+                    new_tile.append(1)
+                elif pos == k - 1:
+                    new_idx.append(mod(lead, sizes[j]) if pos > 0 else lead)
+                    new_tile.append(part)
+                else:
+                    new_idx.append(const(0))
+                    new_tile.append(sizes[j])
+    return replace(acc, indices=tuple(new_idx), tile=tuple(new_tile))
 
 
 def _enclosing_spmd(op: Operation) -> SpmdOp | None:
