@@ -163,6 +163,13 @@ class PtoOptMain(xDSLOptMain):
             default=PARSE_TIMEOUT_S,
             help="give up on an input whose parsing takes longer than this many seconds",
         )
+        arg_parser.add_argument(
+            "--func", metavar="NAME", help="a .py kernel: the @pl.jit entry to import"
+        )
+        arg_parser.add_argument(
+            "--set", metavar="NAME=VALUE", action="append", default=[],
+            help="a .py kernel: replace a module constant before importing (repeatable)",
+        )
 
     def setup_pipeline(self) -> None:
         try:
@@ -223,6 +230,10 @@ class PtoOptMain(xDSLOptMain):
     def run_and_exit_code(self) -> int:
         if self.setup_error is not None:
             raise self.setup_error
+        from ptoc.frontend import is_kernel_file
+
+        if is_kernel_file(self.args.input_file):
+            return self._run_kernel_file()
         text, name = read_input(self.args.input_file)
         chunks = split_chunks(text, self.args.split_input_file)
         out = StringIO()
@@ -253,6 +264,28 @@ class PtoOptMain(xDSLOptMain):
         if failed:
             return 1
         result = out.getvalue()
+        if self.args.output_file:
+            try:
+                write_atomically(self.args.output_file, result)
+            except OSError as e:
+                raise ToolError(f"cannot write '{self.args.output_file}': {e.strerror or e}") from e
+        else:
+            sys.stdout.write(result)
+            sys.stdout.flush()
+        return 0
+
+    def _run_kernel_file(self) -> int:
+        """A PyPTO kernel (`.py`): import it with ptoc.frontend, then as for `.mlir`."""
+        from ptoc.frontend import load_for_tool
+
+        try:
+            module = load_for_tool(self.args.input_file, self.args.func, self.args.set)
+            self._apply(module)
+            result = self._emit(module)
+        except DiagnosticException as e:
+            if not self.args.verify_diagnostics:
+                raise
+            result = f"{_diagnostic_text(e)}\n"
         if self.args.output_file:
             try:
                 write_atomically(self.args.output_file, result)

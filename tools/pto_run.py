@@ -51,7 +51,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Run a pto kernel with the numpy interpreter and report the cost model's "
         "schedule of the run.",
     )
-    p.add_argument("file", metavar="FILE", help="the kernel (.mlir); '-' reads stdin")
+    p.add_argument("file", metavar="FILE", help="the kernel (.mlir, or a .py PyPTO kernel); '-' reads stdin")
     p.add_argument("-p", "--passes", metavar="PIPELINE", default="",
                    help="pass pipeline to apply first (pto-opt -p syntax)")
     src = p.add_mutually_exclusive_group()
@@ -68,7 +68,22 @@ def build_parser() -> argparse.ArgumentParser:
                    help="forward (default), reverse or random:SEED")
     p.add_argument("--func", metavar="NAME", help="the function to run (default: the only one)")
     p.add_argument("--machine", default="a2a3", help="machine name or .toml (default a2a3)")
+    p.add_argument("--set", metavar="NAME=VALUE", action="append", default=[],
+                   help="a .py kernel: replace a module constant before importing (repeatable)")
     return p
+
+
+def _load(args: argparse.Namespace) -> Any:
+    """The module of FILE: a `.py` PyPTO kernel is imported (ptoc.frontend), else parsed."""
+    from ptoc.api import parse
+    from ptoc.frontend import is_kernel_file, load_for_tool
+
+    if is_kernel_file(args.file):
+        return load_for_tool(args.file, args.func, args.set)
+    if args.set:
+        raise ToolError("--set applies to .py kernels only")
+    text, name = read_input(args.file)
+    return parse(text, name)
 
 
 # --------------------------------------------------------------------------- inputs
@@ -243,7 +258,7 @@ def plot_swimlane(report: Any, path: str, title: str) -> None:
 
 
 def run(argv: Sequence[str] | None, stdout: IO[str]) -> int:
-    from ptoc.api import parse, run_pipeline
+    from ptoc.api import run_pipeline
     from ptoc.backend.interpreter import compile_module
 
     args = build_parser().parse_args(argv)
@@ -260,8 +275,7 @@ def run(argv: Sequence[str] | None, stdout: IO[str]) -> int:
             raise ToolError(f"cannot write '{value}': it is a directory")
     if args.plot is not None:
         _require_matplotlib()
-    text, name = read_input(args.file)
-    module = parse(text, name)
+    module = _load(args)
     if args.passes:
         run_pipeline(module, args.passes)
     prog = compile_module(module, func=args.func)

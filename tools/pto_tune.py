@@ -62,8 +62,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--scope softmax_pool --factors 1,2,4,8,16",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    p.add_argument("file", metavar="FILE", help="the kernel (.mlir); '-' reads stdin")
-    p.add_argument("--scope", required=True, help="the name of the pto.spmd scope to tune")
+    p.add_argument("file", metavar="FILE", help="the kernel (.mlir, or a .py PyPTO kernel); '-' reads stdin")
+    p.add_argument("--scope", help="the name of the pto.spmd scope to tune (with --set: the "
+                   "scope whose tasks, span and Exec% are shown)")
+    p.add_argument("--set", metavar="NAME=V1,V2", action="append", default=[],
+                   help="a .py kernel: re-import it with each value of this module constant "
+                   "(several --set make a grid) instead of coarsening a scope")
     fac = p.add_mutually_exclusive_group()
     fac.add_argument(
         "--factors",
@@ -258,13 +262,23 @@ def run(argv: Sequence[str] | None, stdout: IO[str], stderr: IO[str], env: Mappi
     )
 
     args = build_parser().parse_args(argv)
+    if args.set:
+        return _run_set(args, stdout, stderr, env)
+    if args.scope is None:
+        raise ToolError("--scope is required (or --set NAME=V1,V2 on a .py kernel)")
     factors: list[int] = list(DEFAULT_FACTORS)
     if args.factors is not None:
         factors = parse_factors(args.factors)
     if args.plot is not None:
         _check_writable(args.plot)
-    text, name = read_input(args.file)
-    module = parse(text, name)
+    from ptoc.frontend import is_kernel_file, load_for_tool
+
+    if is_kernel_file(args.file):
+        module = load_for_tool(args.file, args.func)
+        name = args.file
+    else:
+        text, name = read_input(args.file)
+        module = parse(text, name)
     try:
         spmd = find_scope(module, args.scope, args.func)
         count = spmd.static_count
@@ -325,6 +339,78 @@ def run(argv: Sequence[str] | None, stdout: IO[str], stderr: IO[str], env: Mappi
         plot_ucurve(points, args.plot, scope=args.scope, machine=args.machine)
     if b is None:
         print(f"{TOOL}: error: no factor of scope '{args.scope}' is legal", file=stderr)
+        return 1
+    return 0
+
+
+def _run_set(
+    args: argparse.Namespace, stdout: IO[str], stderr: IO[str], env: Mapping[str, str]
+) -> int:
+    """`--set NAME=V1,V2 ...`: re-import a .py kernel per grid point (ptoc.constant_sweep)."""
+    from ptoc.constant_sweep import best_point, format_set_table, set_points_json, sweep_constants
+    from ptoc.frontend import is_kernel_file, parse_set
+
+    if not is_kernel_file(args.file):
+        raise ToolError("--set needs a .py kernel (it replaces module constants and re-imports)")
+    if args.factors is not None or args.auto or args.plot is not None:
+        raise ToolError("--set cannot be combined with --factors, --auto or --plot")
+    try:
+        sets = [parse_set(spec) for spec in args.set]
+    except ValueError as e:
+        raise ToolError(str(e)) from None
+    if args.inputs is not None:
+        from ptoc.tuning import load_npz_inputs
+
+        fixed = load_npz_inputs(args.inputs)
+        inputs: Any = fixed
+        inputs_desc = args.inputs
+    else:
+        from ptoc.tuning import example_inputs
+
+        seed: int = 0 if args.seed is None else args.seed
+        made = example_inputs(args.file, seed)
+        if made is not None:
+            inputs, inputs_desc = made, f"inputs.py seed {seed}"
+        else:
+            from ptoc.backend.interpreter import compile_module, random_inputs
+
+            def inputs(module: Any) -> Any:
+                return random_inputs(compile_module(module, func=args.func), seed)
+
+            inputs_desc = f"random seed {seed}"
+    forced = args.progress
+    enabled = forced if forced is not None else (
+        stderr.isatty() or env.get("PTO_TUNE_PROGRESS", "") not in ("", "0")
+    )
+    bar = Progress(stderr, enabled)
+    from ptoc.tuning import TuneError
+
+    try:
+        points = sweep_constants(
+            args.file, sets, inputs=inputs, machine=args.machine, func=args.func,
+            scope=args.scope, progress=lambda d, t, _label: bar(d, t, d),
+        )
+    except TuneError as e:
+        raise ToolError(str(e)) from e
+    finally:
+        bar.close()
+    for w in dict.fromkeys(w for p in points for w in p.warnings):
+        print(w, file=stderr)
+    b = best_point(points)
+    if args.json:
+        doc = set_points_json(points, file=args.file, func=args.func, scope=args.scope,
+                              machine=args.machine, inputs=inputs_desc)
+        stdout.write(json.dumps(doc, indent=2) + "\n")
+    else:
+        what = " x ".join(f"{n} in {{{', '.join(map(str, v))}}}" for n, v in sets)
+        title = (f"{TOOL}: {args.file}, {what}, machine {args.machine}, inputs: {inputs_desc}"
+                 + (f", scope {args.scope}" if args.scope else ""))
+        stdout.write(format_set_table(points, title=title) + "\n")
+        if b is not None and b.total_us is not None:
+            stdout.write(f"best: {b.label} ({b.total_us:.2f} us)\n")
+    stdout.flush()
+    if b is None:
+        print(f"{TOOL}: error: no variant is legal", file=stderr)
         return 1
     return 0
 

@@ -110,11 +110,29 @@ def parse_set(spec: str) -> tuple[str, list[Any]]:
     return name, [parse_value(v) for v in items]
 
 
+def load_for_tool(path: str, func: str | None = None,
+                  sets: list[str] | None = None) -> ModuleOp:
+    """What the tools call for a `.py` input: `--func NAME`, `--set NAME=VALUE` (one value
+    each; several values are a sweep, which only pto-tune does)."""
+    constants: dict[str, Any] = {}
+    for spec in sets or []:
+        try:
+            name, values = parse_set(spec)
+        except ValueError as e:
+            raise FrontendError(path, 0, 0, str(e)) from None
+        if len(values) != 1:
+            raise FrontendError(path, 0, 0, f"--set {name} takes one value here (a sweep over "
+                                "several values is pto-tune's)")
+        constants[name] = values[0]
+    return load_kernel(path, func=func, constants=constants)
+
+
 __all__ = [
     "CARRIED_TENSORS_ATTR",
     "FrontendError",
     "KernelFunction",
     "is_kernel_file",
+    "load_for_tool",
     "load_kernel",
     "parse_set",
     "render",
