@@ -1245,6 +1245,13 @@ class Translator:
                            "(t[a:b, c:d] or pl.load)")
         if not (_is_ssa(a) or _is_const(a)) or not (_is_ssa(b) or _is_const(b)):
             raise self.err(node, f"cannot apply '{op}' to {_describe(a)} and {_describe(b)}")
+        # PyPTO's Simplify: x + 0, x - 0, x * 1, x // 1, 0 + x and 1 * x are x (integers)
+        if _is_ssa(a) and _is_int(a.type) and _is_const(b) and not isinstance(b, bool) and (
+                (op in ("+", "-") and b == 0) or (op in ("*", "//") and b == 1)):
+            return self.ssa(a, None, node)
+        if _is_ssa(b) and _is_int(b.type) and _is_const(a) and not isinstance(a, bool) and (
+                (op == "+" and a == 0) or (op == "*" and a == 1)):
+            return self.ssa(b, None, node)
         x, y = self.unify_scalars(a, b, node)
         t = x.type
         table = _FLOAT_OPS if _is_float(t) else _INT_OPS

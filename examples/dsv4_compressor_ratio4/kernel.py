@@ -5,9 +5,8 @@ kernel author writes it: `import pypto.language as pl`, module constants, a
 `@pl.jit.inline` kernel and a `@pl.jit` entry. ptoc reads it with its frontend
 (`pto-opt kernel.py`, `pto-run kernel.py`, `pto-tune kernel.py --set POOL_GROUP=1,2,4,8`).
 
-POOL_GROUP batches share one softmax_pool task (the seed change). With POOL_GROUP = 1
-the task is the batch (the per-batch kernel.mlir). Otherwise POOL_UNROLL picks the
-grouping loop: True, a trace-time `pl.unroll` (every batch owns its values: the form
+POOL_GROUP batches share one softmax_pool task (the seed change; POOL_GROUP = 1 is the
+per-batch kernel.mlir). POOL_UNROLL picks the grouping loop: True, a trace-time `pl.unroll` (every batch owns its values: the form
 the seed committed); False, a runtime `pl.range` (the form the seed's author rejected).
 
 Scratch tensors (kv_proj, score_proj, pooled, normed_kv) are parameters here, as in
@@ -184,10 +183,9 @@ def compressor_ratio4(
                 state[row:row + 1, OUT_DIM:STATE_DIM] = sc_row
 
     # 3. softmax_pool: POOL_GROUP batches per task.
+    #    (POOL_GROUP = 1 in the unroll form is the per-batch kernel: cg * 1 + 0 is cg.)
     for cg in pl.spmd(B // POOL_GROUP, name_hint="softmax_pool"):
-        if POOL_GROUP == 1:
-            softmax_pool_batch(cg, start_pos, state_block_table, state, pooled)
-        elif POOL_UNROLL:
+        if POOL_UNROLL:
             group_base = cg * POOL_GROUP
             for ci in pl.unroll(POOL_GROUP):
                 softmax_pool_batch(group_base + ci, start_pos, state_block_table, state, pooled)
