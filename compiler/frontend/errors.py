@@ -23,7 +23,8 @@ def _token_width(line: str, col: int) -> int:
 def render(file: str, line: int, col: int, message: str, source: str | None = None,
            width: int | None = None) -> str:
     """`file:line:col: error: message`, then up to WINDOW lines either side, a caret line."""
-    head = f"{file}:{line}:{col}: error: {message}"
+    where = f"{file}:{line}:{col}" if line > 0 else file
+    head = f"{where}: error: {message}"
     lines = source.splitlines() if source is not None else None
 
     def text(n: int) -> str | None:
@@ -60,7 +61,7 @@ class FrontendError(PtoDiagnostic):
         self.file = file
         self.line = line
         self.col = col
-        super().__init__(None, message, f"{file}:{line}:{col}")
+        super().__init__(None, message, f"{file}:{line}:{col}" if line > 0 else file)
         self.rendered = render(file, line, col, message, source, width)
         self.args = (self.rendered,)
 
