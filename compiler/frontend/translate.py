@@ -693,6 +693,8 @@ class Translator:
         body.args[0].name_hint = var
         for a, n in zip(body.args[1:], carry_names):
             a.name_hint = n
+        for a in body.args:
+            self.origin[a] = (self.task_name, s.lineno)
         entry_env = dict(env)
         outer_block = self.block
         self.block = body
@@ -811,11 +813,16 @@ class Translator:
             self.stmts(s.body, self.future)
             out: dict[str, Attribute] = {}
             for n in escaping:
+                # the type the body gave the name (also when a one-armed if drops it here:
+                # in the real translation its iter_arg gives it a pre-if version)
                 v = env.get(n)
-                if not _is_ssa(v) and not _is_const(v):
+                t = self.frame.declared.get(n)
+                if t is None and _is_const(v):
+                    t = self.default_type(v)
+                if t is None:
                     raise self.err(s, f"'{n}' is assigned in this loop and read after it, but "
                                    f"it is {_describe(v)}, which cannot leave a loop")
-                out[n] = v.type if _is_ssa(v) else self.default_type(v)
+                out[n] = t
                 if isinstance(out[n], MemRefType):
                     raise self.err(s, f"the tensor '{n}' is defined in this loop and used after "
                                    "it; define it before the loop")
@@ -979,6 +986,7 @@ class Translator:
             raise self.err(node, f"the task count must be an int, got {_describe(count)}")
         block = Block(arg_types=[INDEX])
         block.args[0].name_hint = "task"
+        self.origin[block.args[0]] = (name or "<unnamed>", getattr(node, "lineno", 0) or 0)
         spmd = pto.SpmdOp(cnt, Region(block), name)
         outer = self.block
         self.block = block
