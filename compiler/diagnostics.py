@@ -13,6 +13,8 @@ from xdsl.dialects.builtin import FileLineColLoc, ModuleOp
 from xdsl.ir import Block, Operation, OpResult, SSAValue
 from xdsl.utils.exceptions import DiagnosticException, ParseError
 
+from ptoc.dialects.upstream import upstream_use_violation
+
 
 def location_of(op: Operation | None) -> str | None:
     """`file:line:col` of `op` or of its closest located ancestor, if any."""
@@ -97,6 +99,9 @@ def _check_upstream(op: Operation) -> None:
             v: int = attr.value.data  # pyright: ignore[reportUnknownMemberType, reportUnknownVariableType]
             if not _INDEX_MIN <= v <= _INDEX_MAX:
                 raise PtoDiagnostic(op, f"index value {v} does not fit in 64 bits")
+    problem = upstream_use_violation(op)  # reused upstream ops: the checks xdsl lacks
+    if problem is not None:
+        raise PtoDiagnostic(op, problem)
 
 
 def _check_dominance(module: ModuleOp) -> None:

@@ -11,7 +11,14 @@ constant tiles are `arith.constant dense<...>`, a tile filled with a runtime sca
 * `pto.yield`  the terminator of the three;
 * `pto.load` / `pto.store` / `pto.read`: tiles and scalars to and from global memory;
 * tile compute that upstream lacks: row reductions, row/column broadcast multiply,
-  matmul (and accumulate), gather along the last axis, arange, cast with rounding.
+  matmul (and accumulate), gather along the last axis, arange, cast with rounding;
+* `pto.section` / `pto.handoff`: the cube and vector parts of a mixed (`core mix`) task
+  and the tiles handed between them.
+
+More tile and memory ops (masks, broadcasts, sorts, scalar writes, valid shapes) are in
+`ptoc.dialects.pto_tiles`; `ptoc.dialects.PTO` is the dialect with all of them. The
+unified-buffer size the verifier checks tiles against comes from the machine file of the
+module's target (`ptoc.dialects.target`).
 """
 
 from __future__ import annotations
@@ -31,11 +38,23 @@ from xdsl.dialects.builtin import (
     MemRefType,
     StringAttr,
     TensorType,
+    UnitAttr,
 )
-from xdsl.dialects.utils import parse_assignment, print_assignment
-from xdsl.ir import Attribute, Block, BlockArgument, Dialect, Operation, Region, SSAValue
+from xdsl.dialects.utils import EnumAttribute, StrEnum, parse_assignment, print_assignment
+from xdsl.ir import (
+    Attribute,
+    Block,
+    BlockArgument,
+    Operation,
+    Region,
+    SpacedOpaqueSyntaxAttribute,
+    SSAValue,
+)
 from xdsl.irdl import (
     IRDLOperation,
+    VarConstraint,
+    base,
+    irdl_attr_definition,
     irdl_op_definition,
     lazy_traits_def,
     operand_def,
@@ -60,11 +79,79 @@ from xdsl.traits import (
 )
 from xdsl.utils.exceptions import VerifyException
 
-UB_BYTES = 196608
-"""Unified buffer of one AIV (a2a3-machine.md, CANN platform file: ub_size)."""
+from ptoc.dialects.target import ub_bytes_for
 
-CORE_KINDS = ("vector", "cube", "mix")
-ROUNDING_MODES = ("rint", "round", "floor", "ceil", "trunc", "odd", "none")
+
+class CoreKind(StrEnum):
+    """What a `pto.spmd` task runs on: one vector core (AIV), one cube core (AIC), or a
+    cluster (one cube core and its two vector cores) for a mixed task."""
+
+    VECTOR = "vector"
+    CUBE = "cube"
+    MIX = "mix"
+
+
+@irdl_attr_definition
+class CoreKindAttr(EnumAttribute[CoreKind], SpacedOpaqueSyntaxAttribute):
+    """`#pto<core vector>` in generic form; `core vector` in `pto.spmd`'s syntax."""
+
+    name = "pto.core"
+
+
+class RoundingMode(StrEnum):
+    """Rounding of `pto.cast`, as CANN's cast modes name them."""
+
+    RINT = "rint"
+    ROUND = "round"
+    FLOOR = "floor"
+    CEIL = "ceil"
+    TRUNC = "trunc"
+    ODD = "odd"
+    NONE = "none"
+
+
+@irdl_attr_definition
+class RoundingModeAttr(EnumAttribute[RoundingMode], SpacedOpaqueSyntaxAttribute):
+    """`#pto<round rint>` in generic form; `round "rint"` in `pto.cast`'s syntax."""
+
+    name = "pto.round"
+
+
+class Side(StrEnum):
+    """The two sides of a mixed task: its cube core and its vector cores."""
+
+    CUBE = "cube"
+    VECTOR = "vector"
+
+
+@irdl_attr_definition
+class SideAttr(EnumAttribute[Side], SpacedOpaqueSyntaxAttribute):
+    """`#pto<side cube>` in generic form; `cube` / `vector` in the custom syntax."""
+
+    name = "pto.side"
+
+
+CORE_KINDS = tuple(k.value for k in CoreKind)
+ROUNDING_MODES = tuple(m.value for m in RoundingMode)
+
+
+def to_enum(enum: type[StrEnum], value: str, what: str) -> StrEnum:
+    """`enum(value)`, or a VerifyException naming the choices (for the Python API)."""
+    try:
+        return enum(value)
+    except ValueError:
+        choices = ", ".join(m.value for m in enum)  # pyright: ignore[reportUnknownMemberType, reportUnknownVariableType]
+        raise VerifyException(f"{what} must be one of {choices}, got '{value}'") from None
+
+
+def _parse_enum(parser: Parser, enum: type[StrEnum], what: str, quoted: bool = False) -> str:
+    """An identifier (or string literal) naming a member of `enum`; a located error else."""
+    pos = parser.pos
+    word = parser.parse_str_literal() if quoted else parser.parse_identifier()
+    if word not in {m.value for m in enum}:  # pyright: ignore[reportUnknownMemberType, reportUnknownVariableType]
+        choices = ", ".join(m.value for m in enum)  # pyright: ignore[reportUnknownMemberType, reportUnknownVariableType]
+        parser.raise_error(f"{what} must be one of {choices}, got '{word}'", pos, parser.pos)
+    return word
 
 
 def element_bytes(t: Attribute) -> int:
@@ -92,10 +179,11 @@ def tile_bytes(t: Attribute) -> int:
 
 def _check_tile_fits(op: Operation, t: Attribute, what: str) -> None:
     nbytes = tile_bytes(t)
-    if nbytes > UB_BYTES:
+    limit, target = ub_bytes_for(op)
+    if nbytes > limit:
         raise VerifyException(
-            f"{what} {t} is {nbytes} bytes and does not fit the {UB_BYTES}-byte "
-            "unified buffer of one vector core; split it into smaller tiles"
+            f"{what} {t} is {nbytes} bytes and does not fit the {limit}-byte "
+            f"unified buffer of one vector core of {target}; split it into smaller tiles"
         )
 
 
@@ -133,7 +221,9 @@ class YieldOp(IRDLOperation):
 
     values = var_operand_def()
 
-    traits = lazy_traits_def(lambda: (IsTerminator(), Pure(), HasParent(SpmdOp, UnrollOp, RangeOp)))
+    traits = lazy_traits_def(
+        lambda: (IsTerminator(), Pure(), HasParent(SpmdOp, UnrollOp, RangeOp, SectionOp))
+    )
 
     assembly_format = "attr-dict ($values^ `:` type($values))?"
 
@@ -272,9 +362,9 @@ class SpmdOp(IRDLOperation):
     name = "pto.spmd"
 
     dyn_count = opt_operand_def(IndexType)
-    count = opt_prop_def(IntegerAttr)
+    count = opt_prop_def(IntegerAttr[IndexType])
     scope = opt_prop_def(StringAttr, prop_name="name")
-    core = opt_prop_def(StringAttr)
+    core = opt_prop_def(CoreKindAttr)
     body = region_def("single_block")
 
     traits = traits_def(SingleBlockImplicitTerminator(YieldOp), RecursiveMemoryEffect())
@@ -284,7 +374,7 @@ class SpmdOp(IRDLOperation):
         count: int | SSAValue | Operation,
         body: Region | Block | Sequence[Operation],
         scope: str | None = None,
-        core: str | None = None,
+        core: str | CoreKind | None = None,
     ):
         if isinstance(body, Block):
             body = Region(body)
@@ -292,7 +382,10 @@ class SpmdOp(IRDLOperation):
             body = Region(Block(body, arg_types=[IndexType()]))
         props: dict[str, Attribute | None] = {
             "name": StringAttr(scope) if scope is not None else None,
-            "core": StringAttr(core) if core is not None else None,
+            "core": (
+                CoreKindAttr(to_enum(CoreKind, core, "pto.spmd core"))  # pyright: ignore[reportArgumentType]
+                if core is not None else None
+            ),
         }
         operands: list[Sequence[SSAValue | Operation]] = [[]]
         if isinstance(count, int):
@@ -320,10 +413,6 @@ class SpmdOp(IRDLOperation):
             )
         if self.count is not None and self.count.value.data < 1:
             raise VerifyException(f"pto.spmd task count must be >= 1, got {self.count.value.data}")
-        if self.core is not None and self.core.data not in CORE_KINDS:
-            raise VerifyException(
-                f"pto.spmd core must be one of {', '.join(CORE_KINDS)}, got '{self.core.data}'"
-            )
         block = self.body.block
         if len(block.args) != 1 or not isinstance(block.args[0].type, IndexType):
             raise VerifyException(
@@ -345,7 +434,7 @@ class SpmdOp(IRDLOperation):
             printer.print_string(" name ")
             printer.print_string_literal(self.scope.data)
         if self.core is not None:
-            printer.print_string(f" core {self.core.data}")
+            printer.print_string(f" core {self.core.data.value}")
         _print_body(printer, self.body, False)
         printer.print_op_attributes(self.attributes)
 
@@ -364,7 +453,7 @@ class SpmdOp(IRDLOperation):
         if parser.parse_optional_keyword("name"):
             scope = parser.parse_str_literal()
         if parser.parse_optional_keyword("core"):
-            core = parser.parse_identifier()
+            core = _parse_enum(parser, CoreKind, "pto.spmd core")
         body = parser.parse_region((task.resolve(IndexType()),))
         op = cls(count, body, scope, core)
         _finish_parse(op, parser)
@@ -389,7 +478,7 @@ class UnrollOp(IRDLOperation):
 
     name = "pto.unroll"
 
-    count = prop_def(IntegerAttr)
+    count = prop_def(IntegerAttr[IndexType])
     iter_args = var_operand_def()
     res = var_result_def()
     body = region_def("single_block")
@@ -467,7 +556,7 @@ class RangeOp(IRDLOperation):
     ub = operand_def(IndexType)
     step = operand_def(IndexType)
     iter_args = var_operand_def()
-    pipeline = opt_prop_def(IntegerAttr)
+    pipeline = opt_prop_def(IntegerAttr[IndexType])
     res = var_result_def()
     body = region_def("single_block")
 
@@ -757,10 +846,17 @@ class ColExpandMulOp(_ExpandMulOp):
     BROADCAST_AXIS: ClassVar[int] = 0
 
 
-def _verify_mm(op: Operation, a: SSAValue, b: SSAValue, out: Attribute) -> None:
+def _verify_mm(
+    op: Operation, a: SSAValue, b: SSAValue, out: Attribute, a_trans: bool = False,
+    b_trans: bool = False,
+) -> None:
     sa, sb, so = _shape(a.type), _shape(b.type), _shape(out)
     if len(sa) != 2 or len(sb) != 2 or len(so) != 2:
         raise VerifyException(f"{op.name} works on 2-d tiles")
+    if a_trans:
+        sa = (sa[1], sa[0])
+    if b_trans:
+        sb = (sb[1], sb[0])
     if sa[1] != sb[0]:
         raise VerifyException(f"inner dimensions differ: [{sa[0]}, {sa[1]}] x [{sb[0]}, {sb[1]}]")
     if so != (sa[0], sb[1]):
@@ -770,33 +866,70 @@ def _verify_mm(op: Operation, a: SSAValue, b: SSAValue, out: Attribute) -> None:
         )
     if _elem(a.type) != _elem(b.type):
         raise VerifyException(f"{op.name}: the two inputs have different element types")
-    if not isinstance(_elem(out), Float32Type):
+    ea = _elem(a.type)
+    if isinstance(ea, IntegerType):
+        if ea.width.data != 8 or not (
+            isinstance(_elem(out), IntegerType) and _elem(out).width.data == 32  # pyright: ignore[reportAttributeAccessIssue, reportUnknownMemberType]
+        ):
+            raise VerifyException(
+                f"{op.name} multiplies integers as int8 x int8 -> int32; got {ea} inputs and "
+                f"a {_elem(out)} result"
+            )
+    elif not isinstance(_elem(out), Float32Type):
         raise VerifyException(f"{op.name} accumulates in f32; its result must be f32")
 
 
 @irdl_op_definition
 class MatmulOp(IRDLOperation):
-    """Matrix product on the cube unit, accumulated in fp32.
+    """Matrix product on the cube unit, accumulated in fp32 (int32 for int8 inputs).
 
-    `%c = pto.matmul %a, %b : tensor<64x512xbf16>, tensor<512x64xbf16> -> tensor<64x64xf32>`
+    ```
+    %c = pto.matmul %a, %b : tensor<64x512xbf16>, tensor<512x64xbf16> -> tensor<64x64xf32>
+    %d = pto.matmul %a, %w b_trans : tensor<64x512xbf16>, tensor<64x512xbf16> -> tensor<64x64xf32>
+    %q = pto.matmul %x, %y : tensor<16x64xi8>, tensor<64x32xi8> -> tensor<16x32xi32>
+    ```
+
+    `a_trans` / `b_trans` take an operand transposed (the cube unit reads it so from
+    L1; PyPTO `a_trans=` / `b_trans=`): the product is `op(a) x op(b)`. int8 x int8
+    accumulates exactly in int32, wrapping on overflow (quantised projections).
     """
 
     name = "pto.matmul"
 
     lhs = operand_def(TensorType)
     rhs = operand_def(TensorType)
+    a_trans = opt_prop_def(UnitAttr)
+    b_trans = opt_prop_def(UnitAttr)
     result = result_def(TensorType)
     traits = traits_def(Pure())
 
-    assembly_format = "$lhs `,` $rhs attr-dict `:` type($lhs) `,` type($rhs) `->` type($result)"
+    assembly_format = (
+        "$lhs `,` $rhs (`a_trans` $a_trans^)? (`b_trans` $b_trans^)? attr-dict `:` type($lhs) "
+        "`,` type($rhs) `->` type($result)"
+    )
 
     def __init__(
-        self, lhs: SSAValue | Operation, rhs: SSAValue | Operation, result_type: Attribute
+        self,
+        lhs: SSAValue | Operation,
+        rhs: SSAValue | Operation,
+        result_type: Attribute,
+        a_trans: bool = False,
+        b_trans: bool = False,
     ):
-        super().__init__(operands=[lhs, rhs], result_types=[result_type])
+        super().__init__(
+            operands=[lhs, rhs],
+            result_types=[result_type],
+            properties={
+                "a_trans": UnitAttr() if a_trans else None,
+                "b_trans": UnitAttr() if b_trans else None,
+            },
+        )
 
     def verify_(self) -> None:
-        _verify_mm(self, self.lhs, self.rhs, self.result.type)
+        _verify_mm(
+            self, self.lhs, self.rhs, self.result.type,
+            self.a_trans is not None, self.b_trans is not None,
+        )
 
 
 @irdl_op_definition
@@ -811,21 +944,38 @@ class MatmulAccOp(IRDLOperation):
     acc = operand_def(TensorType)
     lhs = operand_def(TensorType)
     rhs = operand_def(TensorType)
+    a_trans = opt_prop_def(UnitAttr)
+    b_trans = opt_prop_def(UnitAttr)
     result = result_def(TensorType)
     traits = traits_def(Pure())
 
     assembly_format = (
-        "$acc `,` $lhs `,` $rhs attr-dict `:` type($acc) `,` type($lhs) `,` type($rhs)"
-        " `->` type($result)"
+        "$acc `,` $lhs `,` $rhs (`a_trans` $a_trans^)? (`b_trans` $b_trans^)? attr-dict `:` "
+        "type($acc) `,` type($lhs) `,` type($rhs) `->` type($result)"
     )
 
     def __init__(
-        self, acc: SSAValue | Operation, lhs: SSAValue | Operation, rhs: SSAValue | Operation
+        self,
+        acc: SSAValue | Operation,
+        lhs: SSAValue | Operation,
+        rhs: SSAValue | Operation,
+        a_trans: bool = False,
+        b_trans: bool = False,
     ):
-        super().__init__(operands=[acc, lhs, rhs], result_types=[SSAValue.get(acc).type])
+        super().__init__(
+            operands=[acc, lhs, rhs],
+            result_types=[SSAValue.get(acc).type],
+            properties={
+                "a_trans": UnitAttr() if a_trans else None,
+                "b_trans": UnitAttr() if b_trans else None,
+            },
+        )
 
     def verify_(self) -> None:
-        _verify_mm(self, self.lhs, self.rhs, self.result.type)
+        _verify_mm(
+            self, self.lhs, self.rhs, self.result.type,
+            self.a_trans is not None, self.b_trans is not None,
+        )
         if self.acc.type != self.result.type:
             raise VerifyException("accumulator and result types differ")
 
@@ -924,62 +1074,297 @@ class CastOp(IRDLOperation):
     name = "pto.cast"
 
     input = operand_def(TensorType)
-    round = opt_prop_def(StringAttr)
+    round = opt_prop_def(RoundingModeAttr)
     result = result_def(TensorType)
     traits = traits_def(Pure())
 
-    assembly_format = "$input (`round` $round^)? attr-dict `:` type($input) `->` type($result)"
-
     def __init__(
-        self, input: SSAValue | Operation, result_type: Attribute, round: str | None = None
+        self,
+        input: SSAValue | Operation,
+        result_type: Attribute,
+        round: str | RoundingMode | None = None,
     ):
         super().__init__(
             operands=[input],
             result_types=[result_type],
-            properties={"round": StringAttr(round) if round is not None else None},
+            properties={
+                "round": (
+                    RoundingModeAttr(to_enum(RoundingMode, round, "pto.cast rounding"))  # pyright: ignore[reportArgumentType]
+                    if round is not None else None
+                )
+            },
         )
+
+    @property
+    def mode(self) -> str | None:
+        """The rounding mode's name, or None."""
+        return None if self.round is None else self.round.data.value
 
     def verify_(self) -> None:
         if _shape(self.input.type) != _shape(self.result.type):
             raise VerifyException(
                 f"pto.cast changes the element type only: {self.input.type} -> {self.result.type}"
             )
-        if self.round is not None and self.round.data not in ROUNDING_MODES:
+
+    def print(self, printer: Printer) -> None:
+        printer.print_string(" ")
+        printer.print_ssa_value(self.input)
+        if self.round is not None:
+            printer.print_string(" round ")
+            printer.print_string_literal(self.round.data.value)
+        printer.print_op_attributes(self.attributes)
+        printer.print_string(" : ")
+        printer.print_attribute(self.input.type)
+        printer.print_string(" -> ")
+        printer.print_attribute(self.result.type)
+
+    @classmethod
+    def parse(cls, parser: Parser) -> CastOp:
+        x = parser.parse_unresolved_operand()
+        mode = None
+        if parser.parse_optional_keyword("round"):
+            mode = _parse_enum(parser, RoundingMode, "pto.cast rounding", quoted=True)
+        attrs = parser.parse_optional_attr_dict()
+        parser.parse_punctuation(":")
+        it = parser.parse_type()
+        parser.parse_punctuation("->")
+        rt = parser.parse_type()
+        op = cls(parser.resolve_operand(x, it), rt, mode)
+        op.attributes |= attrs
+        return op
+
+
+# --------------------------------------------------------------------------- mixed tasks
+
+
+def _enclosing_spmd(op: Operation) -> SpmdOp | None:
+    p = op.parent_op()
+    while p is not None and not isinstance(p, SpmdOp):
+        p = p.parent_op()
+    return p
+
+
+def _section_of(v: SSAValue) -> SectionOp | None:
+    """The section that defines `v` (as a result, or inside its body), if any."""
+    owner = v.owner
+    return _section_around(owner if isinstance(owner, Operation) else owner.parent_op())
+
+
+def _section_around(op: Operation | None) -> SectionOp | None:
+    """`op` itself if it is a section, else the innermost section around it, if any."""
+    while op is not None:
+        if isinstance(op, SectionOp):
+            return op
+        op = op.parent_op()
+    return None
+
+
+@irdl_op_definition
+class SectionOp(IRDLOperation):
+    """One side of a mixed task: the ops its cube core (`cube`) or its vector cores
+    (`vector`) run.
+
+    ```
+    pto.spmd %t = 0 to 24 core mix {
+      %c = pto.section cube -> (tensor<64x64xf32>) { ... pto.yield %mm : tensor<64x64xf32> }
+      %v = pto.handoff %c from cube to vector : tensor<64x64xf32>
+      pto.section vector { ... uses %v ... }
+    }
+    ```
+
+    PyPTO writes the two sides of a mixed kernel as one function whose cube part and
+    vector part (`pl.split_aiv`) the compiler separates; no upstream op names the unit an
+    op runs on, hence a pto op. A section runs once per task, in program order; its
+    results are visible after it, but a tile made on one side reaches the other only
+    through `pto.handoff` (the verifier checks this), so that the transfer and its cost
+    are explicit. Scalar index math may stay outside sections (every side has a scalar
+    unit and computes it).
+    """
+
+    name = "pto.section"
+
+    side = prop_def(SideAttr)
+    res = var_result_def()
+    body = region_def("single_block")
+
+    traits = traits_def(SingleBlockImplicitTerminator(YieldOp), RecursiveMemoryEffect())
+
+    def __init__(
+        self,
+        side: str | Side,
+        body: Region | Block,
+        result_types: Sequence[Attribute] = (),
+    ):
+        if isinstance(body, Block):
+            body = Region(body)
+        super().__init__(
+            result_types=[list(result_types)],
+            properties={"side": SideAttr(to_enum(Side, side, "pto.section side"))},  # pyright: ignore[reportArgumentType]
+            regions=[body],
+        )
+
+    @property
+    def side_name(self) -> str:
+        return self.side.data.value
+
+    def verify_(self) -> None:
+        spmd = _enclosing_spmd(self)
+        if spmd is None or spmd.core is None or spmd.core.data != CoreKind.MIX:
             raise VerifyException(
-                f"pto.cast rounding must be one of {', '.join(ROUNDING_MODES)}, "
-                f"got '{self.round.data}'"
+                "pto.section belongs in a mixed task: a pto.spmd with `core mix`"
             )
+        p = self.parent_op()
+        while p is not spmd and p is not None:
+            if isinstance(p, SectionOp):
+                raise VerifyException("pto.section cannot be nested in another pto.section")
+            p = p.parent_op()
+        block = self.body.block
+        if block.args:
+            raise VerifyException("the body of pto.section takes no arguments")
+        term = block.last_op
+        vals = list(term.values) if isinstance(term, YieldOp) else []
+        if [v.type for v in vals] != [r.type for r in self.res]:
+            raise VerifyException(
+                f"pto.section has results ({', '.join(str(r.type) for r in self.res)}) but "
+                f"its pto.yield gives ({', '.join(str(v.type) for v in vals)})"
+            )
+        mine = self.side.data
+        for op in self.body.walk():
+            for i, v in enumerate(op.operands):
+                if not isinstance(v.type, TensorType):
+                    continue
+                owner = v.owner
+                if isinstance(owner, HandoffOp) and owner.dest.data != mine:
+                    raise VerifyException(
+                        f"operand #{i} of {op.name} was handed to the {owner.dest.data.value} "
+                        f"side, not to this {mine.value} section"
+                    )
+                other = _section_of(v)
+                if other is not None and other is not self and other.side.data != mine:
+                    raise VerifyException(
+                        f"operand #{i} of {op.name} is a tile made on the {other.side_name} "
+                        f"side; the {mine.value} side gets it only through pto.handoff"
+                    )
+
+    def print(self, printer: Printer) -> None:
+        printer.print_string(f" {self.side_name}")
+        if self.res:
+            printer.print_string(" -> (")
+            printer.print_list((r.type for r in self.res), printer.print_attribute)
+            printer.print_string(")")
+        _print_body(printer, self.body, bool(self.res))
+        printer.print_op_attributes(self.attributes)
+
+    @classmethod
+    def parse(cls, parser: Parser) -> SectionOp:
+        side = _parse_enum(parser, Side, "pto.section side")
+        types: list[Attribute] = []
+        if parser.parse_optional_punctuation("->"):
+            types = parser.parse_comma_separated_list(
+                Parser.Delimiter.PAREN, parser.parse_attribute
+            )
+        body = parser.parse_region(())
+        op = cls(side, body, types)
+        _finish_parse(op, parser)
+        return op
 
 
-PTO = Dialect(
-    "pto",
-    [
-        SpmdOp,
-        UnrollOp,
-        RangeOp,
-        YieldOp,
-        LoadOp,
-        StoreOp,
-        ReadOp,
-        RowSumOp,
-        RowMaxOp,
-        RowExpandMulOp,
-        ColExpandMulOp,
-        MatmulOp,
-        MatmulAccOp,
-        GatherOp,
-        ArangeOp,
-        CastOp,
-    ],
-    [],
+@irdl_op_definition
+class HandoffOp(IRDLOperation):
+    """Hand a tile from one side of a mixed task to the other.
+
+    `%v = pto.handoff %c from cube to vector : tensor<64x64xf32>`
+
+    On a2a3 the cube core's results reach its vector cores through global memory or
+    the cluster's shared buffers, with a synchronisation between the two sides: a
+    dependence with a cost, which no upstream op expresses. The result is a copy of the
+    operand on the receiving side; the operand must be a tile made on the `from` side
+    (a result of a `from` section, or a value defined in one).
+    """
+
+    name = "pto.handoff"
+
+    _T: ClassVar = VarConstraint("_T", base(TensorType))
+    input = operand_def(_T)
+    source = prop_def(SideAttr, prop_name="from")
+    dest = prop_def(SideAttr, prop_name="to")
+    result = result_def(_T)
+
+    assembly_format = "$input `from` $from `to` $to attr-dict `:` type($input)"
+
+    def __init__(self, input: SSAValue | Operation, source: str | Side, dest: str | Side):
+        super().__init__(
+            operands=[input],
+            result_types=[SSAValue.get(input).type],
+            properties={
+                "from": SideAttr(to_enum(Side, source, "pto.handoff side")),  # pyright: ignore[reportArgumentType]
+                "to": SideAttr(to_enum(Side, dest, "pto.handoff side")),  # pyright: ignore[reportArgumentType]
+            },
+        )
+
+    def verify_(self) -> None:
+        if self.source.data == self.dest.data:
+            raise VerifyException(
+                f"pto.handoff hands a tile from one side to the other, not from "
+                f"{self.source.data.value} to {self.dest.data.value}"
+            )
+        if self.result.type != self.input.type:
+            raise VerifyException("pto.handoff result and operand types differ")
+        spmd = _enclosing_spmd(self)
+        if spmd is None or spmd.core is None or spmd.core.data != CoreKind.MIX:
+            raise VerifyException("pto.handoff belongs in a mixed task: a pto.spmd with `core mix`")
+        if _section_around(self.parent_op()) is not None:
+            raise VerifyException(
+                "pto.handoff sits between sections, not inside a pto.section"
+            )
+        made = _section_of(self.input)
+        if made is None or made.side.data != self.source.data:
+            where = "outside every section" if made is None else f"on the {made.side_name} side"
+            raise VerifyException(
+                f"pto.handoff from {self.source.data.value} needs a tile made on that side, "
+                f"but its operand is made {where}"
+            )
+        _check_tile_fits(self, self.input.type, "handed-off tile")
+
+
+CORE_OPS: tuple[type[IRDLOperation], ...] = (
+    SpmdOp,
+    UnrollOp,
+    RangeOp,
+    YieldOp,
+    LoadOp,
+    StoreOp,
+    ReadOp,
+    RowSumOp,
+    RowMaxOp,
+    RowExpandMulOp,
+    ColExpandMulOp,
+    MatmulOp,
+    MatmulAccOp,
+    GatherOp,
+    ArangeOp,
+    CastOp,
+    SectionOp,
+    HandoffOp,
 )
+"""The ops of this module; `ptoc.dialects.PTO` adds those of `ptoc.dialects.pto_tiles`."""
+
+CORE_ATTRS = (CoreKindAttr, RoundingModeAttr, SideAttr)
 
 __all__ = [
-    "PTO",
-    "UB_BYTES",
+    "CORE_ATTRS",
+    "CORE_OPS",
     "ArangeOp",
     "CastOp",
     "ColExpandMulOp",
+    "CoreKind",
+    "CoreKindAttr",
+    "HandoffOp",
+    "RoundingMode",
+    "RoundingModeAttr",
+    "SectionOp",
+    "Side",
+    "SideAttr",
     "GatherOp",
     "LoadOp",
     "MatmulAccOp",

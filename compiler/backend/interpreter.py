@@ -31,12 +31,13 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, cast
 
 import numpy as np
-from xdsl.dialects import arith, func, scf, tensor
+from xdsl.dialects import arith, func, memref, scf, tensor
 from xdsl.dialects.builtin import (
+    DYNAMIC_INDEX,
     DenseIntOrFPElementsAttr,
     FloatAttr,
     IndexType,
@@ -57,10 +58,11 @@ from ptoc.backend.record import (
     ExecutionRecord,
     OpEvent,
     ScopeRecord,
+    Side,
     TaskRecord,
 )
 from ptoc.diagnostics import PtoDiagnostic
-from ptoc.dialects import pto
+from ptoc.dialects import pto, pto_tiles
 
 __all__ = [
     "InterpreterError",
@@ -196,6 +198,15 @@ class _Compiler:
         self.nslots = _FIRST_SLOT
         self.spmd_depth = 0
         self.n_scopes = 0
+        self.side: Side = ""
+        """The side of a mixed task whose section is being compiled ("" outside sections)."""
+        self.tensor_ids: dict[SSAValue, int] = {}
+        """GM tensor id of every memref value: argument index, or a scratch id (record)."""
+        self.n_allocs = 0
+        self.n_args = len(fn.body.block.args) if fn.body.blocks else 0
+
+    def tensor_of(self, v: SSAValue) -> int:
+        return self.tensor_ids.get(v, -1)
 
     # ------------------------------------------------------------------ slots
 
@@ -286,7 +297,7 @@ class _Compiler:
         name = op.name
         if not _is_tile(rt):
             et = record_as or rt
-            ev = OpEvent(kind, name, (), _dtype_name(et), _nbytes(et))
+            ev = OpEvent(kind, name, (), _dtype_name(et), _nbytes(et), side=self.side)
 
             def scalar(f: Frame, _op: Operation = op) -> None:  # _op: see _failing_op
                 f[o] = compute(f)
@@ -297,9 +308,10 @@ class _Compiler:
         shape, dt, nb = _shape_of(rt), _dtype_name(rt), _nbytes(rt)
         rbs = tuple(self.bslot(x) for x in op.operands if _is_tile(x.type))
         cache: dict[Any, OpEvent] = {}
+        side = self.side
 
         def event(reads: tuple[int, ...], w: int) -> OpEvent:
-            return OpEvent(kind, name, shape, dt, nb, reads, w, k)
+            return OpEvent(kind, name, shape, dt, nb, reads, w, k, side=side)
 
         if not rbs:
 
@@ -642,7 +654,10 @@ def _load(c: _Compiler, op: pto.LoadOp) -> Thunk:
             return m[tuple(slice(i, i + t) for i, t in zip(idx, tile, strict=False))].copy()
 
         compute = loadn
-    return c.value_op(op, compute, "load", nan_check=False)
+    th = c.value_op(op, compute, "load", nan_check=False)
+    if not c.v.record:
+        return th
+    return _with_bursts(c, th, op.source, tile, nm.np_dtype(_elem_of(op.result.type)).itemsize)
 
 
 @_handles("pto.store")
@@ -664,14 +679,21 @@ def _store(c: _Compiler, op: pto.StoreOp) -> Thunk:
     vt = op.value.type
     bv = c.bslot(op.value)
     shape, dt, nb = tile, _dtype_name(vt), _nbytes(vt)
-    cache: dict[int, OpEvent] = {}
+    cache: dict[Any, OpEvent] = {}
+    tid, side, isz = c.tensor_of(op.dest), c.side, nm.np_dtype(_elem_of(vt)).itemsize
 
     def store_rec(f: Frame) -> None:
         store(f)
         r = f[bv]
-        ev = cache.get(r)
+        m = f[ms]
+        ck = (r, m.shape)
+        ev = cache.get(ck)
         if ev is None:
-            ev = cache[r] = OpEvent("store", "pto.store", shape, dt, nb, (r,), None)
+            rows, rb, sb = gm_bursts(tile, m.shape, isz)
+            ev = cache[ck] = OpEvent(
+                "store", "pto.store", shape, dt, nb, (r,), None,
+                rows=rows, row_bytes=rb, stride_bytes=sb, tensor=tid, side=side,
+            )
         f[_EV](ev)
 
     return store_rec
@@ -692,7 +714,94 @@ def _read(c: _Compiler, op: pto.ReadOp) -> Thunk:
                 raise _oob(op, "read", idx, None, m.shape)
         return int(m[idx]) if as_int else m[idx]
 
-    return c.value_op(op, read, "read", nan_check=False)
+    if not c.v.record:
+        return c.value_op(op, read, "read", nan_check=False)
+    o = c.slot(op.result)
+    tid, side = c.tensor_of(op.source), c.side
+    dt, nb = _dtype_name(rt), _nbytes(rt)
+    cache: dict[int, OpEvent] = {}
+
+    def read_rec(f: Frame, _op: Operation = op) -> None:  # _op: see _failing_op
+        f[o] = read(f)
+        off = _flat_offset(f[ms], [f[s] for s in ix])
+        ev = cache.get(off)
+        if ev is None:
+            ev = cache[off] = OpEvent("read", "pto.read", (), dt, nb, tensor=tid, offset=off, side=side)
+        f[_EV](ev)
+
+    return read_rec
+
+
+def _flat_offset(m: NpArray, idx: Sequence[int]) -> int:
+    """Row-major element index of `m[idx]` (memrefs are C-contiguous, views too)."""
+    off = 0
+    for i, n in zip(idx, m.shape, strict=False):
+        off = off * n + i
+    return off
+
+
+def gm_bursts(tile: Sequence[int], mshape: Sequence[int], itemsize: int) -> tuple[int, int, int]:
+    """(rows, row_bytes, stride_bytes) of moving a `tile` window of a row-major GM tensor.
+
+    The trailing dimensions that the tile covers whole, and the first partial one before
+    them, make one contiguous burst; the other dimensions count the bursts. Consecutive
+    bursts step along the innermost of those with extent > 1.
+    """
+    n = len(tile)
+    burst = 1
+    d = n - 1
+    while d >= 0:
+        burst *= tile[d]
+        if tile[d] != mshape[d]:
+            break
+        d -= 1
+    rows = 1
+    for t in tile[: max(d, 0)]:
+        rows *= t
+    row_bytes = burst * itemsize
+    stride = row_bytes
+    if rows > 1:
+        e = d - 1
+        while e >= 0 and tile[e] == 1:
+            e -= 1
+        inner = 1
+        for x in mshape[e + 1:]:
+            inner *= x
+        stride = inner * itemsize
+    return rows, row_bytes, stride
+
+
+def _with_bursts(
+    c: _Compiler, th: Thunk, mem: SSAValue, tile: Sequence[int] | None, itemsize: int,
+    valid: Callable[[Frame], Sequence[int]] | None = None,
+) -> Thunk:
+    """Wrap a recording load thunk: rewrite its last event with the GM burst fields."""
+    ms = c.slot(mem)
+    tid = c.tensor_of(mem)
+    cache: dict[Any, OpEvent] = {}
+
+    def bursts(f: Frame) -> None:
+        th(f)
+        evs = f[_EV].__self__  # the task's event list (f[_EV] is its bound append)
+        ev = evs[-1]
+        m = f[ms]
+        win = tuple(valid(f)) if valid is not None else tile
+        ck = (ev, m.shape, win)
+        new = cache.get(ck)
+        if new is None:
+            assert win is not None
+            rows, rb, sb = gm_bursts(win, m.shape, itemsize)
+            nb = ev.nbytes
+            if valid is not None:
+                nb = itemsize
+                for x in win:
+                    nb *= x
+            new = cache[ck] = replace(
+                ev, nbytes=nb, rows=rows, row_bytes=rb, stride_bytes=sb, tensor=tid
+            )
+        evs[-1] = new
+
+    return bursts
 
 
 # ------------------------------------------------------------------ pto tile compute
@@ -724,26 +833,43 @@ def _expand_mul(c: _Compiler, op: pto.RowExpandMulOp) -> Thunk:
     return c.value_op(op, lambda f: np.multiply(f[a], f[b]), "vector")
 
 
+def _mm_product(op: pto.MatmulOp | pto.MatmulAccOp, c: _Compiler) -> tuple[Compute, int]:
+    """`op(a) x op(b)` (f32 accumulation; int8 x int8 exactly, wrapped to int32), and K."""
+    a, b = c.slot(op.lhs), c.slot(op.rhs)
+    ta, tb = op.a_trans is not None, op.b_trans is not None
+    sa = _shape_of(op.lhs.type)
+    k = sa[0] if ta else sa[1]
+    integer = nm.np_dtype(_elem_of(op.lhs.type)).kind in "iu"
+    wide = np.int64 if integer else np.float32
+
+    def product(f: Frame) -> Any:
+        x = f[a].astype(wide, copy=False)
+        y = f[b].astype(wide, copy=False)
+        return np.matmul(x.T if ta else x, y.T if tb else y)
+
+    return product, k
+
+
 @_handles("pto.matmul")
 def _matmul(c: _Compiler, op: pto.MatmulOp) -> Thunk:
-    a, b = c.slot(op.lhs), c.slot(op.rhs)
-    k = _shape_of(op.lhs.type)[1]
-    f32 = np.float32
-
-    def mm(f: Frame) -> Any:
-        return np.matmul(f[a].astype(f32, copy=False), f[b].astype(f32, copy=False))
-
-    return c.value_op(op, mm, "matmul", k=k)
+    product, k = _mm_product(op, c)
+    if nm.np_dtype(_elem_of(op.result.type)).kind == "i":
+        return c.value_op(op, lambda f: product(f).astype(np.int32), "matmul", k=k)
+    return c.value_op(op, product, "matmul", k=k)
 
 
 @_handles("pto.matmul_acc")
 def _matmul_acc(c: _Compiler, op: pto.MatmulAccOp) -> Thunk:
-    acc, a, b = c.slot(op.acc), c.slot(op.lhs), c.slot(op.rhs)
-    k = _shape_of(op.lhs.type)[1]
-    f32 = np.float32
+    acc = c.slot(op.acc)
+    product, k = _mm_product(op, c)
+    if nm.np_dtype(_elem_of(op.result.type)).kind == "i":
+        def mmai(f: Frame) -> Any:
+            return (f[acc].astype(np.int64) + product(f)).astype(np.int32)
+
+        return c.value_op(op, mmai, "matmul", k=k)
 
     def mma(f: Frame) -> Any:
-        return f[acc] + np.matmul(f[a].astype(f32, copy=False), f[b].astype(f32, copy=False))
+        return f[acc] + product(f)
 
     return c.value_op(op, mma, "matmul", k=k)
 
@@ -778,7 +904,7 @@ def _arange(c: _Compiler, op: pto.ArangeOp) -> Thunk:
 def _cast(c: _Compiler, op: pto.CastOp) -> Thunk:
     x = c.slot(op.input)
     dt = nm.np_dtype(_elem_of(op.result.type))
-    mode = op.round.data if op.round is not None else None
+    mode = op.mode
     return c.value_op(op, lambda f: nm.cast_tile(f[x], dt, mode), "vector")
 
 
@@ -1021,6 +1147,490 @@ def _splat(c: _Compiler, op: tensor.SplatOp) -> Thunk:
     return c.value_op(op, lambda f: np.full(shape, f[x], dtype=dt), "vector")
 
 
+# ------------------------------------------------------------------ issue-8 ops: memory
+
+
+def _flat_index_checked(op: Operation, m: NpArray, idx: Sequence[int], what: str) -> int:
+    for i, n in zip(idx, m.shape, strict=False):
+        if i < 0 or i >= n:
+            raise _oob(op, what, idx, None, m.shape)
+    return _flat_offset(m, idx)
+
+
+@_handles("pto.write")
+def _write(c: _Compiler, op: pto_tiles.WriteOp) -> Thunk:
+    vs, ms = c.slot(op.value), c.slot(op.dest)
+    ix = [c.slot(i) for i in op.indices]
+    vt = op.value.type
+    dt = nm.np_dtype(vt)
+
+    def write(f: Frame, _op: Operation = op) -> int:  # _op: see _failing_op
+        m = f[ms]
+        idx = tuple(f[s] for s in ix)
+        off = _flat_index_checked(op, m, idx, "write")
+        m[idx] = dt.type(f[vs]) if dt != np.bool_ else bool(f[vs])
+        return off
+
+    if not c.v.record:
+        def plain(f: Frame, _op: Operation = op) -> None:
+            write(f)
+
+        return plain
+    tid, side, name, nb = c.tensor_of(op.dest), c.side, _dtype_name(vt), _nbytes(vt)
+    cache: dict[int, OpEvent] = {}
+
+    def write_rec(f: Frame, _op: Operation = op) -> None:
+        off = write(f)
+        ev = cache.get(off)
+        if ev is None:
+            ev = cache[off] = OpEvent(
+                "write", "pto.write", (), name, nb, tensor=tid, offset=off, side=side
+            )
+        f[_EV](ev)
+
+    return write_rec
+
+
+def _valid_extents(
+    op: Operation, c: _Compiler, valid: Sequence[SSAValue], tile: Sequence[int]
+) -> Callable[[Frame], tuple[int, ...]]:
+    vs = [c.slot(v) for v in valid]
+
+    def extents(f: Frame) -> tuple[int, ...]:
+        ext = tuple(f[s] for s in vs)
+        for d, (e, t) in enumerate(zip(ext, tile, strict=False)):
+            if e < 0 or e > t:
+                raise InterpreterError(
+                    op, f"valid extent {e} of dimension {d} is outside [0, {t}] (tile "
+                    f"{list(tile)})"
+                )
+        return ext
+
+    return extents
+
+
+def _pad_value(dt: np.dtype[Any], pad: str) -> Any:
+    if pad == "zero":
+        return dt.type(0)
+    if nm.is_float_dtype(dt):
+        return dt.type(-np.inf if pad == "min" else np.inf)
+    if dt == np.bool_:
+        return pad == "max"
+    info = np.iinfo(dt)
+    return dt.type(info.min if pad == "min" else info.max)
+
+
+@_handles("pto.load_valid")
+def _load_valid(c: _Compiler, op: pto_tiles.LoadValidOp) -> Thunk:
+    ms = c.slot(op.source)
+    ix = [c.slot(i) for i in op.indices]
+    rt = op.result.type
+    tile = _shape_of(rt)
+    dt = nm.np_dtype(_elem_of(rt))
+    fill = _pad_value(dt, op.pad_value)
+    extents = _valid_extents(op, c, op.valid, tile)
+
+    def load(f: Frame) -> Any:
+        m = f[ms]
+        idx = [f[s] for s in ix]
+        ext = extents(f)
+        if not _in_bounds(idx, ext, m.shape):
+            raise _oob(op, "load", idx, ext, m.shape)
+        out = np.full(tile, fill, dtype=dt)
+        win = tuple(slice(0, e) for e in ext)
+        out[win] = m[tuple(slice(i, i + e) for i, e in zip(idx, ext, strict=False))]
+        return out
+
+    th = c.value_op(op, load, "load", nan_check=False)
+    if not c.v.record:
+        return th
+    return _with_bursts(c, th, op.source, None, dt.itemsize, valid=extents)
+
+
+@_handles("pto.store_valid")
+def _store_valid(c: _Compiler, op: pto_tiles.StoreValidOp) -> Thunk:
+    vs, ms = c.slot(op.value), c.slot(op.dest)
+    ix = [c.slot(i) for i in op.indices]
+    vt = op.value.type
+    tile = _shape_of(vt)
+    extents = _valid_extents(op, c, op.valid, tile)
+
+    def store(f: Frame) -> tuple[int, ...]:
+        m = f[ms]
+        idx = [f[s] for s in ix]
+        ext = extents(f)
+        if not _in_bounds(idx, ext, m.shape):
+            raise _oob(op, "store", idx, ext, m.shape)
+        m[tuple(slice(i, i + e) for i, e in zip(idx, ext, strict=False))] = f[vs][
+            tuple(slice(0, e) for e in ext)
+        ]
+        return ext
+
+    if not c.v.record:
+        def plain(f: Frame, _op: Operation = op) -> None:
+            store(f)
+
+        return plain
+    bv = c.bslot(op.value)
+    dt = nm.np_dtype(_elem_of(vt))
+    name, isz, tid, side = _dtype_name(vt), dt.itemsize, c.tensor_of(op.dest), c.side
+    cache: dict[Any, OpEvent] = {}
+
+    def store_rec(f: Frame, _op: Operation = op) -> None:
+        ext = store(f)
+        r = f[bv]
+        m = f[ms]
+        ck = (r, m.shape, ext)
+        ev = cache.get(ck)
+        if ev is None:
+            rows, rb, sb = gm_bursts(ext, m.shape, isz)
+            nb = isz
+            for e in ext:
+                nb *= e
+            ev = cache[ck] = OpEvent(
+                "store", "pto.store_valid", tile, name, nb, (r,), None,
+                rows=rows, row_bytes=rb, stride_bytes=sb, tensor=tid, side=side,
+            )
+        f[_EV](ev)
+
+    return store_rec
+
+
+@_handles("memref.alloc")
+def _alloc(c: _Compiler, op: memref.AllocOp) -> Thunk:
+    rt = op.memref.type
+    shape = _shape_of(rt)
+    dt = nm.np_dtype(_elem_of(rt))
+    dyn = [c.slot(v) for v in op.dynamic_sizes]
+    c.tensor_ids[op.memref] = c.n_args + c.n_allocs
+    c.n_allocs += 1
+
+    def alloc(f: Frame) -> Any:
+        it = iter(dyn)
+        full = tuple(f[next(it)] if d < 0 else d for d in shape)
+        if any(d < 0 for d in full):
+            raise InterpreterError(op, f"memref.alloc with a negative size: {list(full)}")
+        return np.zeros(full, dtype=dt)  # contents undefined on the device; zeros here
+
+    return c.value_op(op, alloc, None, nan_check=False)
+
+
+@_handles("memref.dealloc")
+def _dealloc(c: _Compiler, op: Operation) -> None:
+    return None
+
+
+def _reassociation(op: memref.CollapseShapeOp | memref.ExpandShapeOp) -> list[list[int]]:
+    return [
+        [int(x.value.data) for x in g.data]  # pyright: ignore[reportAttributeAccessIssue, reportUnknownMemberType, reportUnknownArgumentType]
+        for g in op.reassociation.data  # pyright: ignore[reportAttributeAccessIssue, reportUnknownMemberType, reportUnknownVariableType]
+    ]
+
+
+@_handles("memref.collapse_shape")
+def _collapse(c: _Compiler, op: memref.CollapseShapeOp) -> Thunk:
+    s = c.slot(op.src)
+    groups = _reassociation(op)
+    c.tensor_ids[op.result] = c.tensor_of(op.src)
+
+    def collapse(f: Frame) -> Any:
+        m = f[s]
+        shape = []
+        for g in groups:
+            n = 1
+            for d in g:
+                n *= m.shape[d]
+            shape.append(n)
+        return m.reshape(shape)  # a view: memrefs are C-contiguous
+
+    return c.value_op(op, collapse, None, nan_check=False)
+
+
+@_handles("memref.expand_shape")
+def _expand_shape(c: _Compiler, op: memref.ExpandShapeOp) -> Thunk:
+    s = c.slot(op.src)
+    static = list(op.static_output_shape.get_values())
+    dyn = [c.slot(v) for v in op.output_shape]
+    c.tensor_ids[op.result] = c.tensor_of(op.src)
+
+    def expand(f: Frame) -> Any:
+        m = f[s]
+        it = iter(dyn)
+        shape = [f[next(it)] if d == DYNAMIC_INDEX else d for d in static]
+        if int(np.prod(shape, dtype=np.int64)) != m.size or any(d < 0 for d in shape):
+            raise InterpreterError(
+                op, f"memref.expand_shape of a {list(m.shape)} memref into {shape}: the "
+                "sizes do not match"
+            )
+        return m.reshape(shape)
+
+    return c.value_op(op, expand, None, nan_check=False)
+
+
+# ------------------------------------------------------------------ issue-8 ops: tiles
+
+
+def _slice_offsets(
+    c: _Compiler, op: tensor.ExtractSliceOp | tensor.InsertSliceOp
+) -> Callable[[Frame], list[int]]:
+    static = list(op.static_offsets.get_values())
+    dyn = [c.slot(v) for v in op.offsets]
+    if not dyn:
+        fixed = [int(x) for x in static]
+        return lambda f: fixed
+
+    def offsets(f: Frame) -> list[int]:
+        it = iter(dyn)
+        return [f[next(it)] if o == DYNAMIC_INDEX else int(o) for o in static]
+
+    return offsets
+
+
+def _check_window(
+    op: Operation, offs: Sequence[int], sizes: Sequence[int], shape: Sequence[int]
+) -> None:
+    if not _in_bounds(offs, sizes, shape):
+        raise InterpreterError(
+            op, f"slice of {list(sizes)} at offsets {list(offs)} is outside the "
+            f"{list(shape)} tile"
+        )
+
+
+@_handles("tensor.extract_slice")
+def _extract_slice(c: _Compiler, op: tensor.ExtractSliceOp) -> Thunk:
+    s = c.slot(op.source)
+    sizes = _shape_of(op.result.type)
+    shape = _shape_of(op.source.type)
+    offsets = _slice_offsets(c, op)
+
+    def extract(f: Frame) -> Any:
+        offs = offsets(f)
+        _check_window(op, offs, sizes, shape)
+        return f[s][tuple(slice(o, o + n) for o, n in zip(offs, sizes, strict=False))].copy()
+
+    return c.value_op(op, extract, "vector", nan_check=False)
+
+
+@_handles("tensor.insert_slice")
+def _insert_slice(c: _Compiler, op: tensor.InsertSliceOp) -> Thunk:
+    s, d = c.slot(op.source), c.slot(op.dest)
+    sizes = _shape_of(op.source.type)
+    shape = _shape_of(op.dest.type)
+    offsets = _slice_offsets(c, op)
+
+    def insert(f: Frame) -> Any:
+        offs = offsets(f)
+        _check_window(op, offs, sizes, shape)
+        out = f[d].copy()
+        out[tuple(slice(o, o + n) for o, n in zip(offs, sizes, strict=False))] = f[s]
+        return out
+
+    return c.value_op(op, insert, "vector", nan_check=False)
+
+
+_CMP_FNS: dict[str, Callable[[Any, Any], Any]] = {
+    "eq": np.equal, "ne": np.not_equal, "lt": np.less, "le": np.less_equal,
+    "gt": np.greater, "ge": np.greater_equal,
+}
+
+
+@_handles("pto.cmp")
+def _pto_cmp(c: _Compiler, op: pto_tiles.CmpOp) -> Thunk:
+    a, b = c.slot(op.lhs), c.slot(op.rhs)
+    fn = _CMP_FNS[op.mode.data.value]
+    if nm.np_dtype(_elem_of(op.lhs.type)).kind == "u":
+        uv = nm._unsigned_view  # pyright: ignore[reportPrivateUsage]
+        return c.value_op(op, lambda f: fn(uv(f[a]), uv(f[b])), "vector")
+    return c.value_op(op, lambda f: fn(f[a], f[b]), "vector")
+
+
+@_handles("pto.select")
+def _pto_select(c: _Compiler, op: pto_tiles.SelectOp) -> Thunk:
+    m, a, b = c.slot(op.mask), c.slot(op.lhs), c.slot(op.rhs)
+    return c.value_op(op, lambda f: np.where(f[m], f[a], f[b]), "vector")
+
+
+_BINARY_TILE_FNS: dict[str, Callable[[Any, Any], Any]] = {
+    "add": np.add, "sub": np.subtract, "mul": np.multiply, "max": np.maximum,
+    "min": np.minimum,
+}
+
+
+def _div_fn(dt: np.dtype[Any]) -> Callable[[Any, Any], Any]:
+    if nm.is_float_dtype(dt):
+        return np.divide
+    tdiv = nm.tile_int_binary("divsi" if dt.kind == "i" else "divui")
+    assert tdiv is not None
+    return tdiv
+
+
+def _binary_fn(name: str, dt: np.dtype[Any]) -> Callable[[Any, Any], Any]:
+    if name == "div":
+        return _div_fn(dt)
+    if dt.kind in "iu" and name in ("add", "sub", "mul"):
+        # integer tiles wrap, like arith.addi on tiles
+        tfn = nm.tile_int_binary({"add": "addi", "sub": "subi", "mul": "muli"}[name])
+        assert tfn is not None
+        return tfn
+    return _BINARY_TILE_FNS[name]
+
+
+@_handles(*(o.name for o in pto_tiles.EXPAND_OPS))
+def _expand_op(c: _Compiler, op: Any) -> Thunk:
+    a, b = c.slot(op.lhs), c.slot(op.rhs)
+    dt = nm.np_dtype(_elem_of(op.result.type))
+    fn = _binary_fn(op.FN, dt)
+    shape = _shape_of(op.result.type)
+
+    def expand(f: Frame) -> Any:
+        return fn(f[a], np.broadcast_to(f[b], shape))
+
+    return c.value_op(op, expand, "vector", guarded=op.FN == "div")
+
+
+@_handles(*(o.name for o in pto_tiles.TILE_SCALAR_OPS))
+def _tile_scalar(c: _Compiler, op: Any) -> Thunk:
+    a, s = c.slot(op.input), c.slot(op.scalar)
+    dt = nm.np_dtype(_elem_of(op.result.type))
+    fn = _binary_fn(op.FN, dt)
+    shape = _shape_of(op.result.type)
+    ty = dt.type
+
+    def ts(f: Frame) -> Any:
+        return fn(f[a], np.full(shape, ty(f[s]), dtype=dt))
+
+    return c.value_op(op, ts, "vector", guarded=op.FN == "div")
+
+
+def _sort_desc(vals: NpArray) -> NpArray:
+    """Stable order of `vals` (along the last axis) by value, largest first; NaN last."""
+    key = np.where(np.isnan(vals), np.inf, -vals.astype(np.float64))
+    return np.argsort(key, axis=-1, kind="stable")
+
+
+@_handles("pto.sort32")
+def _sort32(c: _Compiler, op: pto_tiles.Sort32Op) -> Thunk:
+    v, i = c.slot(op.input), c.slot(op.index)
+    shape = _shape_of(op.input.type)
+    n = shape[-1]
+
+    def sort32(f: Frame) -> Any:
+        x = f[v]
+        idx = f[i].view(np.uint32)
+        groups = x.reshape(*shape[:-1], n // 32, 32)
+        ig = idx.reshape(*shape[:-1], n // 32, 32)
+        order = _sort_desc(groups)
+        sv = np.take_along_axis(groups, order, axis=-1)
+        si = np.take_along_axis(ig, order, axis=-1)
+        out = np.empty((*shape[:-1], n // 32, 64), dtype=np.float32)
+        out[..., 0::2] = sv
+        out[..., 1::2] = si.view(np.float32)
+        return out.reshape(*shape[:-1], 2 * n)
+
+    return c.value_op(op, sort32, "sort", nan_check=False)
+
+
+def _merge_pairs(p: NpArray) -> NpArray:
+    """Sort (value, index) pairs along the last axis by value, largest first, stably."""
+    lead = p.shape[:-1]
+    pairs = p.reshape(*lead, p.shape[-1] // 2, 2)
+    order = _sort_desc(pairs[..., 0])
+    return np.take_along_axis(pairs, order[..., None], axis=-2).reshape(p.shape)
+
+
+@_handles("pto.mrgsort")
+def _mrgsort(c: _Compiler, op: pto_tiles.MrgSortOp) -> Thunk:
+    ins = [c.slot(x) for x in op.inputs]
+    rshape = _shape_of(op.result.type)
+    if len(ins) == 1:
+        (s,) = ins
+        assert op.block_len is not None
+        run = 4 * op.block_len.value.data
+        n = rshape[-1]
+
+        def merge_runs(f: Frame) -> Any:
+            x = f[s]
+            out = np.empty_like(x)
+            for g in range(0, n, run):
+                out[..., g:g + run] = _merge_pairs(x[..., g:g + run])
+            return out
+
+        return c.value_op(op, merge_runs, "sort", nan_check=False)
+
+    def merge_list(f: Frame) -> Any:
+        return _merge_pairs(np.concatenate([f[s] for s in ins], axis=-1))
+
+    return c.value_op(op, merge_list, "sort", nan_check=False)
+
+
+@_handles("pto.gather_mask")
+def _gather_mask(c: _Compiler, op: pto_tiles.GatherMaskOp) -> Thunk:
+    s = c.slot(op.input)
+    pos = list(pto_tiles.MASK_POSITIONS[op.pattern.data.value])
+    shape = _shape_of(op.input.type)
+    rshape = _shape_of(op.result.type)
+    rdt = nm.np_dtype(_elem_of(op.result.type))
+
+    def gather(f: Frame) -> Any:
+        x = f[s].reshape(*shape[:-1], shape[-1] // 4, 4)
+        return np.ascontiguousarray(x[..., pos]).reshape(rshape).view(rdt)
+
+    return c.value_op(op, gather, "vector", nan_check=False)
+
+
+@_handles("pto.scatter_mask")
+def _scatter_mask(c: _Compiler, op: pto_tiles.ScatterMaskOp) -> Thunk:
+    s, d = c.slot(op.input), c.slot(op.dest)
+    pos = list(pto_tiles.MASK_POSITIONS[op.pattern.data.value])
+    dshape = _shape_of(op.dest.type)
+    ddt = nm.np_dtype(_elem_of(op.dest.type))
+
+    def scatter(f: Frame) -> Any:
+        out = f[d].copy()
+        o4 = out.reshape(*dshape[:-1], dshape[-1] // 4, 4)
+        src = np.ascontiguousarray(f[s]).view(ddt)
+        o4[..., pos] = src.reshape(*dshape[:-1], dshape[-1] // 4, len(pos))
+        return out
+
+    return c.value_op(op, scatter, "vector", nan_check=False)
+
+
+# ------------------------------------------------------------------ mixed tasks
+
+
+@_handles("pto.section")
+def _section(c: _Compiler, op: pto.SectionOp) -> Thunk:
+    if c.side:
+        raise InterpreterError(op, "a pto.section inside a pto.section is not supported")
+    c.side = op.side_name  # pyright: ignore[reportAttributeAccessIssue]
+    try:
+        body = c.block(op.body.block)
+    finally:
+        c.side = ""
+    results = tuple(c._carried(op.results))  # pyright: ignore[reportPrivateUsage]
+    thunks, yields = body.thunks, body.yields
+
+    def run(f: Frame) -> None:
+        for th in thunks:
+            th(f)
+        vals = [f[s] for s in yields]
+        for s, v in zip(results, vals, strict=False):
+            f[s] = v
+
+    return run
+
+
+@_handles("pto.handoff")
+def _handoff(c: _Compiler, op: pto.HandoffOp) -> Thunk:
+    x = c.slot(op.input)
+    saved = c.side
+    c.side = op.source.data.value  # pyright: ignore[reportAttributeAccessIssue]
+    try:
+        return c.value_op(op, lambda f: f[x].copy(), "handoff", nan_check=False)
+    finally:
+        c.side = saved
+
+
 # =========================================================================== program
 
 
@@ -1059,6 +1669,9 @@ class Program:
         if got is None:
             c = _Compiler(self.func, v, self._state)
             arg_slots = [c.slot(a) for a in self.func.body.block.args]
+            for i, a in enumerate(self.func.body.block.args):
+                if _is_memref(a.type):
+                    c.tensor_ids[a] = i
             body = c.block(self.func.body.block)
             got = self._variants[v] = (body, c.nslots, arg_slots)
         return got

@@ -11,6 +11,27 @@ iteration (the same id each iteration), except that a `pipeline = K` loop rotate
 copies (id depends on iteration % K). Each iteration of a `pto.unroll`, and each copy
 made by `pto-unroll-expand`, is its own buffer. Scalars (index math, `pto.read` results)
 live in scalar registers: their events have `writes = None`.
+
+Global memory: a GM tensor is named by an integer `tensor` id: the index of the kernel
+argument it is (or is a view of), or, for a scratch tensor made inside the kernel
+(`memref.alloc`), `number of arguments + k` for the k-th allocation in program order;
+-1 when the interpreter cannot tell (never for the ops it implements).
+
+* `load` / `store` move a tile as `rows` contiguous bursts of `row_bytes` bytes each, the
+  starts of consecutive bursts `stride_bytes` apart in GM (trailing dimensions the tile
+  covers whole merge into one burst: a `[4, 64]` tile of a `memref<8x64xf32>` is one burst
+  of 1024 B). A tile of more than two partial dimensions steps along its innermost
+  partial dimension (`stride_bytes` is that dimension's GM stride); for one burst,
+  `stride_bytes == row_bytes`. `pto.load_valid`/`pto.store_valid` move only the valid
+  part: `rows`, `row_bytes` and `nbytes` count it, while `shape` is the full tile.
+* `read` / `write` (one scalar from / to GM) carry `tensor` and `offset` (the flat,
+  row-major element index in the root tensor), so that a scalar data cache can be modelled.
+* `side` is "" except inside a `pto.section` of a mixed (`core mix`) task, where it is
+  "cube" or "vector": the side of the cluster that runs the op. A `handoff` event (data
+  handed from one side to the other, `pto.handoff`) has the producing side as `side`;
+  `nbytes` is the size of the tile handed over.
+
+Fields added after the first version all have defaults, so older producers still work.
 """
 
 from __future__ import annotations
@@ -22,10 +43,15 @@ EventKind = Literal[
     "load",  # GM -> UB tile copy (MTE2)
     "store",  # UB -> GM tile copy (MTE3)
     "read",  # scalar read from GM (S pipe, cache-missing load)
+    "write",  # scalar write to GM (S pipe)
     "scalar",  # scalar/index arithmetic (S pipe)
     "vector",  # elementwise / reduction / broadcast / cast / gather / arange tile op (V pipe)
     "matmul",  # cube op (M pipe; its operands come through L1/L0)
+    "handoff",  # a tile handed between the cube and vector sides of a mixed task
+    "sort",  # sort / merge-sort of a tile along its last axis (V pipe)
 ]
+
+Side = Literal["", "cube", "vector"]
 
 CoreKind = Literal["vector", "cube", "mix"]
 
@@ -47,6 +73,18 @@ class OpEvent:
     """Buffer id of the tile result; None for stores and scalars."""
     k: int = 0
     """Inner (reduction) dimension of a matmul; 0 otherwise."""
+    rows: int = 0
+    """load/store: number of contiguous GM bursts; 0 for other kinds."""
+    row_bytes: int = 0
+    """load/store: bytes per burst; 0 for other kinds."""
+    stride_bytes: int = 0
+    """load/store: GM distance in bytes between the starts of consecutive bursts."""
+    tensor: int = -1
+    """load/store/read/write: id of the GM tensor accessed (see the module docstring)."""
+    offset: int = -1
+    """read/write: flat element index in that tensor; -1 for other kinds."""
+    side: Side = ""
+    """"cube" or "vector" inside a section of a mixed task; "" otherwise."""
 
 
 @dataclass(slots=True)

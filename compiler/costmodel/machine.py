@@ -31,6 +31,11 @@ _SECTIONS: dict[str, tuple[str, ...]] = {
         "vector_max_repeats",
         "vector_cycles_per_repeat",
         "vector_latency",
+        "instr_issue_cycles",
+        "ub_block_bytes",
+        "gather_block_cycles",
+        "sort_cycles_per_repeat",
+        "sort_repeat_elements",
     ),
     "mte": (
         "gm_to_ub_issue_cycles",
@@ -38,8 +43,17 @@ _SECTIONS: dict[str, tuple[str, ...]] = {
         "gm_read_bytes_per_cycle",
         "ub_to_gm_fixed_cycles",
         "ub_to_gm_bytes_per_cycle",
+        "dma_block_bytes",
+        "dma_burst_cycles",
+        "chip_gm_bytes_per_cycle",
     ),
-    "scalar": ("scalar_read_cycles", "scalar_arith_cycles"),
+    "scalar": (
+        "scalar_read_cycles",
+        "scalar_hit_cycles",
+        "scalar_arith_cycles",
+        "dcache_line_bytes",
+        "dcache_bytes",
+    ),
     "cube": (
         "cube_fractal",
         "l1_to_l0a_bytes_per_cycle",
@@ -49,17 +63,20 @@ _SECTIONS: dict[str, tuple[str, ...]] = {
         "fixpipe_bytes_per_cycle",
         "fixpipe_fixed_cycles",
         "fixpipe_row_cycles",
+        "handoff_cycles",
     ),
     "dispatch": (
         "mmio_dispatch_us",
         "poll_sweep_us",
         "poll_sweep_cores",
+        "poll_all_cores",
         "pickup_warm_us",
         "pickup_cold_us",
         "scheduler_start_us",
         "aicpu_submit_us",
         "aicpu_dispatch_us",
         "aicpu_completion_us",
+        "scope_submit_us",
     ),
 }
 
@@ -74,6 +91,11 @@ VECTOR_CLASSES = (
     "row_sum",
     "row_max",
     "maximum",
+    "compare",
+    "select",
+    "cast",
+    "gather",
+    "sort",
     "other",
 )
 
@@ -99,15 +121,26 @@ class Machine:
     vector_max_repeats: int
     vector_cycles_per_repeat: int
     vector_latency: tuple[tuple[str, int], ...]
+    instr_issue_cycles: float
+    ub_block_bytes: int
+    gather_block_cycles: float
+    sort_cycles_per_repeat: float
+    sort_repeat_elements: int
     # memory transfer engines
     gm_to_ub_issue_cycles: int
-    gm_read_latency_cycles: int
+    gm_read_latency_cycles: float
     gm_read_bytes_per_cycle: float
     ub_to_gm_fixed_cycles: int
     ub_to_gm_bytes_per_cycle: float
+    dma_block_bytes: int
+    dma_burst_cycles: float
+    chip_gm_bytes_per_cycle: float
     # scalar unit
-    scalar_read_cycles: int
+    scalar_read_cycles: float
+    scalar_hit_cycles: float
     scalar_arith_cycles: int
+    dcache_line_bytes: int
+    dcache_bytes: int
     # cube unit
     cube_fractal: int
     l1_to_l0a_bytes_per_cycle: float
@@ -117,16 +150,19 @@ class Machine:
     fixpipe_bytes_per_cycle: float
     fixpipe_fixed_cycles: int
     fixpipe_row_cycles: float
+    handoff_cycles: float
     # AICPU scheduler and dispatch
     mmio_dispatch_us: float
     poll_sweep_us: float
     poll_sweep_cores: int
+    poll_all_cores: int
     pickup_warm_us: float
     pickup_cold_us: float
     scheduler_start_us: float
     aicpu_submit_us: float
     aicpu_dispatch_us: float
     aicpu_completion_us: float
+    scope_submit_us: float
 
     def latency(self, cls: str) -> int:
         """Fixed latency, in cycles, of the vector instruction class `cls`."""
@@ -282,6 +318,11 @@ def _check(m: Machine, origin: str) -> None:
         "fp32_mmad_passes",
         "fixpipe_bytes_per_cycle",
         "poll_sweep_cores",
+        "ub_block_bytes",
+        "dma_block_bytes",
+        "chip_gm_bytes_per_cycle",
+        "dcache_line_bytes",
+        "sort_repeat_elements",
     ):
         if getattr(m, positive) <= 0:
             raise MachineError(f"{origin}: '{positive}' must be > 0")

@@ -5,8 +5,20 @@ pipe takes its next instruction after that) and its result is ready `latency` cy
 after it starts (latency >= occupancy: a GM->UB copy holds MTE2 only for its issue and
 transfer, its global-memory read latency overlaps with the next copy).
 
-Pipes (a2a3-machine.md, Vector unit): MTE2 (GM -> UB / L1), V (vector), MTE3 (UB -> GM),
-S (scalar), M (cube: L1 -> L0 moves and MMAD), FIXPIPE (L0C -> GM drain).
+Pipes (CANN Ascend C guide, compute units): MTE2 (GM -> UB / L1), V (vector), MTE3
+(UB -> GM), S (scalar), M (cube: L1 -> L0 moves and MMAD), FIXPIPE (L0C -> GM drain).
+
+Mechanisms priced here (each number is a `Machine` field, see compiler/machines/a2a3.toml):
+
+- vector ops: fixed latency + cycles per 256 B repeat, over the tile as UB holds it (every
+  row padded to whole 32 B blocks), split at 255 repeats; the bytes, not the element
+  count, set the repeats (a repeat is 64 fp32 or 128 bf16 elements);
+- compare / select / cast: their own latency class; gather: per 32 B block of its result;
+  sort: one pass (sort32 or one merge) per event, per `sort_repeat_elements` pairs;
+- DMA: a copy of `rows` bursts (one per GM row of a strided tile) pays `dma_burst_cycles`
+  per extra burst and moves whole 32 B blocks per burst;
+- scalar GM reads: a hit or a miss of the scalar data cache (task.py decides which);
+- handoff: a tile passed between the cube and vector sides of a mixed task.
 """
 
 from __future__ import annotations
@@ -49,6 +61,12 @@ _VECTOR_CLASS: dict[str, str] = {
     "arith.minnumf": "maximum",
     "arith.maxsi": "maximum",
     "arith.minsi": "maximum",
+    "arith.cmpf": "compare",
+    "arith.cmpi": "compare",
+    "arith.select": "select",
+    "pto.cast": "cast",
+    "pto.gather": "gather",
+    "pto.row_min": "row_max",
 }
 
 _DTYPE_BYTES = {
@@ -70,8 +88,44 @@ def dtype_bytes(dtype: str, default: int = 4) -> int:
 
 
 def vector_class(op: str) -> str:
-    """The latency class a vector op is charged as ('other' when a2a3-machine.md lists none)."""
-    return _VECTOR_CLASS.get(op, "other")
+    """The latency class a vector op is charged as ('other' when no source lists one)."""
+    cls = _VECTOR_CLASS.get(op)
+    if cls is not None:
+        return cls
+    for key, c in _CLASS_BY_NAME:
+        if key in op:
+            return c
+    return "other"
+
+
+_CLASS_BY_NAME: tuple[tuple[str, str], ...] = (
+    ("gather", "gather"),
+    ("sort", "sort"),
+    ("cmp", "compare"),
+    ("compare", "compare"),
+    ("select", "select"),
+    ("cast", "cast"),
+    ("ext", "cast"),
+    ("trunc", "cast"),
+    ("tofp", "cast"),
+    ("toi", "cast"),
+    ("row_min", "row_max"),
+    ("col_sum", "row_sum"),
+    ("col_max", "row_max"),
+    ("expand", "mul"),
+)
+
+
+def padded_bytes(shape: Sequence[int], dtype: str, m: Machine) -> int:
+    """Bytes a tile occupies in UB: every row (last dimension) in whole 32 B blocks."""
+    if not shape:
+        return dtype_bytes(dtype)
+    rows = 1
+    for d in shape[:-1]:
+        rows *= d
+    row = shape[-1] * dtype_bytes(dtype)
+    blk = m.ub_block_bytes
+    return rows * (-(-row // blk) * blk)
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,23 +141,51 @@ class OpCost:
 def vector_cost(op: str, nbytes: int, m: Machine) -> OpCost:
     """A vector op over `nbytes` bytes: fixed latency + cycles per 256 B repeat, split
     into instructions of at most `vector_max_repeats` repeats (each pays the latency)."""
+    cls = vector_class(op)
     repeats = max(1, math.ceil(nbytes / m.vector_repeat_bytes))
     instructions = math.ceil(repeats / m.vector_max_repeats)
-    cycles = instructions * m.latency(vector_class(op)) + m.vector_cycles_per_repeat * repeats
+    per_repeat: float = m.vector_cycles_per_repeat
+    work: float = per_repeat * repeats
+    if cls == "gather":
+        work = m.gather_block_cycles * max(1, math.ceil(nbytes / m.ub_block_bytes))
+    cycles = instructions * m.latency(cls) + work
     return OpCost("V", cycles, cycles, instructions)
 
 
-def load_cost(nbytes: int, m: Machine) -> OpCost:
-    """GM -> UB (or L1) copy on MTE2: issue + bytes / bandwidth hold the pipe; the global
-    memory read latency only delays the data."""
+def sort_cost(nbytes: int, m: Machine) -> OpCost:
+    """One sort pass (`pto.sort32` over groups of 32, or one `pto.mrgsort` merge) over a
+    result of `nbytes` bytes of (value, index) pairs: the sort latency plus
+    `sort_cycles_per_repeat` per `sort_repeat_elements` pairs (PyPTO composes a full sort
+    from such passes, so each event is one pass)."""
+    pairs = max(1, nbytes // 8)
+    repeats = max(1, math.ceil(pairs / max(1, m.sort_repeat_elements)))
+    cycles = m.latency("sort") + m.sort_cycles_per_repeat * repeats
+    return OpCost("V", cycles, cycles, 1)
+
+
+def _bursts(e: OpEvent, m: Machine) -> tuple[int, float]:
+    """(bursts, bytes moved) of a DMA: each burst is a whole number of 32 B blocks."""
+    rows = e.rows if e.rows > 0 else 1
+    row_bytes = e.row_bytes if e.row_bytes > 0 else max(1, e.nbytes // rows)
+    blk = m.dma_block_bytes
+    return rows, float(rows * (-(-row_bytes // blk) * blk))
+
+
+def load_cost(nbytes: int, m: Machine, bursts: int = 1) -> OpCost:
+    """GM -> UB (or L1) copy on MTE2: issue + bytes / bandwidth + per-burst cost hold the
+    pipe; the global memory read latency only delays the data."""
     transfer = nbytes / m.gm_read_bytes_per_cycle
-    busy = m.gm_to_ub_issue_cycles + transfer
+    busy = m.gm_to_ub_issue_cycles + transfer + (bursts - 1) * m.dma_burst_cycles
     return OpCost("MTE2", busy, busy + m.gm_read_latency_cycles)
 
 
-def store_cost(nbytes: int, m: Machine) -> OpCost:
-    """UB -> GM copy on MTE3: fixed cost + bytes / bandwidth."""
-    cycles = m.ub_to_gm_fixed_cycles + nbytes / m.ub_to_gm_bytes_per_cycle
+def store_cost(nbytes: int, m: Machine, bursts: int = 1) -> OpCost:
+    """UB -> GM copy on MTE3: fixed cost + bytes / bandwidth + per-burst cost."""
+    cycles = (
+        m.ub_to_gm_fixed_cycles
+        + nbytes / m.ub_to_gm_bytes_per_cycle
+        + (bursts - 1) * m.dma_burst_cycles
+    )
     return OpCost("MTE3", cycles, cycles)
 
 
@@ -113,6 +195,13 @@ def fixpipe_cost(nbytes: int, rows: int, m: Machine) -> OpCost:
         nbytes / m.fixpipe_bytes_per_cycle, rows * m.fixpipe_row_cycles
     )
     return OpCost("FIXPIPE", cycles, cycles)
+
+
+def handoff_cost(nbytes: int, m: Machine) -> OpCost:
+    """A tile handed between the cube and vector sides of a cluster: written out at the
+    UB -> GM rate, visible to the other side `handoff_cycles` later."""
+    transfer = nbytes / m.ub_to_gm_bytes_per_cycle
+    return OpCost("MTE3", transfer, transfer + m.handoff_cycles)
 
 
 def matmul_cost(
@@ -139,28 +228,39 @@ def op_cost(
     operand_bytes: Sequence[int] = (),
     operand_dtypes: Sequence[str] = (),
     from_cube: bool = False,
+    cache_hit: bool = False,
 ) -> OpCost:
     """The cost of one executed op.
 
     `operand_bytes` / `operand_dtypes` describe the tiles it reads (the task schedule
-    knows them from the events that wrote those buffers); `from_cube` says that a store's
-    tile is a cube result in L0C (it then drains through FIXPIPE, not MTE3).
+    knows them from the events that wrote those buffers; bytes as UB holds them);
+    `from_cube` says that a store's tile is a cube result in L0C (it then drains through
+    FIXPIPE, not MTE3); `cache_hit` says that a scalar read hits the data cache.
     """
     kind = e.kind
     if kind == "scalar":
         return OpCost("S", m.scalar_arith_cycles, m.scalar_arith_cycles)
     if kind == "read":
-        return OpCost("S", m.scalar_read_cycles, m.scalar_read_cycles)
+        c = m.scalar_hit_cycles if cache_hit else m.scalar_read_cycles
+        return OpCost("S", c, c)
+    if kind == "write":
+        return OpCost("S", m.scalar_hit_cycles, m.scalar_hit_cycles)
     if kind == "load":
-        return load_cost(e.nbytes, m)
+        bursts, moved = _bursts(e, m)
+        return load_cost(int(moved), m, bursts)
     if kind == "store":
         if from_cube:
             rows = e.shape[0] if len(e.shape) >= 2 else 1
             return fixpipe_cost(e.nbytes, rows, m)
-        return store_cost(e.nbytes, m)
+        bursts, moved = _bursts(e, m)
+        return store_cost(int(moved), m, bursts)
     if kind == "vector":
-        work = max([e.nbytes, *operand_bytes])
+        work = max([padded_bytes(e.shape, e.dtype, m), *operand_bytes])
         return vector_cost(e.op, work, m)
+    if kind == "sort":
+        return sort_cost(e.nbytes, m)
+    if kind == "handoff":
+        return handoff_cost(e.nbytes, m)
     if kind == "matmul":
         mdim = e.shape[0] if len(e.shape) >= 1 else 1
         ndim = e.shape[1] if len(e.shape) >= 2 else 1

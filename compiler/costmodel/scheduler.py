@@ -1,27 +1,31 @@
-"""Per scope: the AICPU scheduler threads dispatching tasks to cores; per kernel: scopes in order.
+"""The AICPU runtime dispatching tasks to cores, scope dependences, and the kernel schedule.
 
-The model (a2a3-machine.md, Task dispatch; the per-task AICPU costs are fitted):
+The model (PyPTO runtime, hw-native-sys/simpler, tensormap_and_ringbuffer; numbers are
+fields of the machine file):
 
+- One orchestrator thread submits the kernel's launches in program order: a launch
+  (scope) costs `scope_submit_us` (the tensor-map lookups of its GM arguments), each of
+  its blocks `aicpu_submit_us`; a block cannot be claimed before it is submitted.
+- Scope-to-scope dependences come from the GM tensors the scopes read and write (as the
+  runtime's tensor map derives them, at whole-tensor granularity): a scope waits for
+  every earlier scope it has a RAW, WAR or WAW conflict with. Consecutive independent
+  scopes form one batch whose tasks are dispatched together (they overlap); a batch
+  starts when the scopes it depends on are done. A scope with an access of unknown
+  tensor depends on everything before it.
 - `scheduler_threads` AICPU threads share the cores: cluster c (its AIC and its AIVs)
-  belongs to thread c % threads. A thread sweeps its cores round-robin.
-- Visiting a busy core costs one register poll (`poll_sweep_us / poll_sweep_cores`).
-  When the poll shows the task has ended, the thread records `finish` (now) and spends
-  `aicpu_completion_us` handling the completion; a free core with blocks still to run
-  gets the next block (claimed in task-id order from the launch, shared by all
-  threads): `aicpu_dispatch_us` of bookkeeping, then the MMIO write
-  (`mmio_dispatch_us`), which is the task's `dispatch` time.
+  belongs to thread c % threads. A thread sweeps its cores round-robin; visiting one
+  costs a register poll (`poll_sweep_us / poll_sweep_cores`). With `poll_all_cores`, a
+  sweep reads every core the thread owns, idle ones too (24 cores: 2.4 us); without,
+  only the busy ones. When a poll shows a task has
+  ended, the thread records `finish` (now) and spends `aicpu_completion_us`; a free core
+  with blocks still to run gets the next block (claimed in submission order, shared by
+  all threads): `aicpu_dispatch_us` of bookkeeping, then the MMIO write
+  (`mmio_dispatch_us`): the task's `dispatch` time. A thread is serial: while it handles
+  one completion or dispatch, the other cores it owns wait to be seen.
 - The core picks the task up (`pickup_warm_us` when its previous task was of the same
-  scope, `pickup_cold_us` otherwise): `start`; it runs for the task's schedule
-  (task.py): `end`.
-- A thread is serial: while it handles one completion or dispatch, the other cores it
-  owns wait to be seen (tail overhead grows with the tasks per thread) and to get work.
-- Blocks are submitted by the AICPU orchestrator thread, one after another in program
-  order (`aicpu_submit_us` each), running ahead of execution; it starts
-  `scheduler_start_us` before the scheduler threads can dispatch. A block cannot be
-  claimed before it is submitted: with many small blocks the orchestrator, not the
-  cores, sets the pace (the per-task cost the seed's U-curve shows at POOL_GROUP = 1).
-- Scopes run in program order: a scope's blocks become claimable once the previous
-  scope's last completion has been handled.
+  scope, `pickup_cold_us` otherwise): `start`; it runs for the task's schedule (task.py),
+  stretched when the chip's GM bandwidth is shared: a task that moves B bytes while k
+  cores are running takes at least B * k / `chip_gm_bytes_per_cycle` cycles: `end`.
 """
 
 from __future__ import annotations
@@ -40,7 +44,7 @@ from ptoc.costmodel.report import (
     TaskSlot,
     scope_report,
 )
-from ptoc.costmodel.task import schedule_task
+from ptoc.costmodel.task import TaskSchedule, schedule_task
 
 
 @dataclass(slots=True)
@@ -50,7 +54,7 @@ class _Unit:
     kind: str
     index: int
     thread: int
-    task: int | None = None  # position in the scope's slot list while busy
+    task: int | None = None  # position in the batch's task list while busy
     end: float = 0.0
     last_scope: str | None = None
 
@@ -59,7 +63,20 @@ class _Unit:
 class _Thread:
     index: int
     t: float = 0.0
-    pos: dict[str, int] = field(default_factory=dict[str, int])
+    pos: int = 0
+
+
+@dataclass(frozen=True)
+class ScopeTimes:
+    """What the scheduler needs of one scope: per task exec time and GM traffic, and the
+    GM tensors it reads and writes (None: unknown, depends on everything)."""
+
+    name: str
+    kind: str
+    exec_us: Sequence[float]
+    gm_bytes: Sequence[float] = ()
+    reads: frozenset[int] | None = None
+    writes: frozenset[int] | None = None
 
 
 class Scheduler:
@@ -87,177 +104,311 @@ class Scheduler:
         ready_us: float,
         submitted_us: Sequence[float] | None = None,
     ) -> tuple[list[TaskSlot], float]:
-        """Dispatch the scope's tasks (exec times in task-id order) from `ready_us` on;
-        task i cannot be claimed before `submitted_us[i]` (the orchestrator's submit).
+        """Dispatch one scope's tasks from `ready_us` on (see `run_batch`)."""
+        slots, done = self.run_batch(
+            [ScopeTimes(name, kind, exec_us)],
+            ready_us,
+            [list(submitted_us) if submitted_us is not None else [0.0] * len(exec_us)],
+        )
+        return slots[0], done[0]
 
-        Returns the slots (task-id order) and when the last completion was handled.
+    def run_batch(
+        self,
+        scopes: Sequence[ScopeTimes],
+        ready_us: float,
+        submitted_us: Sequence[Sequence[float]],
+    ) -> tuple[list[list[TaskSlot]], list[float]]:
+        """Dispatch the tasks of independent scopes together from `ready_us` on; task j
+        of scope i cannot be claimed before `submitted_us[i][j]`.
+
+        Returns each scope's slots (task-id order) and when its last completion was handled.
         """
         m = self.m
         poll = m.poll_us_per_core
         disp = m.aicpu_dispatch_us + m.mmio_dispatch_us
         done_cost = m.aicpu_completion_us
-        n = len(exec_us)
-        units = self.units[kind]
-        label = CORE_KIND_LABEL.get(kind, kind)
+        bw_us = m.chip_gm_bytes_per_cycle * m.freq_mhz  # bytes per us, whole chip
+        # the batch's tasks, in submission order
+        t_scope: list[int] = []
+        t_id: list[int] = []
+        t_exec: list[float] = []
+        t_bytes: list[float] = []
+        avail: list[float] = []
+        kinds: list[str] = []
+        for si, sc in enumerate(scopes):
+            m.cores_of(sc.kind)  # a clear error for an unknown kind
+            if sc.kind not in kinds:
+                kinds.append(sc.kind)
+            for j, x in enumerate(sc.exec_us):
+                t_scope.append(si)
+                t_id.append(j)
+                t_exec.append(x)
+                t_bytes.append(sc.gm_bytes[j] if j < len(sc.gm_bytes) else 0.0)
+                avail.append(max(ready_us, submitted_us[si][j]))
+        n = len(t_exec)
         if n == 0:
-            return [], ready_us
-        avail = [0.0] * n if submitted_us is None else list(submitted_us)
-        pending = deque(range(n))
+            return [[] for _ in scopes], [ready_us] * len(scopes)
+        pending: dict[str, deque[int]] = {k: deque() for k in kinds}
+        for g in range(n):
+            pending[scopes[t_scope[g]].kind].append(g)
+        n_threads = len(self.threads)
+        mine_all: list[list[_Unit]] = [
+            [u for k in kinds for u in self.units[k][i]] for i in range(n_threads)
+        ]
+        # a sweep reads the status register of every core the thread owns (AIC and AIV)
+        poll_all = m.poll_all_cores > 0
+        owned = (m.clusters // n_threads) * (1 + m.vector_cores // m.clusters)
+        visit = [owned * poll / max(1, len(u)) for u in mine_all]
         dispatch = [0.0] * n
         start = [0.0] * n
         end = [0.0] * n
         finish = [0.0] * n
         where: list[_Unit | None] = [None] * n
         cold = [False] * n
-        busy = [0] * len(self.threads)
-        free = [len(u) for u in units]
+        busy = [0] * n_threads
+        free: dict[str, list[int]] = {k: [len(self.units[k][i]) for i in range(n_threads)] for k in kinds}
+        running = 0
         for th in self.threads:
             th.t = max(th.t, ready_us)
         remaining = n
-        last_done = ready_us
+        done = [ready_us] * len(scopes)
         inf = math.inf
+
+        def head_of(i: int) -> float:
+            """When thread i can next hand out a block (inf: no free core / no block)."""
+            h = inf
+            for k in kinds:
+                q = pending[k]
+                if q and free[k][i] and avail[q[0]] < h:
+                    h = avail[q[0]]
+            return h
+
         while remaining:
-            # the thread that acts next: a polling thread acts now, an idle one when the
-            # next block is submitted
             best: _Thread | None = None
             best_t = inf
-            head = avail[pending[0]] if pending else inf
+            best_head = inf
             for th in self.threads:
                 i = th.index
+                hd = head_of(i)
                 if busy[i]:
                     t_act = th.t
-                elif pending and free[i]:
-                    t_act = max(th.t, head)
+                elif hd < inf:
+                    t_act = max(th.t, hd)
                 else:
                     continue
-                # ties go to the thread with the fewest running tasks (threads race for
-                # a launch's blocks; the least loaded one has the most free cores)
                 if t_act < best_t or (
                     t_act == best_t and best is not None and busy[i] < busy[best.index]
                 ):
-                    best, best_t = th, t_act
-            if best is None:  # pragma: no cover - a scope with tasks but no cores
-                raise ValueError(f"scope '{name}': no {kind} core can run its tasks")
+                    best, best_t, best_head = th, t_act, hd
+            if best is None:  # pragma: no cover - tasks but no cores
+                raise ValueError(f"scope '{scopes[0].name}': no core can run its tasks")
             th = best
             th.t = best_t
             i = th.index
-            mine = units[i]
-            can_dispatch = bool(pending) and free[i] > 0 and head <= th.t
+            mine = mine_all[i]
+            can_dispatch = best_head <= th.t
             if not can_dispatch:
-                # nothing to hand out yet: skip whole sweeps that cannot see a completion
-                # (nor the next block's submission, if this thread has a free core)
-                sweep = busy[i] * poll
+                sweep = len(mine) * visit[i] if poll_all else busy[i] * poll
                 horizon = min(u.end for u in mine if u.task is not None)
-                if pending and free[i]:
-                    horizon = min(horizon, head)
+                horizon = min(horizon, best_head)
                 t_skip = th.t
-                if sweep <= 0:  # free polling: jump to the next thing to see
+                if sweep <= 0:
                     t_skip = max(th.t, horizon)
                 elif th.t + sweep < horizon:
                     t_skip = th.t + math.floor((horizon - th.t) / sweep) * sweep
                 if t_skip > th.t:
                     th.t = t_skip
-                    continue  # let threads that are behind act first
-            # the next core in this thread's round-robin that needs a visit
-            pos = th.pos.get(kind, 0)
+                    continue
+            # the next core in this thread's round-robin that needs a visit (with
+            # `poll_all_cores`, passing an idle core costs its poll too)
+            pos = th.pos % len(mine)
             u = mine[pos]
+            steps = 0
             for _ in range(len(mine)):
                 u = mine[pos]
                 pos = (pos + 1) % len(mine)
-                if u.task is not None or can_dispatch:
+                steps += 1
+                if u.task is not None:
                     break
-            th.pos[kind] = pos
+                if can_dispatch:
+                    q = pending[u.kind]
+                    if q and avail[q[0]] <= th.t:
+                        break
+            th.pos = pos
+            if poll_all:
+                th.t += (steps - 1) * visit[i]
             if u.task is not None:
-                th.t += poll
+                th.t += visit[i] if poll_all else poll
                 if u.end > th.t:
                     continue
-                tid = u.task
-                finish[tid] = th.t
+                g = u.task
+                finish[g] = th.t
                 th.t += done_cost
-                last_done = max(last_done, th.t)
+                si = t_scope[g]
+                if th.t > done[si]:
+                    done[si] = th.t
                 u.task = None
                 busy[i] -= 1
-                free[i] += 1
+                free[u.kind][i] += 1
+                running -= 1
                 remaining -= 1
-            if pending and avail[pending[0]] <= th.t:
-                tid = pending.popleft()
+            elif poll_all:
+                th.t += visit[i]
+            q = pending[u.kind]
+            if q and avail[q[0]] <= th.t:
+                g = q.popleft()
                 th.t += disp
-                dispatch[tid] = th.t
-                cold[tid] = u.last_scope != name
-                pickup = m.pickup_cold_us if cold[tid] else m.pickup_warm_us
-                start[tid] = th.t + pickup
-                end[tid] = start[tid] + exec_us[tid]
-                u.task = tid
-                u.end = end[tid]
-                u.last_scope = name
-                where[tid] = u
+                dispatch[g] = th.t
+                sname = scopes[t_scope[g]].name
+                cold[g] = u.last_scope != sname
+                pickup = m.pickup_cold_us if cold[g] else m.pickup_warm_us
+                start[g] = th.t + pickup
+                running += 1
+                x = t_exec[g]
+                if t_bytes[g] > 0 and bw_us > 0:
+                    x = max(x, t_bytes[g] * running / bw_us)
+                end[g] = start[g] + x
+                u.task = g
+                u.end = end[g]
+                u.last_scope = sname
+                where[g] = u
                 busy[i] += 1
-                free[i] -= 1
-        slots: list[TaskSlot] = []
-        for tid in range(n):
-            u = where[tid]
+                free[u.kind][i] -= 1
+        out: list[list[TaskSlot]] = [[] for _ in scopes]
+        for g in range(n):
+            u = where[g]
             assert u is not None
-            slots.append(
+            sc = scopes[t_scope[g]]
+            out[t_scope[g]].append(
                 TaskSlot(
-                    scope=name,
-                    task_id=tid,
-                    core=f"{label}{u.index}",
-                    core_kind=kind,
+                    scope=sc.name,
+                    task_id=t_id[g],
+                    core=f"{CORE_KIND_LABEL.get(sc.kind, sc.kind)}{u.index}",
+                    core_kind=sc.kind,
                     core_index=u.index,
                     thread=u.thread,
-                    dispatch_us=dispatch[tid],
-                    start_us=start[tid],
-                    end_us=end[tid],
-                    finish_us=finish[tid],
-                    cold=cold[tid],
+                    dispatch_us=dispatch[g],
+                    start_us=start[g],
+                    end_us=end[g],
+                    finish_us=finish[g],
+                    cold=cold[g],
                 )
             )
-        return slots, last_done
+        return out, done
+
+
+def _depends(a: ScopeTimes, b: ScopeTimes) -> bool:
+    """Does the later scope `b` depend on the earlier `a` (RAW, WAR or WAW on a tensor)?"""
+    if a.reads is None or a.writes is None or b.reads is None or b.writes is None:
+        return True
+    return bool(a.writes & (b.reads | b.writes)) or bool(a.reads & b.writes)
+
+
+def schedule_scopes(scopes: Sequence[ScopeTimes], m: Machine) -> KernelReport:
+    """Schedule scopes (program order) with their dependences; independent consecutive
+    scopes run as one batch."""
+    sched = Scheduler(m)
+    t_orch = -m.scheduler_start_us
+    submitted: list[list[float]] = []
+    for sc in scopes:
+        t_orch += m.scope_submit_us
+        sub: list[float] = []
+        for _ in sc.exec_us:
+            t_orch += m.aicpu_submit_us
+            sub.append(t_orch)
+        submitted.append(sub)
+    done: list[float] = [0.0] * len(scopes)
+    reports: list[ScopeReport | None] = [None] * len(scopes)
+    all_slots: list[TaskSlot] = []
+    i = 0
+    t_prev = 0.0
+    while i < len(scopes):
+        # the batch: scopes i..j-1, none depending on another of the batch
+        j = i + 1
+        while j < len(scopes) and not any(_depends(scopes[k], scopes[j]) for k in range(i, j)):
+            j += 1
+        ready = 0.0
+        for k in range(i):
+            if any(_depends(scopes[k], scopes[b]) for b in range(i, j)):
+                ready = max(ready, done[k])
+        if i > 0 and ready == 0.0:
+            ready = 0.0
+        batch = list(scopes[i:j])
+        slots, bdone = sched.run_batch(batch, ready, submitted[i:j])
+        for k, (sl, dn) in enumerate(zip(slots, bdone, strict=True)):
+            done[i + k] = dn
+            reports[i + k] = scope_report(batch[k].name, batch[k].kind, sl, ready)
+            all_slots.extend(sl)
+        t_prev = max(bdone)
+        i = j
+    del t_prev
+    if all_slots:
+        total = max(s.finish_us for s in all_slots) - min(s.dispatch_us for s in all_slots)
+    else:
+        total = 0.0
+    return KernelReport(m.name, total, [r for r in reports if r is not None], all_slots)
+
+
+def simulate_times(scopes: Sequence[tuple[str, str, Sequence[float]]], m: Machine) -> KernelReport:
+    """Schedule scopes given as (name, core kind, per-task exec us), in program order,
+    each depending on the one before (no tensor information)."""
+    return schedule_scopes([ScopeTimes(n, k, t) for n, k, t in scopes], m)
+
+
+_TASK_CACHE: dict[tuple[Machine, bool, tuple[OpEvent, ...]], TaskSchedule] = {}
+_TASK_CACHE_MAX = 200_000
+
+
+def task_schedule(events: Sequence[OpEvent], m: Machine, mixed: bool = False) -> TaskSchedule:
+    """The schedule of one task, memoised: it depends only on its events and the machine."""
+    key = (m, mixed, tuple(events))
+    got = _TASK_CACHE.get(key)
+    if got is None:
+        if len(_TASK_CACHE) >= _TASK_CACHE_MAX:
+            _TASK_CACHE.clear()
+        got = _TASK_CACHE[key] = schedule_task(events, m, mixed=mixed)
+    return got
+
+
+def scope_tensors(scope: ScopeRecord) -> tuple[frozenset[int] | None, frozenset[int] | None]:
+    """The GM tensors a scope reads and writes (None, None when an access has no id)."""
+    reads: set[int] = set()
+    writes: set[int] = set()
+    for task in scope.tasks:
+        for e in task.events:
+            k = e.kind
+            if k in ("load", "read"):
+                if e.tensor < 0:
+                    return None, None
+                reads.add(e.tensor)
+            elif k in ("store", "write"):
+                if e.tensor < 0:
+                    return None, None
+                writes.add(e.tensor)
+    return frozenset(reads), frozenset(writes)
+
+
+def scope_times(scope: ScopeRecord, m: Machine) -> ScopeTimes:
+    """Per-task exec time and GM bytes of a scope, and its tensors."""
+    mixed = scope.core == "mix"
+    ex: list[float] = []
+    by: list[float] = []
+    for task in scope.tasks:
+        s = task_schedule(task.events, m, mixed)
+        ex.append(m.us(s.cycles))
+        by.append(s.gm_bytes)
+    r, w = scope_tensors(scope)
+    return ScopeTimes(scope.name, scope.core, ex, by, r, w)
 
 
 def task_times_us(
     scope: ScopeRecord, m: Machine, cache: dict[tuple[OpEvent, ...], float] | None = None
 ) -> list[float]:
     """Execution time of every task of a scope (task-id order), from its pipe schedule."""
-    memo: dict[tuple[OpEvent, ...], float] = {} if cache is None else cache
-    out: list[float] = []
-    for task in scope.tasks:
-        key = tuple(task.events)
-        cycles = memo.get(key)
-        if cycles is None:
-            cycles = schedule_task(task.events, m).cycles
-            memo[key] = cycles
-        out.append(m.us(cycles))
-    return out
-
-
-def simulate_times(scopes: Sequence[tuple[str, str, Sequence[float]]], m: Machine) -> KernelReport:
-    """Schedule scopes given as (name, core kind, per-task exec us), in program order."""
-    sched = Scheduler(m)
-    t = 0.0
-    # the orchestrator started `scheduler_start_us` before the first dispatch could happen
-    t_orch = -m.scheduler_start_us
-    all_slots: list[TaskSlot] = []
-    reports: list[ScopeReport] = []
-    for name, kind, times in scopes:
-        m.cores_of(kind)  # a clear error for an unknown kind
-        submitted: list[float] = []
-        for _ in times:
-            t_orch += m.aicpu_submit_us
-            submitted.append(t_orch)
-        slots, t_next = sched.run_scope(name, kind, times, t, submitted)
-        reports.append(scope_report(name, kind, slots, t))
-        all_slots.extend(slots)
-        t = t_next
-    if all_slots:
-        total = max(s.finish_us for s in all_slots) - min(s.dispatch_us for s in all_slots)
-    else:
-        total = 0.0
-    return KernelReport(m.name, total, reports, all_slots)
+    del cache  # schedules are memoised by `task_schedule`
+    return list(scope_times(scope, m).exec_us)
 
 
 def simulate(record: ExecutionRecord, m: Machine) -> KernelReport:
     """Predict the schedule and the swimlane metrics of one kernel run."""
-    cache: dict[tuple[OpEvent, ...], float] = {}
-    scopes = [(s.name, s.core, task_times_us(s, m, cache)) for s in record.scopes]
-    return simulate_times(scopes, m)
+    return schedule_scopes([scope_times(s, m) for s in record.scopes], m)

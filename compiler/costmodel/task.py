@@ -1,6 +1,7 @@
 """Per-task schedule: the ops one task ran, list-scheduled on the core's pipes.
 
-The model of an AICore running one task (a2a3-machine.md, Vector unit):
+The model of an AICore running one task (CANN Ascend C guide, compute units; the
+numbers are fields of the machine file):
 
 - The scalar unit walks the instruction stream in program order. Scalar ops (index
   arithmetic, `pto.read` of global memory) execute on it and block it: nothing after a
@@ -14,6 +15,18 @@ The model of an AICore running one task (a2a3-machine.md, Vector unit):
   every read of that buffer's previous contents has finished (write after read) and the
   previous write has landed (write after write).
 
+- Every tile instruction costs the scalar unit `instr_issue_cycles` to issue: a task of
+  many small ops is issue-bound even when its pipes are idle.
+- Scalar GM reads go through the scalar unit's data cache (`dcache_bytes` of
+  `dcache_line_bytes` lines, LRU, cold at the start of every task): a read of a line the
+  task already touched costs `scalar_hit_cycles`, a miss `scalar_read_cycles`; sequential
+  reads of one index row hit after the first.
+- A mixed (`core mix`) task runs on a cluster: its cube side and its vector side are
+  separate cores, each with its own scalar unit and pipes. An op runs on the side the
+  record names (`side`), else on the side its kind implies (matmul: cube; vector: vector;
+  a load or a scalar op: the side of the next op that uses it). A tile produced on one
+  side and used on the other is visible `handoff_cycles` after it is complete.
+
 Buffer ids come from the execution record: a `pto.range` body reuses one buffer every
 iteration, so iteration i+1's load waits for iteration i's last read (the loop
 serialises); unrolled copies own distinct buffers, so their work interleaves on the
@@ -25,12 +38,13 @@ not the default (refitted on the seed's measurements it fits worse, see MODEL.md
 from __future__ import annotations
 
 import bisect
+from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from ptoc.backend.record import OpEvent
 from ptoc.costmodel.machine import Machine
-from ptoc.costmodel.ops import PIPES, Pipe, op_cost
+from ptoc.costmodel.ops import PIPES, OpCost, Pipe, op_cost, padded_bytes
 
 
 class _Timeline:
@@ -82,6 +96,7 @@ class ScheduledOp:
     """Cycles from the task's start."""
     end: float
     """When its result is complete (start + latency)."""
+    side: str = ""
 
 
 @dataclass(frozen=True)
@@ -89,40 +104,124 @@ class TaskSchedule:
     cycles: float
     """From the task's first instruction to the last one's completion."""
     pipe_busy: dict[str, float] = field(default_factory=dict[str, float])
-    """Cycles each pipe was held."""
+    """Cycles each pipe was held (summed over the sides of a mixed task)."""
     ops: tuple[ScheduledOp, ...] = ()
     """Per-op placement (only when asked for: `detailed=True`)."""
+    gm_bytes: float = 0.0
+    """Bytes the task moved between GM and the core (loads and stores)."""
+    cache_hits: int = 0
+    cache_misses: int = 0
+
+
+def _sides(events: Sequence[OpEvent]) -> list[str]:
+    """The side (cube / vector) of every event of a mixed task."""
+    n = len(events)
+    side: list[str] = [""] * n
+    producer: dict[int, str] = {}
+    for i, e in enumerate(events):
+        if e.side:
+            side[i] = e.side
+        elif e.kind == "matmul":
+            side[i] = "cube"
+        elif e.kind in ("vector", "sort"):
+            side[i] = "vector"
+        elif e.kind == "store":
+            side[i] = next((producer[b] for b in e.reads if b in producer), "")
+        if side[i] and e.writes is not None:
+            producer[e.writes] = side[i]
+    # loads: the side of their first consumer; scalars: the side of the next tile op
+    first_use: dict[int, str] = {}
+    nxt = "vector"
+    for i in range(n - 1, -1, -1):
+        e = events[i]
+        if not side[i]:
+            if e.kind == "load" and e.writes is not None:
+                side[i] = first_use.get(e.writes, nxt)
+            elif e.kind == "store":
+                side[i] = nxt
+            else:
+                side[i] = nxt
+        if e.kind not in ("scalar", "read", "write"):
+            nxt = side[i]
+        for b in e.reads:
+            first_use[b] = side[i]
+    return side
 
 
 def schedule_task(
-    events: Sequence[OpEvent], m: Machine, *, detailed: bool = False, in_order: bool = False
+    events: Sequence[OpEvent],
+    m: Machine,
+    *,
+    detailed: bool = False,
+    in_order: bool = False,
+    mixed: bool = False,
 ) -> TaskSchedule:
-    """List-schedule one task's events on the pipes of one core."""
-    slots = {p: _Timeline() for p in PIPES}
-    issue = 0.0  # the in-order scalar unit's position
-    pipe_free: dict[str, float] = dict.fromkeys(PIPES, 0.0)
+    """List-schedule one task's events on the pipes of one core (of a cluster's two
+    sides when `mixed`)."""
+    side_of = _sides(events) if mixed else None
+    names = ("cube", "vector") if mixed else ("",)
+    slots = {(sd, p): _Timeline() for sd in names for p in PIPES}
+    issue = dict.fromkeys(names, 0.0)  # each side's in-order scalar unit position
+    pipe_free: dict[tuple[str, str], float] = dict.fromkeys(slots, 0.0)
     busy: dict[str, float] = dict.fromkeys(PIPES, 0.0)
     ready: dict[int, float] = {}  # buffer -> when its current contents are complete
+    where: dict[int, str] = {}  # buffer -> side that produced it
     last_read: dict[int, float] = {}  # buffer -> last completion of a read of its contents
     size: dict[int, int] = {}
     dtype: dict[int, str] = {}
     cube: dict[int, bool] = {}  # buffer holds a cube (L0C) result
+    lines: dict[str, OrderedDict[tuple[int, int], None]] = {sd: OrderedDict() for sd in names}
+    n_lines = max(1, m.dcache_bytes // m.dcache_line_bytes)
+    line = m.dcache_line_bytes
+    handoff = m.handoff_cycles
+    issue_cost = m.instr_issue_cycles
     finish = 0.0
+    gm_bytes = 0.0
+    hits = misses = 0
     placed: list[ScheduledOp] = []
+    costs: dict[tuple[object, ...], OpCost] = {}  # an event's cost, given its operands
 
     for i, e in enumerate(events):
+        sd = side_of[i] if side_of is not None else ""
         reads = e.reads
-        from_cube = e.kind == "store" and any(cube.get(b, False) for b in reads)
-        cost = op_cost(
-            e,
-            m,
-            [size.get(b, 0) for b in reads],
-            [dtype.get(b, e.dtype) for b in reads],
-            from_cube,
-        )
-        start = issue
+        kind = e.kind
+        hit = False
+        if kind == "read" or kind == "write":
+            cache = lines[sd]
+            if e.tensor >= 0 and e.offset >= 0:
+                key = (e.tensor, e.offset * max(1, e.nbytes) // line)
+                if key in cache:
+                    hit = True
+                    cache.move_to_end(key)
+                else:
+                    cache[key] = None
+                    if len(cache) > n_lines:
+                        cache.popitem(last=False)
+            if kind == "read":
+                if hit:
+                    hits += 1
+                else:
+                    misses += 1
+        from_cube = kind == "store" and any(cube.get(b, False) for b in reads)
+        sizes = tuple([size.get(b, 0) for b in reads])
+        ckey = (e, sizes, from_cube, hit)
+        cost = costs.get(ckey)
+        if cost is None:
+            cost = costs[ckey] = op_cost(
+                e, m, sizes, [dtype.get(b, e.dtype) for b in reads], from_cube, hit
+            )
+        if kind == "load" or kind == "store":
+            gm_bytes += e.nbytes
+        pipe = cost.pipe
+        start = issue[sd]
+        if pipe != "S":
+            # the scalar unit issues the instruction, then moves on
+            start += issue_cost * cost.instructions
+            issue[sd] = start
         for b in reads:
             r = ready.get(b, 0.0)
+            if side_of is not None and where.get(b, sd) != sd and kind != "handoff":
+                r += handoff
             if r > start:
                 start = r
         w = e.writes
@@ -133,28 +232,36 @@ def schedule_task(
                 start = war
             if waw > start:
                 start = waw
-        pipe = cost.pipe
+        key2 = (sd, pipe)
         if pipe == "S" or in_order:
-            if pipe_free[pipe] > start:
-                start = pipe_free[pipe]
-            pipe_free[pipe] = start + cost.occupancy
+            if pipe_free[key2] > start:
+                start = pipe_free[key2]
+            pipe_free[key2] = start + cost.occupancy
         else:
-            start = slots[pipe].place(start, cost.occupancy)
+            start = slots[key2].place(start, cost.occupancy)
         end = start + cost.latency
         busy[pipe] += cost.occupancy
         if pipe == "S":
-            issue = end
+            issue[sd] = end
         for b in reads:
             if last_read.get(b, 0.0) < end:
                 last_read[b] = end
         if w is not None:
             ready[w] = end
             last_read[w] = 0.0
-            size[w] = e.nbytes
+            size[w] = padded_bytes(e.shape, e.dtype, m) if e.shape else e.nbytes
             dtype[w] = e.dtype
-            cube[w] = e.kind == "matmul"
+            cube[w] = kind == "matmul"
+            if side_of is not None:
+                # a handoff's result lives on the other side
+                if kind == "handoff":
+                    where[w] = "vector" if sd == "cube" else "cube"
+                else:
+                    where[w] = sd
         if end > finish:
             finish = end
         if detailed:
-            placed.append(ScheduledOp(i, e.op, pipe, start, end))
-    return TaskSchedule(max(finish, issue), busy, tuple(placed))
+            placed.append(ScheduledOp(i, e.op, pipe, start, end, sd))
+    return TaskSchedule(
+        max(finish, *issue.values()), busy, tuple(placed), gm_bytes, hits, misses
+    )

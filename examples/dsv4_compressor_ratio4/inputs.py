@@ -27,7 +27,16 @@ With `exact_matmul` (the default) x and the weights lie on coarse grids (x in k/
 projection is exact: the projections are then the same in any summation order, and the
 numpy golden can match the kernel bit for bit downstream.
 
-CLI: `python inputs.py --seed 0 [--gate mixed] [--positions mixed] -o in.npz`.
+`benchmark_inputs(seed)` gives the inputs the hardware benchmark used instead: the kernel
+file's own test harness (hw-native-sys/pypto-lib commit 6fe66fe0,
+models/deepseek/v4/decode_compressor_ratio4.py, `build_tensor_specs`, run without
+`--start-pos`): start positions cycling [0, 1, 2, 3, 6, 7, 127] (45 of 64 batches close
+a window), contiguous state pages (b * 65 + j), a zero state with the score half at the
+most negative f32, uniform [0, 1) activations, weights, ape and rope tables, unit norm
+weights, a zero KV cache.
+
+CLI: `python inputs.py --seed 0 [--gate mixed] [--positions mixed] -o in.npz`, or
+`python inputs.py --benchmark -o bench.npz`.
 numpy's .npz has no bf16: bf16 arrays are stored as raw 2-byte `|V2` arrays;
 `load_npz` views them as bf16 again.
 """
@@ -237,6 +246,77 @@ def make_inputs(
     return inputs
 
 
+BENCHMARK_START_PATTERN = (0, 1, RATIO - S, RATIO - 1, 2 * RATIO - S, 2 * RATIO - 1, 4 * 32 - 1)
+"""The harness's start positions, `pattern[b % 7]` = [0, 1, 2, 3, 6, 7, 127]."""
+
+FP32_NEG_INF = np.float32(-3.4028234663852886e38)
+"""The most negative finite f32, the harness's "minus infinity"."""
+
+
+def benchmark_inputs(seed: int = 0, *, cache_pages: str = "compact") -> dict[str, NpArray]:
+    """The inputs of the hardware benchmark (the kernel file's own test harness).
+
+    start_pos[b] = BENCHMARK_START_PATTERN[b % 7]; state block table [b, j] = b * 65 + j
+    (every batch owns contiguous pages); the compressor state is zeros with the score
+    half (columns 1024:2048) at FP32_NEG_INF; x, wkv, wgate, ape, cos and sin uniform in
+    [0, 1) (x and the weights then rounded to bf16); norm_w ones; the KV cache zeros.
+    Scratch tensors and the kv output start as zeros. The random values depend on `seed`.
+
+    cache_pages: the harness's KV cache block table is [b, j] = b * 64 + j, which needs
+    64 * 64 pages of 128 rows (512 MiB of bf16) although only column 0 is ever read
+    (every position is below 260, so the compressed index is below 128). "harness"
+    builds exactly that; "compact" (the default) keeps the table's [64, 64] shape and
+    its column 0 in batch order, with page b for batch b (other entries -1, never read),
+    and a 64-page cache (8 MiB). Each batch still writes one 1 KiB row of its own page.
+    """
+    if cache_pages not in ("compact", "harness"):
+        raise ValueError(f"cache_pages must be 'compact' or 'harness', got '{cache_pages}'")
+    rng = np.random.default_rng(seed)
+    bf16 = ml_dtypes.bfloat16
+    pattern = np.array(BENCHMARK_START_PATTERN, dtype=np.int32)
+    start = pattern[np.arange(B) % len(pattern)]
+    state_block_table = (
+        np.arange(B)[:, None] * STATE_MAX_BLOCKS + np.arange(STATE_MAX_BLOCKS)[None, :]
+    ).astype(np.int32)
+    state = np.zeros((B * STATE_MAX_BLOCKS * STATE_BLOCK, STATE_DIM), dtype=np.float32)
+    state[:, OUT_DIM:] = FP32_NEG_INF
+    cache_cols = 64
+    if cache_pages == "harness":
+        cache_block_table = (
+            np.arange(B)[:, None] * cache_cols + np.arange(cache_cols)[None, :]
+        ).astype(np.int32)
+        n_cache_pages = B * cache_cols
+    else:
+        cache_block_table = np.full((B, cache_cols), -1, dtype=np.int32)
+        cache_block_table[:, 0] = np.arange(B, dtype=np.int32)
+        n_cache_pages = B
+
+    def uniform(*shape: int) -> NpArray:
+        return rng.random(shape).astype(np.float32)
+
+    inputs: dict[str, NpArray] = {
+        "x": uniform(B * S, D).astype(bf16),
+        "wkv": uniform(D, OUT_DIM).astype(bf16),
+        "wgate": uniform(D, OUT_DIM).astype(bf16),
+        "ape": uniform(RATIO, OUT_DIM),
+        "start_pos": start,
+        "state_block_table": state_block_table,
+        "state": state,
+        "kv_proj": np.zeros((B * S, OUT_DIM), dtype=np.float32),
+        "score_proj": np.zeros((B * S, OUT_DIM), dtype=np.float32),
+        "pooled": np.zeros((B, HEAD_DIM), dtype=np.float32),
+        "norm_w": np.ones((1, HEAD_DIM), dtype=np.float32),
+        "cos": uniform(B, ROPE_HEAD_DIM // 2),
+        "sin": uniform(B, ROPE_HEAD_DIM // 2),
+        "normed_kv": np.zeros((B, HEAD_DIM), dtype=np.float32),
+        "kv": np.zeros((B, HEAD_DIM), dtype=np.float32),
+        "cache_block_table": cache_block_table,
+        "cmp_kv_cache": np.zeros((n_cache_pages * CACHE_BLOCK, HEAD_DIM), dtype=bf16),
+    }
+    assert tuple(inputs) == ARG_NAMES
+    return inputs
+
+
 def save_npz(path: str, arrays: dict[str, NpArray]) -> None:
     """Write `arrays` to an .npz file (bf16 arrays are stored as 2-byte raw `|V2`)."""
     np.savez(path, **arrays)  # pyright: ignore[reportArgumentType]
@@ -265,9 +345,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         action="store_true",
         help="draw x and the weights from normal distributions instead of exact grids",
     )
+    ap.add_argument(
+        "--benchmark",
+        action="store_true",
+        help="the inputs of the hardware benchmark (benchmark_inputs); ignores --gate, "
+        "--positions, --spare-pages and --inexact-matmul",
+    )
     ap.add_argument("-o", "--output", required=True, help="the .npz file to write")
     args = ap.parse_args(argv)
     try:
+        if args.benchmark:
+            save_npz(args.output, benchmark_inputs(args.seed))
+            return 0
         inputs = make_inputs(
             args.seed,
             gate=args.gate,

@@ -8,6 +8,7 @@ import itertools
 import json
 import math
 import re
+import sys
 import tomllib
 from pathlib import Path
 from typing import Any
@@ -49,6 +50,8 @@ def zero_overhead(m: Machine) -> Machine:
         poll_sweep_us=0.0,
         pickup_warm_us=0.0,
         pickup_cold_us=0.0,
+        scope_submit_us=0.0,
+        chip_gm_bytes_per_cycle=1e9,
     )
 
 
@@ -101,7 +104,11 @@ def test_every_value_in_the_file_names_its_source() -> None:
             context.append(lines[j])
             j -= 1
         text = " ".join(context)
-        assert "a2a3-machine.md" in text or "fitted:" in text, f"no source for: {line}"
+        sourced = any(tag in text for tag in ("[ini]", "[units]", "[dma]", "[pypto]", "[rt]"))
+        assert sourced or "fitted:" in text or "assumed:" in text, f"no source for: {line}"
+    # public sources only: no development machine path, no reference outside the repository
+    text = A2A3.read_text()
+    assert "/work" not in text and "shared/" not in text and "a2a3-machine.md" not in text
 
 
 @pytest.mark.parametrize(
@@ -222,8 +229,22 @@ def test_dependent_chain_serialises(m: Machine) -> None:
     y = t.vec("arith.addf", (x, x), (1, 64))
     z = t.vec("math.exp", (y,), (1, 64))
     t.vec("arith.mulf", (z, y), (1, 64))
-    expected = sum(op_cost(e, m).latency for e in t.task.events)
-    assert schedule_task(t.task.events, m).cycles == pytest.approx(expected)
+    free_issue = m.with_overrides(instr_issue_cycles=0.0)
+    expected = sum(op_cost(e, free_issue).latency for e in t.task.events)
+    assert schedule_task(t.task.events, free_issue).cycles == pytest.approx(expected)
+    # issuing costs the scalar unit: the first op starts one issue later
+    expected_issue = m.instr_issue_cycles + sum(op_cost(e, m).latency for e in t.task.events)
+    assert schedule_task(t.task.events, m).cycles >= expected_issue - 1e-9
+
+
+def test_many_small_ops_are_issue_bound(m: Machine) -> None:
+    """Independent one-repeat vector ops: the scalar unit's issue, not the V pipe, paces them."""
+    slow = m.with_overrides(instr_issue_cycles=50.0)
+    t = TaskBuilder(0)
+    for _ in range(20):
+        t.vec("arith.constant", (), (1, 64))
+    s = schedule_task(t.task.events, slow)
+    assert s.cycles >= 20 * 50.0 - 1e-9
 
 
 def _step(
@@ -293,7 +314,8 @@ def test_scalar_reads_stay_serial_and_block_issue(m: Machine) -> None:
     a = t.load((1, 64))
     s = schedule_task(t.task.events, m, detailed=True)
     assert s.ops[1].start == pytest.approx(m.scalar_read_cycles)
-    assert s.ops[2].start == pytest.approx(2 * m.scalar_read_cycles)  # its address was read
+    # its address was read; then the scalar unit issues it
+    assert s.ops[2].start == pytest.approx(2 * m.scalar_read_cycles + m.instr_issue_cycles)
     del a
 
 
@@ -342,15 +364,18 @@ def test_orchestrator_submission_limits_short_tasks(m: Machine) -> None:
     """Blocks become claimable one `aicpu_submit_us` after another: many short tasks
     cannot fill the cores, and the scope takes at least n submissions."""
     n = 48
-    rep = simulate_times([("s", "vector", [2.0] * n)], m.with_overrides(scheduler_start_us=0.0))
+    m = m.with_overrides(scheduler_start_us=0.0, aicpu_submit_us=0.5)
+    rep = simulate_times([("s", "vector", [2.0] * n)], m)
     s = rep.scope("s")
-    assert s.end_us >= n * m.aicpu_submit_us
+    assert s.end_us >= m.scope_submit_us + n * m.aicpu_submit_us
     assert s.cores_used < n
     for t in rep.tasks:
-        assert t.dispatch_us >= (t.task_id + 1) * m.aicpu_submit_us - 1e-9
+        assert t.dispatch_us >= m.scope_submit_us + (t.task_id + 1) * m.aicpu_submit_us - 1e-9
     # with a head start, the orchestrator's first blocks are ready at the first dispatch
     lead = simulate_times([("s", "vector", [2.0] * n)], m.with_overrides(scheduler_start_us=50.0))
-    ready = [t for t in lead.tasks if (t.task_id + 1) * m.aicpu_submit_us <= 50.0]
+    ready = [
+        t for t in lead.tasks if m.scope_submit_us + (t.task_id + 1) * m.aicpu_submit_us <= 50.0
+    ]
     assert ready and all(t.dispatch_us < 50.0 for t in ready)
 
 
@@ -469,7 +494,9 @@ def test_zero_overhead_no_overlap_g1_and_g2_tie_larger_g_slower(m: Machine) -> N
         g: simulate(ExecutionRecord([_no_overlap_scope(g)]), zero).total_us
         for g in (1, 2, 4, 8, 16)
     }
-    assert totals[1] == pytest.approx(totals[2])  # two waves of one batch = one wave of two
+    # two waves of one batch = one wave of two (up to the issue of the second batch's first
+    # instruction, which overlaps the first batch's last one)
+    assert totals[1] == pytest.approx(totals[2], rel=0.02)
     assert totals[2] < totals[4] < totals[8] < totals[16]
 
 
@@ -652,38 +679,22 @@ def test_scheduler_invariants(
 def _fit_module() -> Any:
     import importlib.util
 
-    path = Path(__file__).resolve().parents[2] / "bench" / "fit_a2a3.py"
-    spec = importlib.util.spec_from_file_location("fit_a2a3", path)
+    path = Path(__file__).resolve().parents[2] / "bench" / "calibrate.py"
+    spec = importlib.util.spec_from_file_location("calibrate", path)
     assert spec is not None and spec.loader is not None
     mod = importlib.util.module_from_spec(spec)
+    sys.modules["calibrate"] = mod  # dataclasses look their module up
     spec.loader.exec_module(mod)
     return mod
-
-
-def test_fit_nelder_mead_finds_a_minimum() -> None:
-    fit = _fit_module()
-
-    def bowl(v: list[float]) -> float:
-        return (v[0] - 3.0) ** 2 + 10 * (v[1] + 1.0) ** 2 + 2.0
-
-    x, fx, _ = fit.nelder_mead(
-        bowl,
-        [0.0, 0.0],
-        [1.0, 1.0],
-        400,
-        1e-12,
-    )
-    assert x[0] == pytest.approx(3.0, abs=1e-3) and x[1] == pytest.approx(-1.0, abs=1e-3)
-    assert fx == pytest.approx(2.0, abs=1e-6)
 
 
 def test_fit_writes_values_and_keeps_the_sources(tmp_path: Path) -> None:
     fit = _fit_module()
     path = tmp_path / "a2a3.toml"
     path.write_text(A2A3.read_text())
-    fit.write_values(path, {"aicpu_submit_us": 1.25, "scalar_read_cycles": 420})
+    fit.write_values(path, {"aicpu_submit_us": 0.25, "scalar_read_cycles": 420.0})
     m = load_machine(path)
-    assert (m.aicpu_submit_us, m.scalar_read_cycles) == (1.25, 420)
+    assert (m.aicpu_submit_us, m.scalar_read_cycles) == (0.25, 420.0)
     assert path.read_text().count("fitted:") == A2A3.read_text().count("fitted:")
     assert dataclasses.replace(
         m,
@@ -694,15 +705,21 @@ def test_fit_writes_values_and_keeps_the_sources(tmp_path: Path) -> None:
         fit.write_values(path, {"no_such_key": 1})
 
 
-def test_fitted_parameters_are_marked_fitted_in_the_file() -> None:
+def test_fitted_parameters_state_bounds_inside_which_they_sit() -> None:
     fit = _fit_module()
-    lines = A2A3.read_text().splitlines()
-    for name, *_ in fit.PARAMS:
-        i = next(k for k, line in enumerate(lines) if line.startswith(f"{name} ="))
-        j = i - 1
-        comments: list[str] = []
-        while j >= 0 and lines[j].startswith("#"):
-            comments.append(lines[j])
-            j -= 1
-        text = " ".join(comments)
-        assert "fitted:" in text and "bench/fit_a2a3.py" in text, name
+    params = fit.fitted_params(A2A3)
+    assert len(params) >= 8
+    m = load_machine("a2a3")
+    for p in params:
+        assert p.lo < p.hi, p.name
+        assert p.lo <= getattr(m, p.name) <= p.hi, p.name
+
+
+def test_unit_scaling_round_trips() -> None:
+    fit = _fit_module()
+    params = fit.fitted_params(A2A3)
+    m = load_machine("a2a3")
+    x = [float(getattr(m, p.name)) for p in params]
+    back = fit.from_unit(params, fit.to_unit(params, x))
+    for a, b, p in zip(x, back, params, strict=True):
+        assert b == pytest.approx(max(a, max(p.lo, 1e-6)), rel=1e-9), p.name

@@ -13,7 +13,7 @@ func.func @f() {
   }
   func.return
 }
-// CHECK: spmd.mlir:12:3: error: 'pto.spmd' op pto.spmd core must be one of vector, cube, mix, got 'scalar'
+// CHECK: spmd.mlir:12:29: error: pto.spmd core must be one of vector, cube, mix, got 'scalar'
 
 // -----
 func.func @f() {

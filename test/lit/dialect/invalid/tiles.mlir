@@ -46,7 +46,7 @@ func.func @f(%x: tensor<1x512xf32>) {
   %h = pto.cast %x round "banker" : tensor<1x512xf32> -> tensor<1x512xbf16>
   func.return
 }
-// CHECK: error: 'pto.cast' op pto.cast rounding must be one of rint, round, floor, ceil, trunc, odd, none, got 'banker'
+// CHECK: tiles.mlir:46:26: error: pto.cast rounding must be one of rint, round, floor, ceil, trunc, odd, none, got 'banker'
 
 // -----
 func.func @f(%x: tensor<1x512xf32>) {

@@ -1,0 +1,86 @@
+// RUN: pto-opt %s --split-input-file --verify-diagnostics | filecheck %s
+
+func.func @f(%a: tensor<4x64xf32>) {
+  %e = tensor.extract_slice %a[3, 0] [2, 64] [1, 1] : tensor<4x64xf32> to tensor<2x64xf32>
+  func.return
+}
+// CHECK: issue8-upstream.mlir:4:3: error: 'tensor.extract_slice' op tensor.extract_slice dimension 0: offset 3 + size 2 is outside [0, 4]
+
+// -----
+func.func @f(%a: tensor<4x64xf32>) {
+  %e = tensor.extract_slice %a[0, 0] [2, 64] [1, 1] : tensor<4x64xf32> to tensor<3x64xf32>
+  func.return
+}
+// CHECK: issue8-upstream.mlir:11:3: error: 'tensor.extract_slice' op tensor.extract_slice sizes [2, 64] differ from the slice's shape [3, 64] (rank-reducing slices are not supported)
+
+// -----
+func.func @f(%a: tensor<4x64xf32>) {
+  %e = tensor.extract_slice %a[0, 0] [2, 32] [1, 2] : tensor<4x64xf32> to tensor<2x32xf32>
+  func.return
+}
+// CHECK: issue8-upstream.mlir:18:3: error: 'tensor.extract_slice' op tensor.extract_slice on tiles takes unit strides (a contiguous window), got [1, 2]
+
+// -----
+func.func @f(%a: tensor<4x64xf32>) {
+  %e = tensor.extract_slice %a[0, 0] [2, 64] [1, 1] : tensor<4x64xf32> to tensor<2x64xf16>
+  func.return
+}
+// CHECK: issue8-upstream.mlir:25:3: error: 'tensor.extract_slice' op tensor.extract_slice keeps the element type: tensor<4x64xf32> and tensor<2x64xf16> differ
+
+// -----
+func.func @f(%a: tensor<4x64xf32>, %n: index) {
+  %e = tensor.extract_slice %a[0, 0] [%n, 64] [1, 1] : tensor<4x64xf32> to tensor<?x64xf32>
+  func.return
+}
+// CHECK: issue8-upstream.mlir:32:3: error: 'tensor.extract_slice' op tensor.extract_slice on tiles needs static shapes, got tensor<4x64xf32> and tensor<?x64xf32>
+
+// -----
+func.func @f(%a: tensor<4x64xf32>, %b: tensor<1x64xf32>) {
+  %e = tensor.insert_slice %b into %a[4, 0] [1, 64] [1, 1] : tensor<1x64xf32> into tensor<4x64xf32>
+  func.return
+}
+// CHECK: issue8-upstream.mlir:39:3: error: 'tensor.insert_slice' op tensor.insert_slice dimension 0: offset 4 + size 1 is outside [0, 4]
+
+// -----
+func.func @f(%m: memref<2x3x64xf32>) {
+  %cs = memref.collapse_shape %m [[0, 1], [2]] : memref<2x3x64xf32> into memref<7x64xf32>
+  func.return
+}
+// CHECK: issue8-upstream.mlir:46:3: error: 'memref.collapse_shape' op memref.collapse_shape: dimensions [0, 1] of memref<2x3x64> hold 6 elements but dimension 0 of memref<7x64> is 7
+
+// -----
+func.func @f(%m: memref<2x3x64xf32>) {
+  %cs = memref.collapse_shape %m [[0], [2]] : memref<2x3x64xf32> into memref<2x64xf32>
+  func.return
+}
+// CHECK: issue8-upstream.mlir:53:3: error: 'memref.collapse_shape' op is invalid: All inner arrays must be contiguous: [[0 : i64], [2 : i64]]
+
+// -----
+func.func @f(%m: memref<6x64xf32>) {
+  %cs = memref.expand_shape %m [[0, 1], [2]] output_shape [2, 4, 64] : memref<6x64xf32> into memref<2x4x64xf32>
+  func.return
+}
+// CHECK: issue8-upstream.mlir:60:3: error: 'memref.expand_shape' op memref.expand_shape: dimensions [0, 1] of memref<2x4x64> hold 8 elements but dimension 0 of memref<6x64> is 6
+
+// -----
+func.func @f() {
+  pto.spmd %t = 0 to 4 {
+    %s = memref.alloc() : memref<16x64xf32>
+  }
+  func.return
+}
+// CHECK: issue8-upstream.mlir:68:5: error: 'memref.alloc' op memref.alloc makes a scratch tensor in global memory: it belongs outside pto.spmd (a tile inside a task is a value, e.g. tensor.splat)
+
+// -----
+func.func @f(%n: index) {
+  %s = memref.alloc() : memref<?x64xf32>
+  func.return
+}
+// CHECK: issue8-upstream.mlir:76:3: error: 'memref.alloc' op op dimension operand count does not equal memref dynamic dimension count.
+
+// -----
+func.func @f(%a: tensor<4x64xf32>, %b: tensor<4x64xf32>) {
+  %c = arith.cmpf olt, %a, %b : tensor<4x64xf32>
+  func.return
+}
+// CHECK: issue8-upstream.mlir:83:3: error: 'arith.cmpf' op arith.cmpf on tiles gives a scalar i1 in xDSL 0.74, not a mask: compare tiles with pto.cmp and choose with pto.select

@@ -1,0 +1,17 @@
+// RUN: pto-opt %s | filecheck %s
+// RUN: pto-opt %s --print-op-generic | pto-opt | filecheck %s
+// RUN: pto-opt %s > %t.once.mlir && pto-opt %t.once.mlir | diff %t.once.mlir -
+
+// CHECK: %m = pto.cmp lt %a, %b : tensor<4x64xf32> -> tensor<4x64xi1>
+// CHECK: %n = pto.cmp ne %i, %j : tensor<4x64xi32> -> tensor<4x64xi1>
+// CHECK: %k = arith.andi %m, %n : tensor<4x64xi1>
+// CHECK: %r = pto.select %k, %a, %b : tensor<4x64xi1>, tensor<4x64xf32>
+// CHECK: %s = pto.select %m, %i, %j : tensor<4x64xi1>, tensor<4x64xi32>
+func.func @f(%a: tensor<4x64xf32>, %b: tensor<4x64xf32>, %i: tensor<4x64xi32>, %j: tensor<4x64xi32>) {
+  %m = pto.cmp lt %a, %b : tensor<4x64xf32> -> tensor<4x64xi1>
+  %n = pto.cmp ne %i, %j : tensor<4x64xi32> -> tensor<4x64xi1>
+  %k = arith.andi %m, %n : tensor<4x64xi1>
+  %r = pto.select %k, %a, %b : tensor<4x64xi1>, tensor<4x64xf32>
+  %s = pto.select %m, %i, %j : tensor<4x64xi1>, tensor<4x64xi32>
+  func.return
+}
