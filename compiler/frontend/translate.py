@@ -44,7 +44,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from xdsl.dialects import arith, func, scf, tensor
+from xdsl.dialects import arith, func, memref, scf, tensor
 from xdsl.dialects import math as mathd
 from xdsl.dialects.builtin import (
     ArrayAttr,
@@ -69,7 +69,7 @@ from xdsl.dialects.builtin import (
 )
 from xdsl.ir import Attribute, Block, BlockArgument, Operation, OpResult, Region, SSAValue
 
-from ptoc.dialects import pto
+from ptoc.dialects import pto, pto_tiles
 from ptoc.frontend import names
 from ptoc.frontend.errors import FrontendError
 from ptoc.frontend.language import (
@@ -270,6 +270,22 @@ _BINARY_PL = {"add": "+", "sub": "-", "mul": "*", "div": "/", "maximum": "max",
               "minimum": "min"}
 
 _CUBE_OPS = ("pto.matmul", "pto.matmul_acc")
+
+_TILE_SCALAR: dict[str, type[Operation]] = {
+    "+": pto_tiles.AddsOp, "-": pto_tiles.SubsOp, "*": pto_tiles.MulsOp,
+    "/": pto_tiles.DivsOp, "max": pto_tiles.MaxsOp, "min": pto_tiles.MinsOp,
+}
+
+_EXPANDS: dict[str, tuple[type[Operation], int]] = {
+    "row_expand_mul": (pto.RowExpandMulOp, 1), "col_expand_mul": (pto.ColExpandMulOp, 0),
+    "row_expand_add": (pto_tiles.RowExpandAddOp, 1), "row_expand_sub": (pto_tiles.RowExpandSubOp, 1),
+    "row_expand_div": (pto_tiles.RowExpandDivOp, 1), "row_expand_max": (pto_tiles.RowExpandMaxOp, 1),
+    "row_expand_min": (pto_tiles.RowExpandMinOp, 1), "col_expand_add": (pto_tiles.ColExpandAddOp, 0),
+    "col_expand_sub": (pto_tiles.ColExpandSubOp, 0), "col_expand_div": (pto_tiles.ColExpandDivOp, 0),
+    "col_expand_max": (pto_tiles.ColExpandMaxOp, 0), "col_expand_min": (pto_tiles.ColExpandMinOp, 0),
+}
+
+_CMP_TYPES = {0: "eq", 1: "ne", 2: "lt", 3: "le", 4: "gt", 5: "ge"}
 
 
 class Translator:
@@ -962,10 +978,12 @@ class Translator:
                 cube = True
             elif op.name.startswith("pto.") and op.name not in (
                     "pto.load", "pto.store", "pto.read", "pto.yield", "pto.range", "pto.unroll",
-                    "pto.spmd", "pto.write"):
+                    "pto.spmd", "pto.write", "pto.load_valid", "pto.store_valid",
+                    "pto.section", "pto.handoff"):
                 vector = True
             elif any(isinstance(r.type, TensorType) for r in op.results) and not (
-                    op.name in ("pto.load", "pto.range", "pto.unroll", "scf.if")):
+                    op.name in ("pto.load", "pto.load_valid", "pto.range", "pto.unroll",
+                                "scf.if")):
                 vector = True
         if cube and vector:
             return "mix"
@@ -997,7 +1015,7 @@ class Translator:
         finally:
             self.task, self.task_name = None, None
             self.block = outer
-        spmd.properties["core"] = StringAttr(self.task_core(spmd))
+        spmd.properties["core"] = pto.CoreKindAttr(pto.CoreKind(self.task_core(spmd)))
         self.node = node
         self.add(spmd)
 
@@ -1273,6 +1291,16 @@ class Translator:
     def tile_binary(self, op: str, a: Value, b: Value, node: ast.AST) -> SSAValue:
         self.need_task(node, f"'{op}' on tiles")
         t = a.type if _is_tile(a) else b.type
+        scalar_op = _TILE_SCALAR.get(op)
+        if _is_tile(a) and scalar_op and (_is_const(b) or (
+                _is_ssa(b) and not _is_tile(b) and not _is_mem(b))):
+            # PyPTO's adds / muls / ...: the scalar from a register (pto.adds, ...)
+            sv = self.scalar_const_like(b, _elem(t), node) if _is_const(b) else self.ssa(
+                b, None, node)
+            if sv.type != _elem(t):
+                raise self.err(node, f"a scalar {_type_text(sv.type)} used with a "
+                               f"{_type_text(t)}: convert it with pl.cast first")
+            return self.res(scalar_op(self.ssa(a, None, node), sv))
         x = self.tile_operand(a, t, node)
         y = self.tile_operand(b, t, node)
         if x.type != y.type:
@@ -1496,6 +1524,26 @@ class Translator:
             op.attributes[DISTINCT_ROWS_ATTR] = UnitAttr()
         return self.res(op)
 
+    def write(self, base: SSAValue, idx: Sequence[ast.expr | int], value: Value,
+              node: ast.AST) -> None:
+        """`pl.write(t, [i, j], v)` / `t[i, j] = v`: one scalar to GM (`pto.write`)."""
+        rank = len(_shape(base.type))
+        if len(idx) != rank:
+            raise self.err(node, f"a scalar write to a rank-{rank} tensor takes {rank} indices")
+        et = _elem(base.type)
+        if _is_tile(value) or _is_mem(value):
+            raise self.err(node, f"a scalar write stores a scalar, got {_describe(value)}")
+        v = self.scalar_const_like(value, et, node) if _is_const(value) else self.ssa(
+            value, None, node)
+        if v.type != et:
+            if _is_int(v.type) and _is_int(et) and et != I1:
+                v = self.int_convert(v, et)
+            else:
+                raise self.err(node, f"dtype mismatch: writing a {_describe(v)} into a "
+                               f"{_type_text(base.type)}; insert pl.cast")
+        offs = self.offsets(idx, node)
+        self.add(pto_tiles.WriteOp(v, base, offs))
+
     def store(self, value: Value, base: SSAValue, offs: list[SSAValue],
               extents: list[int] | None, node: ast.AST) -> None:
         self.need_task(node, "storing a tile")
@@ -1527,8 +1575,9 @@ class Translator:
         v = self.expr(value_node)
         self.node = t
         if scalar:
-            raise self.err(t, "scalar writes (t[i, j] = v, pl.write) are not supported yet")
-        self.store(v, b, self.offsets(lowers, t), extents, t)
+            self.write(b, lowers, v, t)
+        else:
+            self.store(v, b, self.offsets(lowers, t), extents, t)
         if isinstance(t.value, ast.Name):
             self.frame.env[t.value.id] = base  # t = pl.assemble(t, ...): the same tensor
 
@@ -1735,11 +1784,13 @@ class Translator:
             raise self.err(node, f"dtype mismatch in pl.{name}: insert pl.cast")
         return self.res(cls(x, v))  # pyright: ignore[reportCallIssue]
 
-    def pl_row_expand_mul(self, node: ast.Call) -> Value:
-        return self._expand(node, "row_expand_mul", pto.RowExpandMulOp, 1)
-
-    def pl_col_expand_mul(self, node: ast.Call) -> Value:
-        return self._expand(node, "col_expand_mul", pto.ColExpandMulOp, 0)
+    def __getattr__(self, name: str) -> Any:
+        # pl.row_expand_* / pl.col_expand_*: one handler each
+        if name.startswith("pl_") and name[3:] in _EXPANDS:
+            op = name[3:]
+            cls, axis = _EXPANDS[op]
+            return lambda node: self._expand(node, op, cls, axis)
+        raise AttributeError(name)
 
     def pl_matmul(self, node: ast.Call) -> Value:
         a = self.args(node, ["lhs", "rhs", "out_dtype", "a_trans", "b_trans", "c_matrix_nz"],
@@ -1748,16 +1799,30 @@ class Translator:
         y = self.tile_arg(a["rhs"], "pl.matmul")
         self.node = node
         self.need_task(node, "pl.matmul")
-        for k in ("a_trans", "b_trans", "c_matrix_nz"):
-            if k in a and self.static(a[k]) is not False:
-                raise self.err(a[k], f"pl.matmul {k}=True is not supported yet")
-        out = Float32Type()
+        if "c_matrix_nz" in a and self.static(a["c_matrix_nz"]) is not False:
+            raise self.err(a["c_matrix_nz"], "pl.matmul c_matrix_nz=True is not supported yet")
+        at, bt = (self.flag(a, k) for k in ("a_trans", "b_trans"))
+        int8 = _elem(x.type) == IntegerType(8)
+        out: Attribute = IntegerType(32) if int8 else Float32Type()
         if "out_dtype" in a:
             out = self.elem_type(self.static(a["out_dtype"]), a["out_dtype"])
         xs, ys = _shape(x.type), _shape(y.type)
-        if len(xs) != 2 or len(ys) != 2 or xs[1] != ys[0]:
-            raise self.err(node, f"shape mismatch: pl.matmul of {list(xs)} x {list(ys)}")
-        return self.res(pto.MatmulOp(x, y, TensorType(out, [xs[0], ys[1]])))
+        if len(xs) != 2 or len(ys) != 2:
+            raise self.err(node, "pl.matmul takes 2-d tiles")
+        m, kx = (xs[1], xs[0]) if at else xs
+        ky, n = (ys[1], ys[0]) if bt else ys
+        if kx != ky:
+            raise self.err(node, f"shape mismatch: pl.matmul of {list(xs)}{'^T' if at else ''} x "
+                           f"{list(ys)}{'^T' if bt else ''}")
+        return self.res(pto.MatmulOp(x, y, TensorType(out, [m, n]), at, bt))
+
+    def flag(self, a: dict[str, ast.expr], k: str) -> bool:
+        if k not in a:
+            return False
+        v = self.static(a[k])
+        if not isinstance(v, bool):
+            raise self.err(a[k], f"{k}= must be True or False")
+        return v
 
     def pl_matmul_acc(self, node: ast.Call) -> Value:
         a = self.args(node, ["acc", "lhs", "rhs", "a_trans", "b_trans", "init_cond"], 3,
@@ -1767,14 +1832,18 @@ class Translator:
         y = self.tile_arg(a["rhs"], "pl.matmul_acc")
         self.node = node
         self.need_task(node, "pl.matmul_acc")
-        for k in ("a_trans", "b_trans", "init_cond"):
-            if k in a and self.static(a[k]) not in (False, None):
-                raise self.err(a[k], f"pl.matmul_acc {k}= is not supported yet")
+        if "init_cond" in a and self.static(a["init_cond"]) is not None:
+            raise self.err(a["init_cond"], "pl.matmul_acc init_cond= is not supported yet")
+        at, bt = (self.flag(a, k) for k in ("a_trans", "b_trans"))
         xs, ys, cs = _shape(x.type), _shape(y.type), _shape(acc.type)
-        if len(xs) != 2 or len(ys) != 2 or xs[1] != ys[0] or cs != (xs[0], ys[1]):
+        if len(xs) != 2 or len(ys) != 2:
+            raise self.err(node, "pl.matmul_acc takes 2-d tiles")
+        m, kx = (xs[1], xs[0]) if at else xs
+        ky, n = (ys[1], ys[0]) if bt else ys
+        if kx != ky or cs != (m, n):
             raise self.err(node, f"shape mismatch: pl.matmul_acc of {list(cs)} + {list(xs)} x "
                            f"{list(ys)}")
-        return self.res(pto.MatmulAccOp(acc, x, y))
+        return self.res(pto.MatmulAccOp(acc, x, y, at, bt))
 
     def pl_cast(self, node: ast.Call) -> Value:
         a = self.args(node, ["x", "target_type", "mode"], 2, "pl.cast")
@@ -1842,12 +1911,21 @@ class Translator:
     def pl_load(self, node: ast.Call) -> Value:
         a = self.args(node, ["tensor", "offsets", "shapes", "valid_shape", "target_memory",
                              "clamp"], 3, "pl.load")
-        if "valid_shape" in a or ("clamp" in a and self.static(a["clamp"]) is not False):
-            raise self.err(node, "pl.load valid_shape= / clamp= are not supported yet")
+        if "clamp" in a and self.static(a["clamp"]) is not False:
+            raise self.err(node, "pl.load clamp= is not supported yet")
         b = self.gm(self.expr(a["tensor"]), a["tensor"], "pl.load")
         offs = self._offsets_list(a["offsets"], "pl.load's offsets")
         shape = self.static_ints(a["shapes"], "pl.load's shapes")
         self.node = node
+        if "valid_shape" in a:
+            valid = self._offsets_list(a["valid_shape"], "pl.load's valid_shape")
+            if len(valid) != len(shape):
+                raise self.err(a["valid_shape"], "valid_shape= needs one extent per dimension")
+            vs = self.offsets(valid, node)
+            o = self.offsets(offs, node)
+            self.need_task(node, "loading a tile")
+            t = TensorType(_elem(b.type), shape)
+            return self.res(pto_tiles.LoadValidOp(b, o, vs, t))
         return self.load(b, self.offsets(offs, node), shape, node)
 
     def pl_tile__load(self, node: ast.Call) -> Value:
@@ -1919,9 +1997,12 @@ class Translator:
         t = self.elem_type(self.static(a["dtype"]), a["dtype"])
         self.node = node
         if self.task is None:
-            raise self.err(node, "pl.create_tensor in orchestration code (a scratch tensor in "
-                           "global memory) is not supported yet: pass the tensor as a "
-                           "parameter")
+            # a scratch tensor in global memory (PyPTO: runtime-allocated DDR buffer)
+            if "init_value" in a:
+                raise self.err(a["init_value"], "init_value= of an orchestration "
+                               "pl.create_tensor is not supported yet")
+            mt = MemRefType(t, shape)
+            return self.res(memref.AllocOp([], [], mt))
         init = self.expr(a["init_value"]) if "init_value" in a else 0
         # PyPTO's tile.create: an on-chip buffer; ptoc fills it (with init_value or 0)
         return self._fill(node, shape, t, init)
@@ -1951,7 +2032,22 @@ class Translator:
     def pl_gather(self, node: ast.Call) -> Value:
         a = self.args(node, ["x", "dim", "index", "mask_pattern", "output_dtype"], 1, "pl.gather")
         if "mask_pattern" in a:
-            raise self.err(node, "the mask form of pl.gather is not supported yet")
+            x = self.tile_arg(a["x"], "pl.gather")
+            pat = self.static(a["mask_pattern"])
+            name = repr(pat).rsplit(".", 1)[-1] if isinstance(pat, Placeholder) else pat
+            et = None
+            if "output_dtype" in a:
+                et = self.elem_type(self.static(a["output_dtype"]), a["output_dtype"])
+            self.node = node
+            self.need_task(node, "pl.gather")
+            try:
+                op = pto_tiles.GatherMaskOp(x, str(name))
+            except ValueError:
+                raise self.err(a["mask_pattern"], f"unknown mask pattern {name!r}") from None
+            if et is not None:
+                rt = op.results[0].type
+                op = pto_tiles.GatherMaskOp(x, str(name), TensorType(et, _shape(rt)))
+            return self.res(op)
         if "index" not in a:
             raise self.err(node, "pl.gather needs index=")
         x = self.tile_arg(a["x"], "pl.gather")
@@ -1968,6 +2064,79 @@ class Translator:
             raise self.err(node, f"shape mismatch: pl.gather of {list(_shape(x.type))} by "
                            f"{list(_shape(idx.type))} (all axes but the last must agree)")
         return self.res(pto.GatherOp(x, idx))
+
+    def pl_write(self, node: ast.Call) -> Value:
+        a = self.args(node, ["tensor", "indices", "value"], 3, "pl.write")
+        b = self.gm(self.expr(a["tensor"]), a["tensor"], "pl.write")
+        idx = a["indices"]
+        if not isinstance(idx, (ast.List, ast.Tuple)):
+            raise self.err(idx, "pl.write takes its indices as a list: pl.write(t, [i, j], v)")
+        v = self.expr(a["value"])
+        self.node = node
+        self.write(b, list(idx.elts), v, node)
+        if isinstance(a["tensor"], ast.Name):
+            self.frame.env[a["tensor"].id] = b
+        return None
+
+    def pl_tensor__write(self, node: ast.Call) -> Value:
+        return self.pl_write(node)
+
+    def pl_cmp(self, node: ast.Call) -> Value:
+        a = self.args(node, ["lhs", "rhs", "cmp_type"], 2, "pl.cmp")
+        x = self.tile_arg(a["lhs"], "pl.cmp")
+        y = self.tile_operand(self.expr(a["rhs"]), x.type, a["rhs"])
+        mode: Any = self.static(a["cmp_type"]) if "cmp_type" in a else 0
+        if isinstance(mode, int) and not isinstance(mode, bool):
+            mode = _CMP_TYPES.get(mode, mode)
+        if mode not in _CMP_TYPES.values():
+            raise self.err(a.get("cmp_type", node), f"unknown cmp_type {mode!r}: 0 eq, 1 ne, "
+                           "2 lt, 3 le, 4 gt, 5 ge")
+        self.node = node
+        self.need_task(node, "pl.cmp")
+        if x.type != y.type:
+            raise self.err(node, f"pl.cmp of {_describe(x)} and {_describe(y)}: same shape and "
+                           "dtype needed")
+        return self.res(pto_tiles.CmpOp(str(mode), x, y))
+
+    def pl_select(self, node: ast.Call) -> Value:
+        a = self.args(node, ["mask", "lhs", "rhs"], 3, "pl.select")
+        m = self.tile_arg(a["mask"], "pl.select")
+        x = self.tile_arg(a["lhs"], "pl.select")
+        y = self.tile_operand(self.expr(a["rhs"]), x.type, a["rhs"])
+        self.node = node
+        self.need_task(node, "pl.select")
+        if _elem(m.type) != I1 or _shape(m.type) != _shape(x.type) or x.type != y.type:
+            raise self.err(node, "pl.select takes a mask (from pl.cmp) and two tiles of its "
+                           "shape and one dtype")
+        return self.res(pto_tiles.SelectOp(m, x, y))
+
+    def pl_sort32(self, node: ast.Call) -> Value:
+        a = self.args(node, ["src", "idx"], 2, "pl.sort32")
+        x = self.tile_arg(a["src"], "pl.sort32")
+        i = self.tile_arg(a["idx"], "pl.sort32")
+        self.node = node
+        self.need_task(node, "pl.sort32")
+        return self.res(pto_tiles.Sort32Op(x, i))
+
+    def pl_mrgsort(self, node: ast.Call) -> Value:
+        if node.keywords and any(k.arg == "block_len" for k in node.keywords):
+            a = self.args(node, ["src", "block_len"], 2, "pl.mrgsort")
+            x = self.tile_arg(a["src"], "pl.mrgsort")
+            bl = self.static(a["block_len"])
+            if not isinstance(bl, int) or isinstance(bl, bool):
+                raise self.err(a["block_len"], "block_len= must be a constant int")
+            self.node = node
+            self.need_task(node, "pl.mrgsort")
+            return self.res(pto_tiles.MrgSortOp([x], bl))
+        if any(k.arg == "tmp" for k in node.keywords):
+            raise self.err(node, "pl.mrgsort tmp= is not supported (ptoc merges without a "
+                           "scratch tile)")
+        tiles = [self.tile_arg(e, "pl.mrgsort") for e in node.args]
+        self.node = node
+        self.need_task(node, "pl.mrgsort")
+        if not 2 <= len(tiles) <= 4:
+            raise self.err(node, "pl.mrgsort merges 2 to 4 tiles (or one with block_len=)")
+        return self.res(pto_tiles.MrgSortOp(tiles))
 
     def pl_const(self, node: ast.Call) -> Value:
         a = self.args(node, ["value", "dtype"], 2, "pl.const")

@@ -368,7 +368,7 @@ def k(kv: pl.Tensor[[B, HEAD_DIM], pl.FP32], out: pl.Out[pl.Tensor[[B, 1], pl.FP
     (lp,) = loops(m)
     assert carries(lp) == ["partial_sq"]
     assert lp.iter_args[0].name_hint == "partial_sq"
-    div = next(o for o in m.walk() if o.name == "arith.divf")
+    div = next(o for o in m.walk() if o.name == "pto.divs")
     assert div.operands[0] is lp.res[0]
 
 

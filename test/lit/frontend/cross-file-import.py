@@ -10,5 +10,5 @@ def k(x: pl.Tensor[[8, 64], pl.FP32], y: pl.Out[pl.Tensor[[8, 64], pl.FP32]]):
     scale_rows(x, y)
 
 # CHECK: pto.spmd %r = 0 to 8 name "scale" core vector {
-# CHECK:   arith.mulf
+# CHECK:   pto.muls
 # CHECK:   pto.store %{{.*}}, %y[%r, %{{.*}}] : tensor<1x64xf32>, memref<8x64xf32>

@@ -6,5 +6,5 @@ import pypto.language as pl
 @pl.jit
 def k(x):
     pass
-# CHECK: {{.*}}err-missing-annotation.py:7:7: error: parameter 'x' needs a type: pl.Tensor{{\[}}{{\[}}dims{{\]}}, dtype{{\]}}
+# CHECK: {{^[^ ]*}}err-missing-annotation.py:7:7: error: parameter 'x' needs a type: pl.Tensor{{\[}}{{\[}}dims{{\]}}, dtype{{\]}}
 # CHECK-NOT: {{T}}raceback

@@ -3,5 +3,5 @@
 import pypto.language as pl
 
 GROUP = 2
-# CHECK: {{.*}}err-set-unknown.py: error: --set GRUOP: the file has no module-level constant 'GRUOP' (its literal constants: GROUP)
+# CHECK: {{^[^ ]*}}err-set-unknown.py: error: --set GRUOP: the file has no module-level constant 'GRUOP' (its literal constants: GROUP)
 # CHECK-NOT: {{T}}raceback

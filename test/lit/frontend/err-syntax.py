@@ -4,5 +4,5 @@ import pypto.language as pl
 
 def k(:
     pass
-# CHECK: {{.*}}err-syntax.py:5:7: error: invalid Python syntax: invalid syntax
+# CHECK: {{^[^ ]*}}err-syntax.py:5:7: error: invalid Python syntax: invalid syntax
 # CHECK-NOT: {{T}}raceback

@@ -5,5 +5,5 @@ import pypto.language as pl
 GROUP = 3
 B = 64
 assert B % GROUP == 0, "GROUP must divide B"
-# CHECK: {{.*}}err-top-level-assert.py:7:8: error: the module's top-level code failed an assert: GROUP must divide B
+# CHECK: {{^[^ ]*}}err-top-level-assert.py:7:8: error: the module's top-level code failed an assert: GROUP must divide B
 # CHECK-NOT: {{T}}raceback

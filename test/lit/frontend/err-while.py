@@ -8,5 +8,5 @@ def k(x: pl.Tensor[[16, 64], pl.FP32]):
     i = 0
     while i < 4:
         i = i + 1
-# CHECK: {{.*}}err-while.py:9:5: error: while loops are not supported yet (no DeepSeek-V4 kernel uses them); use pl.range
+# CHECK: {{^[^ ]*}}err-while.py:9:5: error: while loops are not supported yet (no DeepSeek-V4 kernel uses them); use pl.range
 # CHECK-NOT: {{T}}raceback

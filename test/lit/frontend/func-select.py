@@ -16,4 +16,4 @@ def second(x: pl.Tensor[[4, 64], pl.FP32], y: pl.Out[pl.Tensor[[4, 64], pl.FP32]
 
 # CHECK-NOT: @first
 # CHECK: func.func @second
-# ERR: func-select.py:7:1: error: the file has several @pl.jit entries (first, second); pick one with --func NAME
+# ERR: {{^[^ ]*}}func-select.py:7:1: error: the file has several @pl.jit entries (first, second); pick one with --func NAME

@@ -23,4 +23,5 @@ def k(x: pl.Tensor[[ROWS, HIDDEN], pl.FP32], y: pl.Out[pl.Tensor[[ROWS, HALF], p
 # CHECK: %[[A:.*]] = arith.muli %t, %[[C2]] : index
 # CHECK: %r = arith.muli %[[A]], %[[C2]] : index
 # CHECK-NOT: arith.addi
-# CHECK: arith.constant dense<3.125000e-02> : tensor<4x32xf32>
+# CHECK: %[[S:.*]] = arith.constant 3.125000e-02 : f32
+# CHECK: pto.muls %{{.*}}, %[[S]] : tensor<4x32xf32>, f32

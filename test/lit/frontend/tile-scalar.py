@@ -1,5 +1,5 @@
-# A tile op with a Python number is a constant tile (PyPTO's adds/muls); with a runtime
-# scalar of the tile's dtype, a tensor.splat.
+# A tile op with a scalar on the right is PyPTO's adds / muls / ...: pto.adds, pto.muls
+# (a Python number becomes a scalar constant); a number on the left is a constant tile.
 # RUN: pto-opt %s | filecheck %s
 import pypto.language as pl
 
@@ -14,10 +14,12 @@ def k(x: pl.Tensor[[16, 64], pl.FP32], s: pl.Tensor[[1], pl.FP32],
         b = pl.mul(a, SCALE)
         v = pl.read(s, [0])
         c = pl.add(b, v)
-        y[0:16, 0:64] = c
+        d = 2.0 - c
+        y[0:16, 0:64] = d
 
-# CHECK: %[[H:.*]] = arith.constant dense<5.000000e-01> : tensor<16x64xf32>
-# CHECK: %b = arith.mulf %a, %[[H]] : tensor<16x64xf32>
+# CHECK: %[[H:.*]] = arith.constant 5.000000e-01 : f32
+# CHECK: %b = pto.muls %a, %[[H]] : tensor<16x64xf32>, f32
 # CHECK: %v = pto.read %s[%{{.*}}] : memref<1xf32> -> f32
-# CHECK: %[[S:.*]] = tensor.splat %v : tensor<16x64xf32>
-# CHECK: %c = arith.addf %b, %[[S]]
+# CHECK: %c = pto.adds %b, %v : tensor<16x64xf32>, f32
+# CHECK: %[[T:.*]] = arith.constant dense<2.000000e+00> : tensor<16x64xf32>
+# CHECK: %d = arith.subf %[[T]], %c
