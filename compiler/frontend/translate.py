@@ -39,6 +39,7 @@ iter_args (ClassifyIterArgCarry would call them trivial aliases).
 from __future__ import annotations
 
 import ast
+import math
 import operator
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -49,6 +50,7 @@ from xdsl.dialects import math as mathd
 from xdsl.dialects.builtin import (
     ArrayAttr,
     DYNAMIC_INDEX,
+    DenseArrayBase,
     BFloat16Type,
     DenseIntOrFPElementsAttr,
     FileLineColLoc,
@@ -1505,14 +1507,30 @@ class Translator:
     def load_subscript(self, node: ast.Subscript) -> Value:
         base = self.expr(node.value)
         if _is_tile(base):
-            raise self.err(node, "slicing a tile is not supported yet: slice the global tensor "
-                           "instead")
+            return self.tile_slice(self.ssa(base, None, node), node.slice, node)
         b = self.gm(base, node.value, "indexing")
         lowers, extents, scalar = self.slice_window(b, node.slice, node, False)
         self.node = node
         if scalar:
             return self.read(b, lowers, node)
         return self.load(b, self.offsets(lowers, node), extents, node)
+
+    def tile_slice(self, t: SSAValue, idx: ast.expr, node: ast.AST) -> SSAValue:
+        """`tile[a:b, c:d]`: tensor.extract_slice (constant extents; PyPTO wants the lower
+        bounds of a tile slice to fold to constants, ptoc also takes index values)."""
+        self.need_task(node, "slicing a tile")
+        lowers, extents, scalar = self.slice_window(t, idx, node, False)
+        if scalar:
+            raise self.err(node, "reading one element of a tile is not supported yet")
+        offs: list[int | SSAValue] = []
+        for lo in lowers:
+            v = self.expr(lo) if isinstance(lo, ast.expr) else lo
+            offs.append(v if isinstance(v, int) and not isinstance(v, bool) else
+                        self.index(v, node))
+        self.node = node
+        rt = TensorType(_elem(t.type), extents)
+        op = tensor.ExtractSliceOp(t, offs, list(extents), [1] * len(extents), rt)
+        return self.res(op)
 
     def read(self, base: SSAValue, idx: Sequence[ast.expr | int], node: ast.AST) -> SSAValue:
         if len(idx) != len(_shape(base.type)):
@@ -1938,12 +1956,18 @@ class Translator:
             raise self.err(node, "pl.slice valid_shape= / drop_dims= / pad_value= are not "
                            "supported yet")
         src = self.expr(a["tensor"])
-        if _is_tile(src):
-            raise self.err(node, "slicing a tile is not supported yet")
-        b = self.gm(src, a["tensor"], "pl.slice")
+        b = src if _is_tile(src) else self.gm(src, a["tensor"], "pl.slice")
         shape = self.static_ints(a["shape"], "pl.slice's shape")
         offs = self._offsets_list(a["offset"], "pl.slice's offset")
         self.node = node
+        if _is_tile(b):
+            idx = ast.Tuple(elts=[ast.Slice(lower=o, upper=ast.BinOp(left=o, op=ast.Add(),
+                                                                      right=ast.Constant(n)))
+                                  for o, n in zip(offs, shape)], ctx=ast.Load())
+            ast.copy_location(idx, node)
+            for e in ast.walk(idx):
+                ast.copy_location(e, node)
+            return self.tile_slice(b, idx, node)
         return self.load(b, self.offsets(offs, node), shape, node)
 
     def pl_store(self, node: ast.Call) -> Value:
@@ -2137,6 +2161,57 @@ class Translator:
         if not 2 <= len(tiles) <= 4:
             raise self.err(node, "pl.mrgsort merges 2 to 4 tiles (or one with block_len=)")
         return self.res(pto_tiles.MrgSortOp(tiles))
+
+    def pl_reshape(self, node: ast.Call) -> Value:
+        """A zero-copy view of a GM tensor: memref.collapse_shape / memref.expand_shape
+        (static shapes; dimensions grouped where their products agree)."""
+        a = self.args(node, ["x", "shape"], 2, "pl.reshape")
+        src = self.expr(a["x"])
+        if _is_tile(src):
+            raise self.err(node, "pl.reshape of a tile is not supported yet")
+        b = self.gm(src, a["x"], "pl.reshape")
+        shape = self.static_ints(a["shape"], "pl.reshape's shape")
+        self.node = node
+        old = list(_shape(b.type))
+        if any(d < 0 for d in old) or any(d <= 0 for d in shape):
+            raise self.err(node, "pl.reshape needs static, positive shapes")
+        if math.prod(old) != math.prod(shape):
+            raise self.err(node, f"shape mismatch: pl.reshape of {old} ({math.prod(old)} "
+                           f"elements) to {shape} ({math.prod(shape)})")
+        small, big = (shape, old) if len(shape) <= len(old) else (old, shape)
+        groups: list[list[int]] = []
+        i = 0
+        for d in small:
+            g: list[int] = []
+            n = 1
+            while i < len(big) and (n < d or not g):
+                n *= big[i]
+                g.append(i)
+                i += 1
+            while i < len(big) and big[i] == 1 and n == d and len(groups) == len(small) - 1:
+                g.append(i)
+                i += 1
+            if n != d:
+                raise self.err(node, f"pl.reshape of {old} to {shape} is not a grouping of "
+                               "dimensions (not supported)")
+            groups.append(g)
+        if i != len(big):
+            raise self.err(node, f"pl.reshape of {old} to {shape} is not a grouping of dimensions")
+        if shape == old:
+            return b
+        reassoc = ArrayAttr([ArrayAttr([IntegerAttr(d, IntegerType(64)) for d in g])
+                             for g in groups])
+        rt = MemRefType(_elem(b.type), shape)
+        if len(shape) < len(old):
+            op = memref.CollapseShapeOp.create(operands=[b], result_types=[rt],
+                                               properties={"reassociation": reassoc})
+        else:
+            op = memref.ExpandShapeOp.create(
+                operands=[b], result_types=[rt],
+                properties={"reassociation": reassoc,
+                            "static_output_shape": DenseArrayBase.from_list(IntegerType(64),
+                                                                            shape)})
+        return self.res(op)
 
     def pl_const(self, node: ast.Call) -> Value:
         a = self.args(node, ["value", "dtype"], 2, "pl.const")
