@@ -174,7 +174,7 @@ def _make_module() -> types.ModuleType:
     }
     ns.update(DTYPES)
 
-    def __getattr__(name: str) -> Any:  # noqa: N807
+    def __getattr__(name: str) -> Any:
         if name.startswith("__"):
             raise AttributeError(name)
         return Placeholder(f"pl.{name}")

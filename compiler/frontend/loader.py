@@ -15,7 +15,7 @@ import signal
 import sys
 import traceback
 from collections.abc import Callable, Iterator, Mapping
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from types import FrameType
 from typing import Any
@@ -194,7 +194,7 @@ def load_file(path: str, constants: Mapping[str, Any] | None = None) -> LoadedKe
     sys.path.insert(0, folder)
     try:
         with installed(), _time_limit(TOP_LEVEL_TIMEOUT_S):
-            exec(code, g)  # noqa: S102  # the kernel's own top level, as `import` would run it
+            exec(code, g)  # the kernel's own top level, as `import` would run it
     except FrontendError:
         raise
     except KeyboardInterrupt:
@@ -205,14 +205,15 @@ def load_file(path: str, constants: Mapping[str, Any] | None = None) -> LoadedKe
     except BaseException as e:  # user code may raise anything; it is reported, located
         raise _located_exception(path, source, e) from None
     finally:
-        try:
+        with suppress(ValueError):
             sys.path.remove(folder)
-        except ValueError:
-            pass
         # a fresh import of every module the kernel imported, the next time it loads
         # (pto-tune --set loads the same file many times with other constants)
+        # (only the kernel's own modules, next to it: numpy & co. are never re-imported)
         for name in set(sys.modules) - modules_before:
-            sys.modules.pop(name, None)
+            file = getattr(sys.modules.get(name), "__file__", None) or ""
+            if os.path.dirname(os.path.abspath(file)) == folder:
+                sys.modules.pop(name, None)
     return LoadedKernelFile(path, source, tree, g)
 
 

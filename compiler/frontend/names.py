@@ -45,9 +45,7 @@ def assigned(stmts: Sequence[ast.stmt]) -> set[str]:
             if isinstance(node, ast.Assign):
                 for t in node.targets:
                     out.update(target_names(t))
-            elif isinstance(node, (ast.AnnAssign, ast.AugAssign)):
-                out.update(target_names(node.target))
-            elif isinstance(node, ast.For) and _spmd_for(node):
+            elif isinstance(node, (ast.AnnAssign, ast.AugAssign)) or (isinstance(node, ast.For) and _spmd_for(node)):
                 out.update(target_names(node.target))
             elif isinstance(node, ast.With):
                 for item in node.items:

@@ -48,10 +48,10 @@ from typing import Any
 from xdsl.dialects import arith, func, memref, scf, tensor
 from xdsl.dialects import math as mathd
 from xdsl.dialects.builtin import (
-    ArrayAttr,
     DYNAMIC_INDEX,
-    DenseArrayBase,
+    ArrayAttr,
     BFloat16Type,
+    DenseArrayBase,
     DenseIntOrFPElementsAttr,
     FileLineColLoc,
     Float16Type,
@@ -368,9 +368,8 @@ class Translator:
             return self.res(arith.ConstantOp(FloatAttr(float(v), t)))  # pyright: ignore[reportArgumentType]
         if isinstance(t, IntegerType) and t.width.data == 1:
             return self.res(arith.ConstantOp(IntegerAttr(int(bool(v)), t)))
-        if not isinstance(v, int) or isinstance(v, bool) and not isinstance(t, IntegerType):
-            if isinstance(v, float) and not float(v).is_integer():
-                raise self.err(None, f"the float constant {v} cannot be used as {_type_text(t)}")
+        if isinstance(v, float) and not float(v).is_integer():
+            raise self.err(None, f"the float constant {v} cannot be used as {_type_text(t)}")
         return self.res(arith.ConstantOp(IntegerAttr(int(v), t)))  # pyright: ignore[reportArgumentType]
 
     def default_type(self, v: Value) -> Attribute:
@@ -470,7 +469,7 @@ class Translator:
         ann = kf.fn.__annotations__.get(a.arg)
         if isinstance(ann, str):
             try:
-                ann = eval(ann, kf.fn.__globals__)  # noqa: S307  # a module-level annotation
+                ann = eval(ann, kf.fn.__globals__)  # a module-level annotation
             except Exception as e:  # the annotation is module code: any error is the user's
                 raise self.err(a, f"cannot evaluate the annotation of '{a.arg}': {e}") from None
         if ann is None:
@@ -486,7 +485,7 @@ class Translator:
                     raise self.err(a, f"dimension {d!r} of '{a.arg}' must be a positive int or "
                                    "a pl.dynamic(...)")
             return MemRefType(self.elem_type(ann.dtype, a), dims)
-        if isinstance(ann, ScalarAnnotation) or isinstance(ann, DType):
+        if isinstance(ann, (ScalarAnnotation, DType)):
             raise self.err(a, f"scalar parameter '{a.arg}' is not supported yet: PyPTO "
                            "specializes scalar arguments at call time; make it a module "
                            "constant (pto-tune --set sweeps those)")
@@ -978,13 +977,10 @@ class Translator:
         for op in spmd.body.walk():
             if op.name in _CUBE_OPS:
                 cube = True
-            elif op.name.startswith("pto.") and op.name not in (
+            elif (op.name.startswith("pto.") and op.name not in (
                     "pto.load", "pto.store", "pto.read", "pto.yield", "pto.range", "pto.unroll",
                     "pto.spmd", "pto.write", "pto.load_valid", "pto.store_valid",
-                    "pto.section", "pto.handoff"):
-                vector = True
-            elif any(isinstance(r.type, TensorType) for r in op.results) and not (
-                    op.name in ("pto.load", "pto.load_valid", "pto.range", "pto.unroll",
+                    "pto.section", "pto.handoff")) or (any(isinstance(r.type, TensorType) for r in op.results) and op.name not in ("pto.load", "pto.load_valid", "pto.range", "pto.unroll",
                                 "scf.if")):
                 vector = True
         if cube and vector:
@@ -1194,7 +1190,7 @@ class Translator:
         g = self.frame.globals
         if node.id in g:
             v = g[node.id]
-            if isinstance(v, bool) or isinstance(v, (int, float)):
+            if isinstance(v, (bool, int, float)):
                 return v
             if isinstance(v, (KernelFunction, DType)) or v is LANGUAGE:
                 return v
