@@ -82,10 +82,22 @@ def load_kernel(path: str, func: str | None = None,
     kernel file at `path`, its module constants overridden by `constants`."""
     loaded = load_file(path, constants)
     kf = _entry(loaded, func)
+    tr = Translator(loaded)
     try:
-        module = Translator(loaded).translate(kf)
+        module = tr.translate(kf)
+    except FrontendError:
+        raise
     except RecursionError:
         raise FrontendError(path, 0, 0, "the kernel nests too deeply to translate") from None
+    except (DiagnosticException, ValueError, TypeError, KeyError, IndexError,
+            AttributeError, AssertionError) as e:
+        # an op constructor or a helper rejected what the checks above let through: still
+        # one located error, at the construct being translated
+        if os.environ.get("PTOC_DEBUG"):
+            raise
+        detail = (str(e).strip().splitlines() or [type(e).__name__])[0]
+        raise tr.err(None, f"cannot translate this construct ({type(e).__name__}: "
+                     f"{detail})") from None
     if verify_module:
         try:
             verify(module)
