@@ -594,7 +594,7 @@ class Translator:
         if not isinstance(s.target, ast.Name) or s.value is None:
             raise self.err(s, "an annotated assignment must be 'name: type = value'")
         v = self.expr(s.value)
-        ann = self.static(s.annotation)
+        ann = self.annotation(s.annotation)
         if isinstance(ann, TensorAnnotation) and _is_ssa(v):
             want = [(DYNAMIC_INDEX if isinstance(d, DynVar) else d) for d in ann.shape]
             got = list(_shape(v.type)) if isinstance(v.type, (TensorType, MemRefType)) else None
@@ -608,6 +608,15 @@ class Translator:
                 raise self.err(s.annotation, f"the annotation says {_type_text(et)} but the "
                                f"value is {_describe(v)}")
         self.bind_name(s.target.id, v, s.target)
+
+    def annotation(self, node: ast.expr) -> Any:
+        """A type annotation, evaluated as the module-level expression it is."""
+        try:
+            code = compile(ast.Expression(body=node), self.frame.file, "eval")
+            return eval(code, dict(self.frame.globals))  # a module-level annotation
+        except Exception as e:  # the annotation is user code: any error is the user's
+            raise self.err(node, f"cannot evaluate the annotation: {type(e).__name__}: "
+                           f"{e}") from None
 
     def s_return(self, s: ast.Return) -> None:
         v = self.expr(s.value) if s.value is not None else None
