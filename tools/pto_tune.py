@@ -265,7 +265,7 @@ def run(argv: Sequence[str] | None, stdout: IO[str], stderr: IO[str], env: Mappi
     if args.set:
         return _run_set(args, stdout, stderr, env)
     if args.scope is None:
-        raise ToolError("--scope is required (or --set NAME=V1,V2 on a .py kernel)")
+        raise ToolError("the following arguments are required: --scope")
     factors: list[int] = list(DEFAULT_FACTORS)
     if args.factors is not None:
         factors = parse_factors(args.factors)
