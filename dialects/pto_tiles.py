@@ -9,7 +9,8 @@ ops that fit are reused instead, with the checks xDSL 0.74 lacks added in
 `memref.expand_shape` (views of global-memory tensors).
 
 * `pto.write`: one scalar to global memory;
-* `pto.cmp` / `pto.select`: tile compare into an `i1` mask tile, and select by a mask;
+* `pto.cmp` / `pto.cmps` / `pto.select`: tile compare (with a tile or a runtime scalar)
+  into an `i1` mask tile, and select by a mask;
 * `pto.row_expand_{add,sub,div,max,min}`, `pto.col_expand_{...}`: broadcast by row/column;
 * `pto.{adds,subs,muls,divs,maxs,mins}`: a tile and a runtime scalar;
 * `pto.sort32` / `pto.mrgsort`: sort along the last axis into (value, index) pairs;
@@ -186,6 +187,14 @@ def _verify_valid(op: Operation, valid: Sequence[SSAValue], tile: tuple[int, ...
             raise VerifyException(f"valid extent #{i} must be of type index, got {v.type}")
 
 
+def _check_rank(op: Operation, tile: tuple[int, ...], mt: MemRefType[Attribute]) -> None:
+    rank = len(mt.get_shape())  # pyright: ignore[reportUnknownArgumentType, reportUnknownMemberType]
+    if len(tile) != rank:
+        raise VerifyException(
+            f"tile shape {list(tile)} has rank {len(tile)} but the memref {mt} has rank {rank}"
+        )
+
+
 @irdl_op_definition
 class LoadValidOp(IRDLOperation):
     """Load the valid part of a static tile; pad the rest.
@@ -235,8 +244,10 @@ class LoadValidOp(IRDLOperation):
     def verify_(self) -> None:
         rt = self.result.type
         tile = _shape(rt)
-        mt = _verify_access(self, self.source, self.indices, tile)
+        # the tile may extend past the memref (a padded tail): only the valid part is read
+        mt = _verify_access(self, self.source, self.indices, None)
         _verify_valid(self, self.valid, tile)
+        _check_rank(self, tile, mt)
         if _elem(rt) != _elem(mt):
             raise VerifyException(
                 f"tile element type {_elem(rt)} differs from the memref's {_elem(mt)}"
@@ -280,8 +291,9 @@ class StoreValidOp(IRDLOperation):
     def verify_(self) -> None:
         vt = self.value.type
         tile = _shape(vt)
-        mt = _verify_access(self, self.dest, self.indices, tile)
+        mt = _verify_access(self, self.dest, self.indices, None)
         _verify_valid(self, self.valid, tile)
+        _check_rank(self, tile, mt)
         if _elem(vt) != _elem(mt):
             raise VerifyException(
                 f"tile element type {_elem(vt)} differs from the memref's {_elem(mt)}"
@@ -333,6 +345,54 @@ class CmpOp(IRDLOperation):
             )
         if _is_i1(_elem(self.lhs.type)):
             raise VerifyException("pto.cmp compares numbers; combine masks with arith.andi/ori")
+
+
+@irdl_op_definition
+class CmpsOp(IRDLOperation):
+    """Compare a tile with a runtime scalar elementwise into a mask tile of `i1`.
+
+    `%m = pto.cmps gt %a, %s : tensor<4x64xf32>, f32 -> tensor<4x64xi1>`
+
+    PyPTO `pl.cmps`: the vector unit takes the scalar from a register (no splat tile).
+    The modes and NaN rules of `pto.cmp`; the scalar has the tile's element type.
+    """
+
+    name = "pto.cmps"
+
+    mode = prop_def(CmpModeAttr)
+    lhs = operand_def(TensorType)
+    scalar = operand_def()
+    result = result_def(TensorType)
+    traits = traits_def(Pure())
+
+    assembly_format = (
+        "$mode $lhs `,` $scalar attr-dict `:` type($lhs) `,` type($scalar) `->` type($result)"
+    )
+
+    def __init__(
+        self, mode: str | CmpMode, lhs: SSAValue | Operation, scalar: SSAValue | Operation
+    ):
+        lt = SSAValue.get(lhs).type
+        super().__init__(
+            operands=[lhs, scalar],
+            result_types=[TensorType(IntegerType(1), _shape(lt))],
+            properties={"mode": CmpModeAttr(CmpMode(mode))},
+        )
+
+    def verify_(self) -> None:
+        lt = self.lhs.type
+        if self.scalar.type != _elem(lt):
+            raise VerifyException(
+                f"pto.cmps compares a tile of {_elem(lt)} with a scalar of the same type, "
+                f"not {self.scalar.type}"
+            )
+        if _shape(self.result.type) != _shape(lt) or not _is_i1(_elem(self.result.type)):
+            raise VerifyException(
+                f"pto.cmps of {lt} gives a mask "
+                f"tensor<{'x'.join(map(str, _shape(lt)))}xi1>, not {self.result.type}"
+            )
+        if _is_i1(_elem(lt)):
+            raise VerifyException("pto.cmps compares numbers, not masks")
 
 
 @irdl_op_definition
@@ -779,6 +839,7 @@ TILE_OPS: tuple[type[IRDLOperation], ...] = (
     LoadValidOp,
     StoreValidOp,
     CmpOp,
+    CmpsOp,
     SelectOp,
     *EXPAND_OPS,
     *TILE_SCALAR_OPS,
@@ -798,6 +859,7 @@ __all__ = [
     "AddsOp",
     "CmpMode",
     "CmpOp",
+    "CmpsOp",
     "DivsOp",
     "GatherMaskOp",
     "LoadValidOp",

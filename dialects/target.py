@@ -57,11 +57,6 @@ def _read_ub(path: Path, seen: tuple[Path, ...] = ()) -> int:
     if isinstance(parent, str):
         base = path.parent / parent if parent.endswith(".toml") else _find(parent)
         return _read_ub(base, (*seen, path))
-    if doc.get("name") == "a2a3":
-        # TRANSITION: until the cost model's loader accepts a [memory] table in a2a3.toml,
-        # a2a3's size is the CANN platform file's ub_size (Ascend910B1 / A2A3.ini,
-        # ub_size = 196608); every other machine file must give memory.ub_bytes.
-        return 196608
     raise VerifyException(f"machine file {path.name} has no memory.ub_bytes")
 
 

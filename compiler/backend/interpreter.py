@@ -418,7 +418,8 @@ def _type_checked(op: Operation, compute: Compute, t: Attribute) -> Compute:
     et = _elem_of(t)
     want = nm.np_dtype(et)
     tile = _is_tile(t)
-    shape = _shape_of(t) if tile else ()
+    mem = _is_memref(t)
+    shape = _shape_of(t) if tile or mem else ()
     is_int = isinstance(et, (IntegerType, IndexType))
 
     def checked(f: Frame) -> Any:
@@ -429,6 +430,11 @@ def _type_checked(op: Operation, compute: Compute, t: Attribute) -> Compute:
         kind = type(out).__name__
         if tile:
             ok = isinstance(r, np.ndarray) and got_dtype == want and got_shape == shape
+        elif mem:
+            ok = (
+                isinstance(r, np.ndarray) and got_dtype == want and len(got_shape) == len(shape)
+                and all(d < 0 or d == g for d, g in zip(shape, got_shape, strict=True))
+            )
         elif is_int:
             ok = isinstance(r, int)
         else:
@@ -775,15 +781,20 @@ def _with_bursts(
     c: _Compiler, th: Thunk, mem: SSAValue, tile: Sequence[int] | None, itemsize: int,
     valid: Callable[[Frame], Sequence[int]] | None = None,
 ) -> Thunk:
-    """Wrap a recording load thunk: rewrite its last event with the GM burst fields."""
+    """Wrap a recording load thunk: emit its event with the GM burst fields filled in."""
     ms = c.slot(mem)
     tid = c.tensor_of(mem)
     cache: dict[Any, OpEvent] = {}
 
     def bursts(f: Frame) -> None:
-        th(f)
-        evs = f[_EV].__self__  # the task's event list (f[_EV] is its bound append)
-        ev = evs[-1]
+        sink = f[_EV]
+        got: list[OpEvent] = []
+        f[_EV] = got.append  # catch the load's event, then emit it with the burst fields
+        try:
+            th(f)
+        finally:
+            f[_EV] = sink
+        (ev,) = got
         m = f[ms]
         win = tuple(valid(f)) if valid is not None else tile
         ck = (ev, m.shape, win)
@@ -799,7 +810,7 @@ def _with_bursts(
             new = cache[ck] = replace(
                 ev, nbytes=nb, rows=rows, row_bytes=rb, stride_bytes=sb, tensor=tid
             )
-        evs[-1] = new
+        sink(new)
 
     return bursts
 
@@ -1442,6 +1453,18 @@ def _pto_cmp(c: _Compiler, op: pto_tiles.CmpOp) -> Thunk:
         uv = nm._unsigned_view  # pyright: ignore[reportPrivateUsage]
         return c.value_op(op, lambda f: fn(uv(f[a]), uv(f[b])), "vector")
     return c.value_op(op, lambda f: fn(f[a], f[b]), "vector")
+
+
+@_handles("pto.cmps")
+def _pto_cmps(c: _Compiler, op: pto_tiles.CmpsOp) -> Thunk:
+    a, s = c.slot(op.lhs), c.slot(op.scalar)
+    fn = _CMP_FNS[op.mode.data.value]
+    dt = nm.np_dtype(_elem_of(op.lhs.type))
+    ty = dt.type
+    if dt.kind == "u":
+        uv = nm._unsigned_view  # pyright: ignore[reportPrivateUsage]
+        return c.value_op(op, lambda f: fn(uv(f[a]), uv(np.asarray(ty(f[s])))), "vector")
+    return c.value_op(op, lambda f: fn(f[a], ty(f[s])), "vector")
 
 
 @_handles("pto.select")

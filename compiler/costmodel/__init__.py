@@ -7,13 +7,15 @@ print(rep.to_table())
 ```
 
 Layers: `machine` (the TOML machine file), `ops` (per-op pipe and cycles), `task` (per-task
-pipe schedule), `scheduler` (AICPU threads dispatching tasks to cores; scopes in order),
-`report` (swimlane metrics, table / JSON / Chrome trace events).
+pipe schedule on one core, or on a cluster's two sides), `scheduler` (the AICPU runtime:
+orchestrator, scheduler threads, scope dependences from GM tensors), `report` (swimlane
+metrics, table / JSON / Chrome trace events). compiler/costmodel/MODEL.md says what the
+model can and cannot predict.
 """
 
 from ptoc.costmodel.machine import Machine, MachineError, load_machine
 from ptoc.costmodel.report import KernelReport, ScopeReport, TaskSlot
-from ptoc.costmodel.scheduler import simulate, simulate_times
+from ptoc.costmodel.scheduler import ScopeTimes, schedule_scopes, simulate, simulate_times
 from ptoc.costmodel.task import TaskSchedule, schedule_task
 
 __all__ = [
@@ -21,9 +23,11 @@ __all__ = [
     "Machine",
     "MachineError",
     "ScopeReport",
+    "ScopeTimes",
     "TaskSchedule",
     "TaskSlot",
     "load_machine",
+    "schedule_scopes",
     "schedule_task",
     "simulate",
     "simulate_times",

@@ -26,12 +26,14 @@ _SECTIONS: dict[str, tuple[str, ...]] = {
     "": ("name",),
     "clock": ("freq_mhz",),
     "cores": ("vector_cores", "cube_cores", "clusters", "scheduler_threads"),
+    "memory": ("ub_bytes",),
     "vector": (
         "vector_repeat_bytes",
         "vector_max_repeats",
         "vector_cycles_per_repeat",
         "vector_latency",
         "instr_issue_cycles",
+        "in_order_pipes",
         "ub_block_bytes",
         "gather_block_cycles",
         "sort_cycles_per_repeat",
@@ -116,12 +118,15 @@ class Machine:
     cube_cores: int
     clusters: int
     scheduler_threads: int
+    # memory (also read by the dialect's verifier, ptoc.dialects.target)
+    ub_bytes: int
     # vector unit
     vector_repeat_bytes: int
     vector_max_repeats: int
     vector_cycles_per_repeat: int
     vector_latency: tuple[tuple[str, int], ...]
     instr_issue_cycles: float
+    in_order_pipes: int
     ub_block_bytes: int
     gather_block_cycles: float
     sort_cycles_per_repeat: float

@@ -229,13 +229,16 @@ def op_cost(
     operand_dtypes: Sequence[str] = (),
     from_cube: bool = False,
     cache_hit: bool = False,
+    valid_fraction: float = 1.0,
 ) -> OpCost:
     """The cost of one executed op.
 
     `operand_bytes` / `operand_dtypes` describe the tiles it reads (the task schedule
     knows them from the events that wrote those buffers; bytes as UB holds them);
     `from_cube` says that a store's tile is a cube result in L0C (it then drains through
-    FIXPIPE, not MTE3); `cache_hit` says that a scalar read hits the data cache.
+    FIXPIPE, not MTE3); `cache_hit` says that a scalar read hits the data cache;
+    `valid_fraction` is the part of a vector op's result tile that is valid (a tile loaded
+    with `pto.load_valid`: the vector unit works on the valid rows only).
     """
     kind = e.kind
     if kind == "scalar":
@@ -255,8 +258,8 @@ def op_cost(
         bursts, moved = _bursts(e, m)
         return store_cost(int(moved), m, bursts)
     if kind == "vector":
-        work = max([padded_bytes(e.shape, e.dtype, m), *operand_bytes])
-        return vector_cost(e.op, work, m)
+        own = int(padded_bytes(e.shape, e.dtype, m) * valid_fraction)
+        return vector_cost(e.op, max([own, *operand_bytes]), m)
     if kind == "sort":
         return sort_cost(e.nbytes, m)
     if kind == "handoff":

@@ -1,7 +1,7 @@
 """What the cost model reports: per task slots, per scope swimlane metrics, the kernel total.
 
-Metric definitions are the PyPTO runtime's swimlane ones (a2a3-machine.md, Swimlane
-metrics): Head OH = start - dispatch; Tail OH = finish - end (finish: when the scheduler
+Metric definitions are the PyPTO runtime's swimlane ones (docs/a2a3-facts.md, the
+runtime): Head OH = start - dispatch; Tail OH = finish - end (finish: when the scheduler
 sees the completion); Latency = finish - dispatch; Exec% of a scope = sum(end - start) /
 sum(latency); Total Test Time = max(finish) - min(dispatch) over the kernel.
 """

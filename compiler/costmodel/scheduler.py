@@ -166,7 +166,9 @@ class Scheduler:
         where: list[_Unit | None] = [None] * n
         cold = [False] * n
         busy = [0] * n_threads
-        free: dict[str, list[int]] = {k: [len(self.units[k][i]) for i in range(n_threads)] for k in kinds}
+        free: dict[str, list[int]] = {
+            k: [len(self.units[k][i]) for i in range(n_threads)] for k in kinds
+        }
         running = 0
         for th in self.threads:
             th.t = max(th.t, ready_us)
@@ -321,7 +323,6 @@ def schedule_scopes(scopes: Sequence[ScopeTimes], m: Machine) -> KernelReport:
     reports: list[ScopeReport | None] = [None] * len(scopes)
     all_slots: list[TaskSlot] = []
     i = 0
-    t_prev = 0.0
     while i < len(scopes):
         # the batch: scopes i..j-1, none depending on another of the batch
         j = i + 1
@@ -331,17 +332,13 @@ def schedule_scopes(scopes: Sequence[ScopeTimes], m: Machine) -> KernelReport:
         for k in range(i):
             if any(_depends(scopes[k], scopes[b]) for b in range(i, j)):
                 ready = max(ready, done[k])
-        if i > 0 and ready == 0.0:
-            ready = 0.0
         batch = list(scopes[i:j])
         slots, bdone = sched.run_batch(batch, ready, submitted[i:j])
         for k, (sl, dn) in enumerate(zip(slots, bdone, strict=True)):
             done[i + k] = dn
             reports[i + k] = scope_report(batch[k].name, batch[k].kind, sl, ready)
             all_slots.extend(sl)
-        t_prev = max(bdone)
         i = j
-    del t_prev
     if all_slots:
         total = max(s.finish_us for s in all_slots) - min(s.dispatch_us for s in all_slots)
     else:

@@ -26,6 +26,9 @@ numbers are fields of the machine file):
   record names (`side`), else on the side its kind implies (matmul: cube; vector: vector;
   a load or a scalar op: the side of the next op that uses it). A tile produced on one
   side and used on the other is visible `handoff_cycles` after it is complete.
+- A tile loaded with `pto.load_valid` is valid in part only; vector ops on it (and on
+  what they compute from it, of the same shape) work on the valid rows: a [8, 1024] tile
+  with one valid row costs one row's repeats.
 
 Buffer ids come from the execution record: a `pto.range` body reuses one buffer every
 iteration, so iteration i+1's load waits for iteration i's last read (the loop
@@ -44,7 +47,7 @@ from dataclasses import dataclass, field
 
 from ptoc.backend.record import OpEvent
 from ptoc.costmodel.machine import Machine
-from ptoc.costmodel.ops import PIPES, OpCost, Pipe, op_cost, padded_bytes
+from ptoc.costmodel.ops import PIPES, OpCost, Pipe, dtype_bytes, op_cost, padded_bytes
 
 
 class _Timeline:
@@ -113,6 +116,13 @@ class TaskSchedule:
     cache_misses: int = 0
 
 
+def _elements(shape: Sequence[int]) -> int:
+    n = 1
+    for d in shape:
+        n *= d
+    return n
+
+
 def _sides(events: Sequence[OpEvent]) -> list[str]:
     """The side (cube / vector) of every event of a mixed task."""
     n = len(events)
@@ -158,6 +168,7 @@ def schedule_task(
 ) -> TaskSchedule:
     """List-schedule one task's events on the pipes of one core (of a cluster's two
     sides when `mixed`)."""
+    in_order = in_order or m.in_order_pipes > 0
     side_of = _sides(events) if mixed else None
     names = ("cube", "vector") if mixed else ("",)
     slots = {(sd, p): _Timeline() for sd in names for p in PIPES}
@@ -170,6 +181,8 @@ def schedule_task(
     size: dict[int, int] = {}
     dtype: dict[int, str] = {}
     cube: dict[int, bool] = {}  # buffer holds a cube (L0C) result
+    shape_of: dict[int, tuple[int, ...]] = {}
+    valid: dict[int, float] = {}  # buffer -> valid share of its tile (load_valid)
     lines: dict[str, OrderedDict[tuple[int, int], None]] = {sd: OrderedDict() for sd in names}
     n_lines = max(1, m.dcache_bytes // m.dcache_line_bytes)
     line = m.dcache_line_bytes
@@ -203,12 +216,23 @@ def schedule_task(
                 else:
                     misses += 1
         from_cube = kind == "store" and any(cube.get(b, False) for b in reads)
-        sizes = tuple([size.get(b, 0) for b in reads])
-        ckey = (e, sizes, from_cube, hit)
+        # the valid part of the result: a load_valid's share of its tile; a vector op's
+        # the smallest of its same-shaped operands' (a valid region propagates)
+        frac = 1.0
+        if kind == "load":
+            full = padded_bytes(e.shape, e.dtype, m) if e.shape else 0
+            if e.op.endswith("load_valid") and full > 0:
+                frac = min(1.0, e.nbytes / max(1, _elements(e.shape) * dtype_bytes(e.dtype)))
+        elif kind == "vector":
+            for b in reads:
+                if shape_of.get(b) == e.shape:
+                    frac = min(frac, valid.get(b, 1.0))
+        sizes = tuple([int(size.get(b, 0) * valid.get(b, 1.0)) for b in reads])
+        ckey = (e, sizes, from_cube, hit, frac)
         cost = costs.get(ckey)
         if cost is None:
             cost = costs[ckey] = op_cost(
-                e, m, sizes, [dtype.get(b, e.dtype) for b in reads], from_cube, hit
+                e, m, sizes, [dtype.get(b, e.dtype) for b in reads], from_cube, hit, frac
             )
         if kind == "load" or kind == "store":
             gm_bytes += e.nbytes
@@ -250,6 +274,8 @@ def schedule_task(
             ready[w] = end
             last_read[w] = 0.0
             size[w] = padded_bytes(e.shape, e.dtype, m) if e.shape else e.nbytes
+            shape_of[w] = e.shape
+            valid[w] = frac
             dtype[w] = e.dtype
             cube[w] = kind == "matmul"
             if side_of is not None:

@@ -18,14 +18,14 @@
 // 16 stores of 32 KiB, no vector ops.
 //
 // Layouts (choices): the compressed int8 KV cache is [pages x 128, 128] (a page is 128
-// rows of IDX_HEAD_DIM = 128); the block table is [B, 32] i32 (IDX_KV_LEN 4096 / 128
-// pages per batch); the query is [T x 64, 128] i8; the score scratch is
-// [T x IDX_KV_LEN, 64] i32, row t * 4096 + 128 (p & 31): p & 31 = p, as a task has at
-// most 32 pages (the block table's width), and it lets pto-check-races prove the stores
+// rows of IDX_HEAD_DIM = 128), IDX_CACHE_BLOCK_NUM = B x 64 pages; the block table is
+// [B, IDX_CACHE_MAX_BLOCKS = 64] i32; the query is [T x 64, 128] i8; the score scratch
+// is [T x IDX_KV_LEN, 64] i32, row t * 4096 + 128 (p & 31): p & 31 = p, as a task has
+// at most IDX_KV_LEN / 128 = 32 pages, and it lets pto-check-races prove the stores
 // of different tasks disjoint although the page count is read from memory (one scalar
 // op per page more than the public kernel).
-func.func @score_mat(%kv_seq_lens: memref<8xi32>, %block_table: memref<8x32xi32>,
-                     %q_i8: memref<512x128xi8>, %kv_cache: memref<16384x128xi8>,
+func.func @score_mat(%kv_seq_lens: memref<8xi32>, %block_table: memref<8x64xi32>,
+                     %q_i8: memref<512x128xi8>, %kv_cache: memref<65536x128xi8>,
                      %score: memref<32768x64xi32>) {
   pto.spmd %t = 0 to 8 name "score_mat" core cube {
     %c0 = arith.constant 0 : index
@@ -45,10 +45,10 @@ func.func @score_mat(%kv_seq_lens: memref<8xi32>, %block_table: memref<8x32xi32>
     %q = pto.load %q_i8[%qrow, %c0] : memref<512x128xi8> -> tensor<64x128xi8>
     %srow0 = arith.muli %t, %c4096 : index
     pto.range %p = %c0 to %pages step %c1 {
-      %page_i32 = pto.read %block_table[%t, %p] : memref<8x32xi32> -> i32
+      %page_i32 = pto.read %block_table[%t, %p] : memref<8x64xi32> -> i32
       %page = arith.index_cast %page_i32 : i32 to index
       %kvrow = arith.muli %page, %c128 : index
-      %kvp = pto.load %kv_cache[%kvrow, %c0] : memref<16384x128xi8> -> tensor<128x128xi8>
+      %kvp = pto.load %kv_cache[%kvrow, %c0] : memref<65536x128xi8> -> tensor<128x128xi8>
       %s = pto.matmul %kvp, %q b_trans : tensor<128x128xi8>, tensor<64x128xi8> -> tensor<128x64xi32>
       %pw = arith.andi %p, %c31 : index
       %poff = arith.muli %pw, %c128 : index

@@ -32,9 +32,12 @@ def start_positions() -> np.ndarray[Any, Any]:
     return np.array([PATTERN[b % len(PATTERN)] for b in range(B)], dtype=np.int32)
 
 
-def make_inputs(seed: int = 0) -> dict[str, np.ndarray[Any, Any]]:
+def make_inputs(seed: int = 0, *, start_pos: Any = None) -> dict[str, np.ndarray[Any, Any]]:
+    """The fixture's inputs; `start_pos` (64 ints in [0, 258]) replaces its positions."""
     rng = np.random.default_rng(seed)
-    start = start_positions()
+    start = start_positions() if start_pos is None else np.asarray(start_pos, dtype=np.int32)
+    if start.shape != (B,) or start.min() < 0 or start.max() > MAX_BLOCKS * BLOCK - S:
+        raise ValueError(f"start_pos must be {B} positions in [0, {MAX_BLOCKS * BLOCK - S}]")
     table = (np.arange(B)[:, None] * MAX_BLOCKS + np.arange(MAX_BLOCKS)[None, :]).astype(np.int32)
     state = np.zeros((B * MAX_BLOCKS * BLOCK, STATE_DIM), dtype=np.float32)
     state[:, STATE_DIM // 2 :] = NEG_INF

@@ -8,8 +8,8 @@
 //
 // pl.spmd(ON x OK): task i takes the N group n = i // 2 of 256 columns and the K slice
 // k = i % 2 of QR_K_SLICE = 2048 (the grid order is a choice); a runtime loop over the
-// one 16-row M tile, then the first of the 8 K fragments of QR_K_TILE = 256 and a
-// 2-stage pipelined runtime loop over the other 7: load bf16 [16,256] of x (8 valid
+// one 16-row M tile, then a 2-stage pipelined runtime loop over the 8 K fragments of
+// QR_K_TILE = 256: load bf16 [16,256] of x (8 valid
 // rows of T = 8, pto.load_valid), load bf16 [256,256] of wq_a (row stride 2 KiB,
 // 512 B per row), matmul / matmul-accumulate into f32 [16,256]; store the partial.
 // Totals per task: 16 cube-side loads (8 x 4 KiB valid x + 8 x 128 KiB), 8 matmuls, 1 store
@@ -20,9 +20,9 @@
 // K slice's partial is stored (plainly) into its own slot of qr_partial [OK x 16, 1024]:
 // the same bytes leave the core, but the read-modify-write of the atomic add in global
 // memory (and its serialisation between the 2 producers of a tile) is not expressed.
-// Choice: the chain's first fragment (a plain matmul) is peeled before the loop, whose
-// iterations are matmul-accumulates (the description writes 'matmul (first) /
-// matmul_acc' in one loop).
+// The accumulator chain is one loop, as the public code: a plain matmul at k == 0
+// (scf.if), matmul-accumulates after; the carried accumulator starts as a zero tile
+// that is never read (one fill; PyPTO's pl.create_tensor allocates it without an op).
 func.func @qr_proj_matmul(%x: memref<16x4096xbf16>, %wq_a: memref<4096x1024xbf16>,
                           %qr_partial: memref<32x1024xf32>) {
   pto.spmd %i = 0 to 8 name "qr_proj_matmul" core cube {
@@ -41,15 +41,20 @@ func.func @qr_proj_matmul(%x: memref<16x4096xbf16>, %wq_a: memref<4096x1024xbf16
     %prow = arith.muli %ks, %c16 : index
     pto.range %mt = %c0 to %c1 step %c1 {
       %m0 = arith.muli %mt, %c16 : index
-      %x0 = pto.load_valid %x[%m0, %kbase] valid [%c8, %c256] pad zero : memref<16x4096xbf16> -> tensor<16x256xbf16>
-      %w0 = pto.load %wq_a[%kbase, %n0] : memref<4096x1024xbf16> -> tensor<256x256xbf16>
-      %a0 = pto.matmul %x0, %w0 : tensor<16x256xbf16>, tensor<256x256xbf16> -> tensor<16x256xf32>
-      %r = pto.range %k = %c1 to %c8 step %c1 pipeline 2 iter_args(%a = %a0) -> (tensor<16x256xf32>) {
+      %acc0 = arith.constant dense<0.000000e+00> : tensor<16x256xf32>
+      %r = pto.range %k = %c0 to %c8 step %c1 pipeline 2 iter_args(%a = %acc0) -> (tensor<16x256xf32>) {
         %kk = arith.muli %k, %c256 : index
         %k0 = arith.addi %kbase, %kk : index
         %xk = pto.load_valid %x[%m0, %k0] valid [%c8, %c256] pad zero : memref<16x4096xbf16> -> tensor<16x256xbf16>
         %wk = pto.load %wq_a[%k0, %n0] : memref<4096x1024xbf16> -> tensor<256x256xbf16>
-        %a2 = pto.matmul_acc %a, %xk, %wk : tensor<16x256xf32>, tensor<16x256xbf16>, tensor<256x256xbf16> -> tensor<16x256xf32>
+        %first = arith.cmpi eq, %k, %c0 : index
+        %a2 = scf.if %first -> (tensor<16x256xf32>) {
+          %mm = pto.matmul %xk, %wk : tensor<16x256xbf16>, tensor<256x256xbf16> -> tensor<16x256xf32>
+          scf.yield %mm : tensor<16x256xf32>
+        } else {
+          %ma = pto.matmul_acc %a, %xk, %wk : tensor<16x256xf32>, tensor<16x256xbf16>, tensor<256x256xbf16> -> tensor<16x256xf32>
+          scf.yield %ma : tensor<16x256xf32>
+        }
         pto.yield %a2 : tensor<16x256xf32>
       }
       %pr = arith.addi %prow, %m0 : index

@@ -22,6 +22,6 @@ def make_inputs(seed: int = 0) -> dict[str, np.ndarray[Any, Any]]:
         "gamma": (1.0 + 0.1 * rng.standard_normal((1, D))).astype(bf16),
         "xg": np.zeros((T, D), dtype=np.float32),
         "inv_rms": np.zeros((T, 1), dtype=np.float32),
-        "scale": np.zeros((T, 1), dtype=np.float32),
-        "inv_scale": np.zeros((T, 1), dtype=np.float32),
+        "x_norm_scale": np.zeros((T, 1), dtype=np.float32),
+        "xn_scale": np.zeros((T, 1), dtype=np.float32),
     }

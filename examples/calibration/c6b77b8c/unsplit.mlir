@@ -18,9 +18,9 @@
 // bf16 (D x IDX_N_HEADS, row-major: a [512, N] tile is 512 rows of N * 2 bytes);
 // weights is [16, 64] f32 (the padded tile is stored whole, 4 KiB).
 // WEIGHTS_SCALE = index_head_dim^-0.5 x index_n_heads^-0.5 = 1 / (sqrt(128) x 8).
-// Choice: the chain's first fragment (a plain matmul) is peeled before the loop, whose
-// iterations are matmul-accumulates (the description writes 'matmul (first) /
-// matmul_acc' inside one loop; peeling keeps every iteration the same op).
+// The accumulator chain is one loop, as the public code: a plain matmul at k == 0
+// (scf.if), matmul-accumulates after; the carried accumulator starts as a zero tile
+// that is never read (one fill; PyPTO's pl.create_tensor allocates it without an op).
 func.func @weights_proj(%x: memref<16x4096xbf16>, %wproj: memref<4096x64xbf16>,
                         %weights: memref<16x64xf32>) {
   pto.spmd %t = 0 to 1 name "weights_proj" core mix {
@@ -29,14 +29,19 @@ func.func @weights_proj(%x: memref<16x4096xbf16>, %wproj: memref<4096x64xbf16>,
     %c8 = arith.constant 8 : index
     %c512 = arith.constant 512 : index
     %acc = pto.section cube -> (tensor<16x64xf32>) {
-      %x0 = pto.load_valid %x[%c0, %c0] valid [%c8, %c512] pad zero : memref<16x4096xbf16> -> tensor<16x512xbf16>
-      %w0 = pto.load %wproj[%c0, %c0] : memref<4096x64xbf16> -> tensor<512x64xbf16>
-      %a0 = pto.matmul %x0, %w0 : tensor<16x512xbf16>, tensor<512x64xbf16> -> tensor<16x64xf32>
-      %r = pto.range %k = %c1 to %c8 step %c1 pipeline 2 iter_args(%a = %a0) -> (tensor<16x64xf32>) {
+      %acc0 = arith.constant dense<0.000000e+00> : tensor<16x64xf32>
+      %r = pto.range %k = %c0 to %c8 step %c1 pipeline 2 iter_args(%a = %acc0) -> (tensor<16x64xf32>) {
         %k0 = arith.muli %k, %c512 : index
         %xk = pto.load_valid %x[%c0, %k0] valid [%c8, %c512] pad zero : memref<16x4096xbf16> -> tensor<16x512xbf16>
         %wk = pto.load %wproj[%k0, %c0] : memref<4096x64xbf16> -> tensor<512x64xbf16>
-        %a2 = pto.matmul_acc %a, %xk, %wk : tensor<16x64xf32>, tensor<16x512xbf16>, tensor<512x64xbf16> -> tensor<16x64xf32>
+        %first = arith.cmpi eq, %k, %c0 : index
+        %a2 = scf.if %first -> (tensor<16x64xf32>) {
+          %mm = pto.matmul %xk, %wk : tensor<16x512xbf16>, tensor<512x64xbf16> -> tensor<16x64xf32>
+          scf.yield %mm : tensor<16x64xf32>
+        } else {
+          %ma = pto.matmul_acc %a, %xk, %wk : tensor<16x64xf32>, tensor<16x512xbf16>, tensor<512x64xbf16> -> tensor<16x64xf32>
+          scf.yield %ma : tensor<16x64xf32>
+        }
         pto.yield %a2 : tensor<16x64xf32>
       }
       pto.yield %r : tensor<16x64xf32>

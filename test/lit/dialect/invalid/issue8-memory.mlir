@@ -29,10 +29,10 @@ func.func @f(%m: memref<?x512xf32>, %r: index, %n: index) {
 
 // -----
 func.func @f(%m: memref<?x512xf32>, %r: index, %n: index) {
-  %t = pto.load_valid %m[%r, %r] valid [%n, %n] : memref<?x512xf32> -> tensor<1x1024xf32>
+  %t = pto.load_valid %m[%r, %r] valid [%n] : memref<?x512xf32> -> tensor<512xf32>
   func.return
 }
-// CHECK: issue8-memory.mlir:32:3: error: 'pto.load_valid' op tile dimension 1 is 1024 but the memref memref<?x512xf32> has only 512
+// CHECK: issue8-memory.mlir:32:3: error: 'pto.load_valid' op tile shape [512] has rank 1 but the memref memref<?x512xf32> has rank 2
 
 // -----
 func.func @f(%m: memref<?x512xf32>, %t: tensor<1x512xbf16>, %r: index, %n: index) {

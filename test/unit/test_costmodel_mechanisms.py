@@ -1,0 +1,156 @@
+"""The issue-9 mechanisms of the a2a3 cost model, each on a hand-built record.
+
+Scalar data cache, DMA bursts, per-dtype vector repeats and 32 B rows, valid-part tiles,
+sort, mixed tasks on two cores with a handoff, the chip's shared GM bandwidth, and scope
+dependences derived from GM tensors (independent scopes overlap).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from ptoc.backend.record import ExecutionRecord, OpEvent, ScopeRecord, TaskRecord
+from ptoc.costmodel import Machine, ScopeTimes, load_machine, schedule_scopes, simulate
+from ptoc.costmodel.ops import op_cost, padded_bytes
+from ptoc.costmodel.task import schedule_task
+
+
+@pytest.fixture(scope="module")
+def m() -> Machine:
+    return load_machine("a2a3")
+
+
+def read(tensor: int, offset: int) -> OpEvent:
+    return OpEvent("read", "pto.read", (), "int32", 4, tensor=tensor, offset=offset)
+
+
+def test_sequential_reads_of_a_row_hit_the_data_cache(m: Machine) -> None:
+    row = [read(3, i) for i in range(16)]  # 16 int32 = one 64 B line
+    s = schedule_task(row, m)
+    assert (s.cache_misses, s.cache_hits) == (1, 15)
+    assert s.cycles == pytest.approx(m.scalar_read_cycles + 15 * m.scalar_hit_cycles)
+    spread = [read(3, 16 * i) for i in range(16)]  # one read per line: all miss
+    assert schedule_task(spread, m).cache_misses == 16
+    other = [read(3, 0), read(4, 0)]  # another tensor is another line
+    assert schedule_task(other, m).cache_misses == 2
+
+
+def test_the_cache_is_cold_at_every_task_and_bounded(m: Machine) -> None:
+    lines = m.dcache_bytes // m.dcache_line_bytes
+    evs = [read(1, 16 * i) for i in range(lines + 1)] + [read(1, 0)]
+    assert schedule_task(evs, m).cache_misses == lines + 2  # line 0 was evicted (LRU)
+
+
+def load(rows: int, row_bytes: int, stride: int, dtype: str = "float32") -> OpEvent:
+    elt = 4 if dtype == "float32" else 2
+    shape = (rows, row_bytes // elt)
+    return OpEvent("load", "pto.load", shape, dtype, rows * row_bytes, (), 0,
+                   rows=rows, row_bytes=row_bytes, stride_bytes=stride, tensor=0)  # fmt: skip
+
+
+def test_a_strided_tile_of_short_rows_costs_per_burst(m: Machine) -> None:
+    contiguous = op_cost(load(1, 64 * 256, 64 * 256), m)
+    strided = op_cost(load(64, 256, 4096), m)  # the same 16 KiB as 64 rows of 256 B
+    assert strided.occupancy == pytest.approx(contiguous.occupancy + 63 * m.dma_burst_cycles)
+    # a row shorter than a 32 B block moves a whole block
+    tiny = op_cost(load(64, 8, 4096), m)
+    assert tiny.occupancy >= 64 * 32 / m.gm_read_bytes_per_cycle
+
+
+def test_vector_repeats_follow_bytes_and_rows_pad_to_32_bytes(m: Machine) -> None:
+    f32 = OpEvent("vector", "arith.addf", (1, 64), "float32", 256, (), 0)
+    bf16 = OpEvent("vector", "arith.addf", (1, 128), "bfloat16", 256, (), 0)
+    assert op_cost(f32, m).occupancy == op_cost(bf16, m).occupancy  # one 256 B repeat each
+    assert padded_bytes((16, 1), "float32", m) == 16 * 32
+    col = OpEvent("vector", "arith.addf", (16, 1), "float32", 64, (), 0)
+    assert op_cost(col, m).occupancy == op_cost(
+        OpEvent("vector", "arith.addf", (16, 8), "float32", 512, (), 0), m
+    ).occupancy
+
+
+def test_vector_work_on_a_valid_part_tile_is_its_valid_rows(m: Machine) -> None:
+    def task(op: str) -> list[OpEvent]:
+        ld = OpEvent("load", op, (8, 1024), "float32", (1 if op.endswith("valid") else 8) * 4096,
+                     (), 0, rows=1, row_bytes=4096, stride_bytes=4096, tensor=0)  # fmt: skip
+        return [ld, OpEvent("vector", "math.exp", (8, 1024), "float32", 32768, (0,), 1)]
+
+    m0 = m.with_overrides(instr_issue_cycles=0.0)
+    full = schedule_task(task("pto.load"), m0, detailed=True).ops[1]
+    part = schedule_task(task("pto.load_valid"), m0, detailed=True).ops[1]
+    assert (part.end - part.start) < (full.end - full.start) / 4
+
+
+def test_sort_is_one_pass_per_event(m: Machine) -> None:
+    small = op_cost(OpEvent("sort", "pto.sort32", (1, 512), "float32", 2048, (0,), 1), m)
+    big = op_cost(OpEvent("sort", "pto.sort32", (1, 2048), "float32", 8192, (0,), 1), m)
+    assert big.occupancy - small.occupancy == pytest.approx(
+        m.sort_cycles_per_repeat * (1024 - 256) / m.sort_repeat_elements
+    )
+
+
+def test_mixed_task_sides_run_on_their_own_cores_with_a_handoff(m: Machine) -> None:
+    cube = [
+        OpEvent("load", "pto.load", (64, 64), "bfloat16", 8192, (), 0, side="cube",
+                rows=1, row_bytes=8192, stride_bytes=8192, tensor=0),  # fmt: skip
+        OpEvent("matmul", "pto.matmul", (64, 64), "float32", 16384, (0, 0), 1, 64, side="cube"),
+        OpEvent("handoff", "pto.handoff", (64, 64), "float32", 16384, (1,), 2, side="cube"),
+    ]
+    vec = [OpEvent("vector", "math.exp", (64, 64), "float32", 16384, (2,), 3, side="vector")]
+    s = schedule_task(cube + vec, m, mixed=True, detailed=True)
+    hand, exp = s.ops[2], s.ops[3]
+    assert (hand.side, exp.side) == ("cube", "vector")
+    assert exp.start >= hand.start + m.handoff_cycles - 1e-9
+    # a vector-side scalar read does not wait for the cube side's scalar unit
+    busy_cube = [read(0, 0), read(0, 64), OpEvent("matmul", "pto.matmul", (16, 16), "float32",
+                 1024, (), 5, 16, side="cube")]  # fmt: skip
+    r = OpEvent("read", "pto.read", (), "int32", 4, tensor=9, offset=0, side="vector")
+    both = schedule_task([*busy_cube, r], m, mixed=True, detailed=True)
+    assert both.ops[3].start < both.ops[1].end
+
+
+def test_concurrent_cores_share_the_chip_bandwidth(m: Machine) -> None:
+    narrow = m.with_overrides(chip_gm_bytes_per_cycle=100.0)
+    mb = 1 << 20
+    scope = [ScopeTimes("s", "vector", [1.0] * 48, [mb] * 48, frozenset({0}), frozenset({1}))]
+    rep = schedule_scopes(scope, narrow)
+    # 48 MiB through 100 B/cycle: at least that long in all
+    floor = 48 * mb / (100.0 * m.freq_mhz)
+    assert max(t.end_us for t in rep.tasks) - min(t.start_us for t in rep.tasks) >= 0.5 * floor
+    alone = schedule_scopes(scope[:1], m)
+    assert max(t.exec_us for t in alone.tasks) < max(t.exec_us for t in rep.tasks)
+
+
+def _scope(name: str, reads: set[int], writes: set[int], n: int = 8) -> ScopeTimes:
+    return ScopeTimes(name, "vector", [20.0] * n, [0.0] * n, frozenset(reads), frozenset(writes))
+
+
+def test_independent_scopes_overlap_dependent_ones_wait(m: Machine) -> None:
+    indep = schedule_scopes([_scope("a", {0}, {1}), _scope("b", {2}, {3})], m)
+    a, b = indep.scope("a"), indep.scope("b")
+    assert b.start_us < a.end_us  # no shared tensor: they run at the same time
+    for later in (_scope("b", {1}, {3}), _scope("b", {2}, {0}), _scope("b", {2}, {1})):
+        dep = schedule_scopes([_scope("a", {0}, {1}), later], m)  # RAW, WAR, WAW
+        assert dep.scope("b").start_us >= dep.scope("a").end_us - 1e-9
+
+
+def test_simulate_derives_dependences_from_the_record(m: Machine) -> None:
+    def task(src: int, dst: int) -> TaskRecord:
+        evs = [  # long enough (tens of us) that the second launch's submission is early
+            OpEvent("load", "pto.load", (64, 256), "float32", 65536, (), 0, rows=1,
+                    row_bytes=65536, stride_bytes=65536, tensor=src),  # fmt: skip
+            OpEvent("store", "pto.store", (64, 256), "float32", 65536, (0,), None, rows=1,
+                    row_bytes=65536, stride_bytes=65536, tensor=dst),  # fmt: skip
+        ] * 40
+        return TaskRecord(0, evs)
+
+    def rec(b_src: int) -> ExecutionRecord:
+        return ExecutionRecord([
+            ScopeRecord("a", "vector", [task(0, 1)]),
+            ScopeRecord("b", "vector", [task(b_src, 3)]),
+        ])  # fmt: skip
+
+    overlap = simulate(rec(2), m)
+    chained = simulate(rec(1), m)
+    assert overlap.scope("b").start_us < overlap.scope("a").end_us
+    assert chained.scope("b").start_us >= chained.scope("a").end_us - 1e-9
+    assert overlap.total_us < chained.total_us
