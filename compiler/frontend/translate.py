@@ -2113,7 +2113,7 @@ class Translator:
     def pl_cmp(self, node: ast.Call) -> Value:
         a = self.args(node, ["lhs", "rhs", "cmp_type"], 2, "pl.cmp")
         x = self.tile_arg(a["lhs"], "pl.cmp")
-        y = self.tile_operand(self.expr(a["rhs"]), x.type, a["rhs"])
+        rhs = self.expr(a["rhs"])
         mode: Any = self.static(a["cmp_type"]) if "cmp_type" in a else 0
         if isinstance(mode, int) and not isinstance(mode, bool):
             mode = _CMP_TYPES.get(mode, mode)
@@ -2122,10 +2122,22 @@ class Translator:
                            "2 lt, 3 le, 4 gt, 5 ge")
         self.node = node
         self.need_task(node, "pl.cmp")
+        if _is_const(rhs) or (_is_ssa(rhs) and not _is_tile(rhs) and not _is_mem(rhs)):
+            # PyPTO's cmps: the scalar from a register
+            sv = self.scalar_const_like(rhs, _elem(x.type), node) if _is_const(rhs) else \
+                self.ssa(rhs, None, node)
+            if sv.type != _elem(x.type):
+                raise self.err(node, f"pl.cmp of a {_describe(x)} with a scalar "
+                               f"{_type_text(sv.type)}: convert it with pl.cast first")
+            return self.res(pto_tiles.CmpsOp(str(mode), x, sv))
+        y = self.tile_operand(rhs, x.type, a["rhs"])
         if x.type != y.type:
             raise self.err(node, f"pl.cmp of {_describe(x)} and {_describe(y)}: same shape and "
                            "dtype needed")
         return self.res(pto_tiles.CmpOp(str(mode), x, y))
+
+    def pl_cmps(self, node: ast.Call) -> Value:
+        return self.pl_cmp(node)
 
     def pl_select(self, node: ast.Call) -> Value:
         a = self.args(node, ["mask", "lhs", "rhs"], 3, "pl.select")
