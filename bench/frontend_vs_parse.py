@@ -35,10 +35,12 @@ def best(fn: Callable[[], object], repeat: int) -> float:
     return min(times)
 
 
-def main() -> None:
+def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     ap.add_argument("--repeat", type=int, default=5)
-    args = ap.parse_args()
+    args = ap.parse_args(argv)
+    if args.repeat < 1:
+        ap.error("--repeat must be >= 1")
     py = str(SEED / "kernel.py")
     imported = str(load_kernel(py))  # warm up (imports of ptoc itself), and the peer text
     hand = (SEED / "kernel.mlir").read_text()
@@ -53,7 +55,8 @@ def main() -> None:
     print(f"  parse the hand-written kernel.mlir   {t_hand * 1e3:8.2f} ms")
     print(f"ratio import / parse (same IR):        {t_import / t_parse:8.3f}")
     print(f"ratio import / parse (kernel.mlir):    {t_import / t_hand:8.3f}")
+    return 0
 
 
 if __name__ == "__main__":
-    main()
+    raise SystemExit(main())

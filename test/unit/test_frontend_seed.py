@@ -175,3 +175,17 @@ def test_pto_run_and_pto_tune_take_py_kernels() -> None:
              "softmax_pool")
     assert r.returncode == 0, r.stderr
     assert "POOL_GROUP" in r.stdout and "failed" in r.stdout and "<- best" in r.stdout
+
+
+def test_bench_frontend_vs_parse_runs(capsys: pytest.CaptureFixture[str]) -> None:
+    """Smoke test of bench/frontend_vs_parse.py (no timing asserted)."""
+    import importlib.util
+
+    path = ROOT / "bench" / "frontend_vs_parse.py"
+    spec = importlib.util.spec_from_file_location("_bench_frontend_vs_parse", path)
+    assert spec is not None and spec.loader is not None
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    assert mod.main(["--repeat", "1"]) == 0
+    out = capsys.readouterr().out
+    assert "ratio import / parse (same IR):" in out
