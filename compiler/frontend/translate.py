@@ -836,7 +836,13 @@ class Translator:
         for a, n in zip(scratch.args[1:], regs):
             env[n] = a
         try:
-            self.stmts(s.body, self.future)
+            failure: FrontendError | None = None
+            try:
+                self.stmts(s.body, self.future)
+            except FrontendError as e:
+                # without their iter_args the escaping names may look undefined further
+                # down the body; the types seen up to the failure are what is needed
+                failure = e
             out: dict[str, Attribute] = {}
             for n in escaping:
                 # the type the body gave the name (also when a one-armed if drops it here:
@@ -845,6 +851,8 @@ class Translator:
                 t = self.frame.declared.get(n)
                 if t is None and _is_const(v):
                     t = self.default_type(v)
+                if t is None and failure is not None:
+                    raise failure
                 if t is None:
                     raise self.err(s, f"'{n}' is assigned in this loop and read after it, but "
                                    f"it is {_describe(v)}, which cannot leave a loop")

@@ -572,3 +572,17 @@ def test_spmd_for_variable_stays_bound_after_the_scope(tmp_path: Path) -> None:
                 y[c:c + 1, 0:64] = x[0:1, 0:64]
         """))
     assert isinstance(SpmdOp, type)
+
+
+def test_escaping_name_defined_in_one_branch_and_read_later_in_the_body(tmp_path: Path) -> None:
+    m = load(tmp_path, kernel("""
+        with pl.at(level=pl.Level.CORE_GROUP, name_hint="s"):
+            base = x[0:1, 0:64]
+            for i in pl.range(4):
+                v = pl.cast(pl.read(n, [i]), pl.INDEX)
+                if v > 0:
+                    hit = x[i:i + 1, 0:64]
+                y[i:i + 1, 0:64] = hit
+            y[0:1, 0:64] = pl.add(hit, base)
+    """))
+    assert carries(loops(m)[0]) == ["hit"]
