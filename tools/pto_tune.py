@@ -358,26 +358,18 @@ def _run_set(
         sets = [parse_set(spec) for spec in args.set]
     except ValueError as e:
         raise ToolError(str(e)) from None
-    if args.inputs is not None:
-        from ptoc.tuning import load_npz_inputs
+    # the inputs as for a scope sweep (_inputs), made once per argument signature: the
+    # variants of a sweep run on the same inputs unless a constant changes a shape
+    made: dict[str, Any] = {}
+    descs: list[str] = []
 
-        fixed = load_npz_inputs(args.inputs)
-        inputs: Any = fixed
-        inputs_desc = args.inputs
-    else:
-        from ptoc.tuning import example_inputs
+    def inputs(module: Any) -> Any:
+        key = str([getattr(op, "function_type", None) for op in module.ops])
+        if key not in made:
+            made[key], desc = _inputs(args, module, args.func)
+            descs.append(desc)
+        return made[key]
 
-        seed: int = 0 if args.seed is None else args.seed
-        made = example_inputs(args.file, seed)
-        if made is not None:
-            inputs, inputs_desc = made, f"inputs.py seed {seed}"
-        else:
-            from ptoc.backend.interpreter import compile_module, random_inputs
-
-            def inputs(module: Any) -> Any:
-                return random_inputs(compile_module(module, func=args.func), seed)
-
-            inputs_desc = f"random seed {seed}"
     forced = args.progress
     enabled = forced if forced is not None else (
         stderr.isatty() or env.get("PTO_TUNE_PROGRESS", "") not in ("", "0")
@@ -399,10 +391,11 @@ def _run_set(
     b = best_point(points)
     if args.json:
         doc = set_points_json(points, file=args.file, func=args.func, scope=args.scope,
-                              machine=args.machine, inputs=inputs_desc)
+                              machine=args.machine, inputs=", ".join(dict.fromkeys(descs)))
         stdout.write(json.dumps(doc, indent=2) + "\n")
     else:
         what = " x ".join(f"{n} in {{{', '.join(map(str, v))}}}" for n, v in sets)
+        inputs_desc = ", ".join(dict.fromkeys(descs)) or "none"
         title = (f"{TOOL}: {args.file}, {what}, machine {args.machine}, inputs: {inputs_desc}"
                  + (f", scope {args.scope}" if args.scope else ""))
         stdout.write(format_set_table(points, title=title) + "\n")
