@@ -444,6 +444,13 @@ class Translator:
         self.stmts(fdef.body, None)
         self.stack.pop()
         self.node = fdef
+        ret = self.frame.returned
+        outs = ret if isinstance(ret, tuple) else (() if ret is None else (ret,))
+        for v in outs:  # pyright: ignore[reportUnknownVariableType]
+            if not (_is_mem(v) and v in self.params):
+                raise self.err(fdef, f"the entry '{kf.__name__}' returns {_describe(v)}: an "
+                               "entry writes its results into its pl.Out / pl.InOut tensor "
+                               "parameters and may return only those")
         self.add(func.ReturnOp())
         f = func.FuncOp(kf.__name__, FunctionType.from_lists(arg_types, []), Region(body))
         f.location = FileLineColLoc(StringAttr(file), IntAttr(fdef.lineno),
