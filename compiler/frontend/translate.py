@@ -212,6 +212,7 @@ class Frame:
     declared: dict[str, Attribute] = field(default_factory=dict[str, Attribute])
     returned: Value = None
     has_return: bool = False
+    return_node: ast.AST | None = None
 
 
 @dataclass
@@ -448,7 +449,8 @@ class Translator:
         outs = ret if isinstance(ret, tuple) else (() if ret is None else (ret,))
         for v in outs:  # pyright: ignore[reportUnknownVariableType]
             if not (_is_mem(v) and v in self.params):
-                raise self.err(fdef, f"the entry '{kf.__name__}' returns {_describe(v)}: an "
+                raise self.err(self.frame.return_node, f"the entry '{kf.__name__}' returns "
+                               f"{_describe(v)}: an "
                                "entry writes its results into its pl.Out / pl.InOut tensor "
                                "parameters and may return only those")
         self.add(func.ReturnOp())
@@ -629,6 +631,7 @@ class Translator:
         v = self.expr(s.value) if s.value is not None else None
         self.frame.returned = v
         self.frame.has_return = True
+        self.frame.return_node = s.value
 
     # ------------------------------------------------------------------ loops
 

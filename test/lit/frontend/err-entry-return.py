@@ -6,4 +6,4 @@ import pypto.language as pl
 @pl.jit
 def k(x: pl.Tensor[[16, 64], pl.FP32]):
     return x, 1
-# CHECK: {{^[^ ]*}}err-entry-return.py:6:1: error: the entry 'k' returns constant 1: an entry writes its results into its pl.Out / pl.InOut tensor parameters and may return only those
+# CHECK: {{^[^ ]*}}err-entry-return.py:8:12: error: the entry 'k' returns constant 1: an entry writes its results into its pl.Out / pl.InOut tensor parameters and may return only those
