@@ -678,6 +678,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--summary-json", help="write the summary numbers here (the test's data)")
     ap.add_argument("--cases", help="comma-separated case ids (default: all)")
     ap.add_argument("--strict", action="store_true", help="fail when a case does not run")
+    ap.add_argument("--machine", default=str(MACHINE_FILE), help="the machine file to fit")
     args = ap.parse_args(argv)
     t0 = time.time()
     cases = load_cases()
@@ -687,8 +688,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not cases:
         print("error: no calibration cases under examples/calibration", file=sys.stderr)
         return 1
-    base = load_machine(MACHINE_FILE)
-    params = fitted_params()
+    machine_file = Path(args.machine)
+    base = load_machine(machine_file)
+    params = fitted_params(machine_file)
     cal = Calibration(cases, base, params, strict=args.strict)
     cases = cal.cases
     x0 = [float(getattr(base, p.name)) for p in params]
@@ -743,8 +745,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         out["loo"] = s_loo
     print(f"\ntotal {time.time() - t0:.0f} s")
     if args.write and not args.no_fit:
-        write_values(MACHINE_FILE, {p.name: v for p, v in zip(params, x, strict=True)})
-        print(f"wrote the fitted values into {MACHINE_FILE}")
+        write_values(machine_file, {p.name: v for p, v in zip(params, x, strict=True)})
+        print(f"wrote the fitted values into {machine_file}")
     if args.summary_json:
         Path(args.summary_json).write_text(json.dumps(out, indent=1) + "\n")
     return 0
