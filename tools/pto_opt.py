@@ -43,6 +43,7 @@ from ptoc.diagnostics import (
     verify,
 )
 from ptoc.passes import available_passes
+from ptoc.frontend import is_kernel_file, load_for_tool
 from ptoc.tools import verify_diagnostics
 
 PARSE_TIMEOUT_S = 120
@@ -252,6 +253,13 @@ class PtoOptMain(xDSLOptMain):
         arg_parser.error = _usage_error  # pyright: ignore[reportAttributeAccessIssue]
         super().register_all_arguments(arg_parser)
         add_parse_timeout(arg_parser)
+        arg_parser.add_argument(
+            "--func", metavar="NAME", help="a .py kernel: the @pl.jit entry to import"
+        )
+        arg_parser.add_argument(
+            "--set", metavar="NAME=VALUE", action="append", default=[],
+            help="a .py kernel: replace a module constant before importing (repeatable)",
+        )
 
     def setup_pipeline(self) -> None:
         try:
@@ -297,6 +305,8 @@ class PtoOptMain(xDSLOptMain):
             if not self.args.verify_diagnostics:
                 raise self.setup_error
         check_outputs({"-o": self.args.output_file}, [self.args.input_file])
+        if is_kernel_file(self.args.input_file):
+            return self._run_kernel_file()
         text, name = read_input(self.args.input_file)
         chunks = split_chunks(text, self.args.split_input_file)
         if self.args.verify_diagnostics:
@@ -375,6 +385,16 @@ class PtoOptMain(xDSLOptMain):
         else:
             sys.stdout.write(result)
             sys.stdout.flush()
+
+    def _run_kernel_file(self) -> int:
+        """A PyPTO kernel (`.py`): import it with ptoc.frontend, then as for `.mlir`."""
+        if self.args.verify_diagnostics:
+            raise ToolError("--verify-diagnostics checks the expected-* annotations of an .mlir "
+                            "input; a .py kernel has none")
+        module = load_for_tool(self.args.input_file, self.args.func, self.args.set)
+        self._apply(module)
+        self._write_output(self._emit(module))
+        return 0
 
     def prepare_output(self) -> IO[str]:  # never opened early: see run()
         return sys.stdout

@@ -37,6 +37,7 @@ import numpy as np
 from ptoc.api import run_pipeline
 from ptoc.backend.interpreter import compile_module, random_inputs
 from ptoc.costmodel import load_machine, simulate
+from ptoc.frontend import is_kernel_file, load_for_tool
 from ptoc.tools.cli import ToolArgumentParser, import_pyplot, seed_arg
 from ptoc.tools.pto_opt import (
     ToolError,
@@ -66,7 +67,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Run a pto kernel with the numpy interpreter and report the cost model's "
         "schedule of the run.",
     )
-    p.add_argument("file", metavar="FILE", help="the kernel (.mlir); '-' reads stdin")
+    p.add_argument("file", metavar="FILE", help="the kernel (.mlir, or a .py PyPTO kernel); '-' reads stdin")
     p.add_argument("-p", "--passes", metavar="PIPELINE", default="",
                    help="pass pipeline to apply first (pto-opt -p syntax)")
     p.add_argument("--inputs", metavar="FILE",
@@ -87,6 +88,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--machine", default="a2a3", help="machine name or .toml (default a2a3)")
     p.add_argument("--max-tasks", type=_positive, default=DEFAULT_MAX_TASKS, metavar="N",
                    help=f"the most tasks one scope may launch (default {DEFAULT_MAX_TASKS})")
+    p.add_argument("--set", metavar="NAME=VALUE", action="append", default=[],
+                   help="a .py kernel: replace a module constant before importing (repeatable)")
     add_parse_timeout(p)
     return p
 
@@ -276,8 +279,13 @@ def run(argv: Sequence[str] | None, stdout: IO[str]) -> int:
         require_regular_file(args.inputs, "inputs ")
     if args.plot is not None:
         _require_matplotlib()
-    text, name = read_input(args.file)
-    module = parse_with_timeout(text, name, args.parse_timeout)
+    if is_kernel_file(args.file):
+        module = load_for_tool(args.file, args.func, args.set)
+    else:
+        if args.set:
+            raise ToolError("--set applies to .py kernels only")
+        text, name = read_input(args.file)
+        module = parse_with_timeout(text, name, args.parse_timeout)
     if args.passes:
         run_pipeline(module, args.passes)
     prog = compile_module(module, func=args.func)

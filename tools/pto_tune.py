@@ -36,6 +36,7 @@ from collections.abc import Mapping, Sequence
 from typing import IO, TYPE_CHECKING, Any, NoReturn
 
 from ptoc.backend.interpreter import compile_module, random_inputs
+from ptoc.frontend import is_kernel_file, load_for_tool, parse_set
 from ptoc.tools.cli import ToolArgumentParser, import_pyplot, seed_arg
 from ptoc.tools.pto_opt import (
     ToolError,
@@ -45,6 +46,12 @@ from ptoc.tools.pto_opt import (
     read_input,
     report_and_exit,
     require_regular_file,
+)
+from ptoc.tuning.constant_sweep import (
+    best_point,
+    format_set_table,
+    set_points_json,
+    sweep_constants,
 )
 from ptoc.tuning.factor_sweep import (
     TuneError,
@@ -83,8 +90,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--scope softmax_pool --factors 1,2,4,8,16",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    p.add_argument("file", metavar="FILE", help="the kernel (.mlir); '-' reads stdin")
-    p.add_argument("--scope", required=True, help="the name of the pto.spmd scope to tune")
+    p.add_argument("file", metavar="FILE", help="the kernel (.mlir, or a .py PyPTO kernel); '-' reads stdin")
+    p.add_argument("--scope", help="the name of the pto.spmd scope to tune (with --set: the "
+                   "scope whose tasks, span and Exec% are shown)")
+    p.add_argument("--set", metavar="NAME=V1,V2", action="append", default=[],
+                   help="a .py kernel: re-import it with each value of this module constant "
+                   "(several --set make a grid) instead of coarsening a scope")
     fac = p.add_mutually_exclusive_group()
     fac.add_argument(
         "--factors",
@@ -272,6 +283,10 @@ def plot_ucurve(
 
 def run(argv: Sequence[str] | None, stdout: IO[str], stderr: IO[str], env: Mapping[str, str]) -> int:
     args = build_parser().parse_args(argv)
+    if args.set:
+        return _run_set(args, stdout, stderr, env)
+    if args.scope is None:
+        raise ToolError("the following arguments are required: --scope")
     factors: list[int] = list(DEFAULT_FACTORS)
     if args.factors is not None:
         factors = parse_factors(args.factors)
@@ -282,8 +297,12 @@ def run(argv: Sequence[str] | None, stdout: IO[str], stderr: IO[str], env: Mappi
         require_regular_file(args.inputs, "inputs ")
     if args.plot is not None:
         _check_writable(args.plot)
-    text, name = read_input(args.file)
-    module = parse_with_timeout(text, name, args.parse_timeout)
+    if is_kernel_file(args.file):
+        module = load_for_tool(args.file, args.func)
+        name = args.file
+    else:
+        text, name = read_input(args.file)
+        module = parse_with_timeout(text, name, args.parse_timeout)
     try:
         spmd = find_scope(module, args.scope, args.func)
         count = spmd.static_count
@@ -349,6 +368,66 @@ def run(argv: Sequence[str] | None, stdout: IO[str], stderr: IO[str], env: Mappi
         return 2
     if b is None:
         print(f"{TOOL}: error: no factor of scope '{args.scope}' is legal", file=stderr)
+        return 1
+    return 0
+
+
+def _run_set(
+    args: argparse.Namespace, stdout: IO[str], stderr: IO[str], env: Mapping[str, str]
+) -> int:
+    """`--set NAME=V1,V2 ...`: re-import a .py kernel per grid point (ptoc.tuning.constant_sweep)."""
+    if not is_kernel_file(args.file):
+        raise ToolError("--set needs a .py kernel (it replaces module constants and re-imports)")
+    if args.factors is not None or args.auto or args.plot is not None:
+        raise ToolError("--set cannot be combined with --factors, --auto or --plot")
+    try:
+        sets = [parse_set(spec) for spec in args.set]
+    except ValueError as e:
+        raise ToolError(str(e)) from None
+    # the inputs as for a scope sweep (_inputs), made once per argument signature: the
+    # variants of a sweep run on the same inputs unless a constant changes a shape
+    made: dict[str, Any] = {}
+    descs: list[str] = []
+
+    def inputs(module: Any) -> Any:
+        key = str([getattr(op, "function_type", None) for op in module.ops])
+        if key not in made:
+            made[key], desc = _inputs(args, module, args.func)
+            descs.append(desc)
+        return made[key]
+
+    forced = args.progress
+    enabled = forced if forced is not None else (
+        stderr.isatty() or env.get("PTO_TUNE_PROGRESS", "") not in ("", "0")
+    )
+    bar = Progress(stderr, enabled)
+    try:
+        points = sweep_constants(
+            args.file, sets, inputs=inputs, machine=args.machine, func=args.func,
+            scope=args.scope, progress=lambda d, t, _label: bar(d, t, d),
+        )
+    except TuneError as e:
+        raise ToolError(str(e)) from e
+    finally:
+        bar.close()
+    for w in dict.fromkeys(w for p in points for w in p.warnings):
+        print(w, file=stderr)
+    b = best_point(points)
+    if args.json:
+        doc = set_points_json(points, file=args.file, func=args.func, scope=args.scope,
+                              machine=args.machine, inputs=", ".join(dict.fromkeys(descs)))
+        stdout.write(json.dumps(doc, indent=2) + "\n")
+    else:
+        what = " x ".join(f"{n} in {{{', '.join(map(str, v))}}}" for n, v in sets)
+        inputs_desc = ", ".join(dict.fromkeys(descs)) or "none"
+        title = (f"{TOOL}: {args.file}, {what}, machine {args.machine}, inputs: {inputs_desc}"
+                 + (f", scope {args.scope}" if args.scope else ""))
+        stdout.write(format_set_table(points, title=title) + "\n")
+        if b is not None and b.total_us is not None:
+            stdout.write(f"best: {b.label} ({b.total_us:.2f} us)\n")
+    stdout.flush()
+    if b is None:
+        print(f"{TOOL}: error: no variant is legal", file=stderr)
         return 1
     return 0
 
