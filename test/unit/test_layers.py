@@ -124,7 +124,7 @@ def test_no_machine_paths_or_outside_references_in_tracked_files() -> None:
         try:
             text = (ROOT / f).read_text(encoding="utf-8")
         except UnicodeDecodeError:
-            continue  # a binary file (e.g. docs/ucurve.png)
+            continue  # a binary file
         m = _FORBIDDEN.search(text)
         if m:
             line = text.count("\n", 0, m.start()) + 1
