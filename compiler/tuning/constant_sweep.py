@@ -23,8 +23,13 @@ from typing import Any
 import numpy as np
 from xdsl.utils.exceptions import DiagnosticException
 
+from ptoc.api import context
+from ptoc.backend.interpreter import compile_module
+from ptoc.costmodel import load_machine, simulate
 from ptoc.diagnostics import diagnostic_sink
+from ptoc.dialects.pto import UnrollOp
 from ptoc.frontend import FrontendError, load_kernel
+from ptoc.passes import available_passes
 from ptoc.tuning.factor_sweep import DEFAULT_CHECKS, TuneError
 
 __all__ = ["SetPoint", "best_point", "format_set_table", "grid", "set_points_json", "sweep_constants"]
@@ -80,8 +85,6 @@ def _first_line(e: BaseException) -> str:
 
 
 def _check(name: str) -> Any:
-    from ptoc.passes import available_passes
-
     table = available_passes()
     return table[name]()() if name in table else None
 
@@ -99,11 +102,6 @@ def sweep_constants(
 ) -> list[SetPoint]:
     """One `SetPoint` per grid point (see the module docstring). `inputs` may be a
     function of the loaded module (random inputs depend on the argument types)."""
-    from ptoc.api import context
-    from ptoc.backend.interpreter import compile_module
-    from ptoc.costmodel import load_machine, simulate
-    from ptoc.dialects.pto import UnrollOp
-
     mach = load_machine(machine) if isinstance(machine, str) else machine
     ctx = context()
     points: list[SetPoint] = []

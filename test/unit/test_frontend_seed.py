@@ -168,11 +168,12 @@ def test_pto_opt_error_is_one_located_diagnostic_without_traceback(tmp_path: Pat
 
 
 def test_pto_run_and_pto_tune_take_py_kernels() -> None:
-    r = tool("ptoc.tools.pto_run", KERNEL_PY, "--report", "json")
+    script = str(Path(KERNEL_PY).parent / "inputs.py")  # run only because it is named
+    r = tool("ptoc.tools.pto_run", KERNEL_PY, "--inputs", script, "--report", "json")
     assert r.returncode == 0, r.stderr
     assert '"function": "decode_compressor_ratio4"' in r.stdout
     r = tool("ptoc.tools.pto_tune", KERNEL_PY, "--set", "POOL_GROUP=2,3", "--scope",
-             "softmax_pool")
+             "softmax_pool", "--inputs", script)
     assert r.returncode == 0, r.stderr
     assert "POOL_GROUP" in r.stdout and "failed" in r.stdout and "<- best" in r.stdout
 
