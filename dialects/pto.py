@@ -823,11 +823,14 @@ class _ExpandMulOp(IRDLOperation):
             raise VerifyException(f"{self.name} works on 2-d tiles")
         want = (ls[0], 1) if self.BROADCAST_AXIS == 1 else (1, ls[1])
         if rs != want:
-            raise VerifyException(
-                f"{self.name} scales a {list(ls)} tile by a {list(want)} tile, not {list(rs)}"
-            )
+            raise VerifyException(self._shape_error(ls, want, rs))
         if ot != lt or _elem(rt) != _elem(lt):
             raise VerifyException("operand and result types must agree")
+
+    def _shape_error(
+        self, ls: tuple[int, ...], want: tuple[int, ...], rs: tuple[int, ...]
+    ) -> str:
+        return f"{self.name} scales a {list(ls)} tile by a {list(want)} tile, not {list(rs)}"
 
 
 @irdl_op_definition

@@ -53,6 +53,7 @@ from xdsl.utils.exceptions import VerifyException
 
 from ptoc.dialects.pto import (
     _check_tile_fits,  # pyright: ignore[reportPrivateUsage]
+    _ExpandMulOp,  # pyright: ignore[reportPrivateUsage]
     _elem,  # pyright: ignore[reportPrivateUsage]
     _shape,  # pyright: ignore[reportPrivateUsage]
     _verify_access,  # pyright: ignore[reportPrivateUsage]
@@ -435,34 +436,20 @@ class SelectOp(IRDLOperation):
 # --------------------------------------------------------------------------- broadcasts
 
 
-class _ExpandOp(IRDLOperation):
-    lhs = operand_def(TensorType)
-    rhs = operand_def(TensorType)
-    result = result_def(TensorType)
-    traits = traits_def(Pure())
+class _ExpandOp(_ExpandMulOp):
+    """The broadcast family: the operands, syntax and checks of `pto.row_expand_mul` /
+    `pto.col_expand_mul` (`_ExpandMulOp`), with the elementwise function named by `FN`."""
 
-    assembly_format = "$lhs `,` $rhs attr-dict `:` type($lhs) `,` type($rhs) `->` type($result)"
-
-    BROADCAST_AXIS: ClassVar[int]
     FN: ClassVar[str]
 
-    def __init__(self, lhs: SSAValue | Operation, rhs: SSAValue | Operation):
-        super().__init__(operands=[lhs, rhs], result_types=[SSAValue.get(lhs).type])
-
-    def verify_(self) -> None:
-        lt, rt, ot = self.lhs.type, self.rhs.type, self.result.type
-        ls, rs = _shape(lt), _shape(rt)
-        if len(ls) != 2 or len(rs) != 2:
-            raise VerifyException(f"{self.name} works on 2-d tiles")
-        want = (ls[0], 1) if self.BROADCAST_AXIS == 1 else (1, ls[1])
-        if rs != want:
-            what = "row" if self.BROADCAST_AXIS == 1 else "column"
-            raise VerifyException(
-                f"{self.name} broadcasts a {list(want)} tile (one value per {what}) over a "
-                f"{list(ls)} tile, not a {list(rs)} tile"
-            )
-        if ot != lt or _elem(rt) != _elem(lt):
-            raise VerifyException("operand and result types must agree")
+    def _shape_error(
+        self, ls: tuple[int, ...], want: tuple[int, ...], rs: tuple[int, ...]
+    ) -> str:
+        what = "row" if self.BROADCAST_AXIS == 1 else "column"
+        return (
+            f"{self.name} broadcasts a {list(want)} tile (one value per {what}) over a "
+            f"{list(ls)} tile, not a {list(rs)} tile"
+        )
 
 
 def _expand(op_name: str, axis: int, fn: str, doc: str) -> type[_ExpandOp]:
