@@ -529,6 +529,11 @@ def compare_outputs(
     for name, r in ref.items():
         a = np.asarray(r)
         b = np.asarray(got[name])
+        if a.dtype == b.dtype and a.shape == b.shape and (
+            a.tobytes() == b.tobytes()
+        ):  # the same bits: identical, and cheap to tell (most outputs of most runs)
+            diffs.append(OutputDiff(name, int(a.size), 0, 0, 0.0, None, None, None, True))
+            continue
         is_float = nm.is_float_dtype(a.dtype)
         if is_float:
             ua, ub = _ordered(a), _ordered(b)

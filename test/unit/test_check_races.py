@@ -122,56 +122,69 @@ Fn = Callable[[int, int], int]
 Tree = tuple[Expr, Fn]
 
 
-def leaves(n: int, trip: int) -> st.SearchStrategy[Tree]:
-    t, k = var(task_var(n)), var(loop_var(trip))
+# A tree is drawn as a recipe (nested tuples naming the task index "t", the loop index
+# "k", constants and operators), from one strategy built once: building a recursive
+# strategy per example (it depends on the task count and trip) made hypothesis validate
+# it afresh every draw, which was most of these tests' time. `realize` turns a recipe
+# into the (Expr, function) pair for a given task count and trip.
+
+_LEAVES = st.one_of(st.just(("t",)), st.just(("k",)), st.integers(-5, 70).map(lambda c: ("c", c)))
+_CS = st.integers(1, 20)
+
+
+def _extend(children: st.SearchStrategy[tuple]) -> st.SearchStrategy[tuple]:  # type: ignore[type-arg]
     return st.one_of(
-        st.just((t, lambda a, b: a)),
-        st.just((k, lambda a, b: b)),
-        st.integers(-5, 70).map(lambda c: (const(c), lambda a, b, c=c: c)),
+        st.tuples(st.just("add"), children, children),
+        st.tuples(st.just("sub"), children, children),
+        st.tuples(st.just("scale"), children, st.integers(-8, 70)),
+        st.tuples(st.just("fdiv"), children, _CS),
+        st.tuples(st.just("fmod"), children, _CS),
+        st.tuples(st.just("tdiv"), children, _CS),
+        st.tuples(st.just("trem"), children, _CS),
+        st.tuples(st.just("prod"), children, children),
     )
 
 
-def extend(children: st.SearchStrategy[Tree]) -> st.SearchStrategy[Tree]:
-    cs = st.integers(1, 20)
+RECIPES = st.recursive(_LEAVES, _extend, max_leaves=8)
 
-    def add(x: Tree, y: Tree) -> Tree:
-        return x[0] + y[0], lambda a, b: x[1](a, b) + y[1](a, b)
 
-    def sub(x: Tree, y: Tree) -> Tree:
-        return x[0] - y[0], lambda a, b: x[1](a, b) - y[1](a, b)
+def realize(recipe: tuple, n: int, trip: int) -> Tree:  # type: ignore[type-arg]
+    t, k = var(task_var(n)), var(loop_var(trip))
 
-    def scale(x: Tree, c: int) -> Tree:
-        return x[0] * c, lambda a, b: x[1](a, b) * c
-
-    def fdiv(x: Tree, c: int) -> Tree:
-        return floordiv(x[0], c), lambda a, b: x[1](a, b) // c
-
-    def fmod(x: Tree, c: int) -> Tree:
-        return mod(x[0], c), lambda a, b: x[1](a, b) % c
-
-    def tdivt(x: Tree, c: int) -> Tree:
-        return truncdiv(x[0], c), lambda a, b: tdiv(x[1](a, b), c)
-
-    def tremt(x: Tree, c: int) -> Tree:
+    def go(r: tuple) -> Tree:  # type: ignore[type-arg]
+        kind = r[0]
+        if kind == "t":
+            return t, lambda a, b: a
+        if kind == "k":
+            return k, lambda a, b: b
+        if kind == "c":
+            c = r[1]
+            return const(c), lambda a, b, c=c: c
+        x = go(r[1])
+        if kind in ("add", "sub", "prod"):
+            y = go(r[2])
+            if kind == "add":
+                return x[0] + y[0], lambda a, b: x[1](a, b) + y[1](a, b)
+            if kind == "sub":
+                return x[0] - y[0], lambda a, b: x[1](a, b) - y[1](a, b)
+            return x[0] * y[0], lambda a, b: x[1](a, b) * y[1](a, b)
+        c = r[2]
+        if kind == "scale":
+            return x[0] * c, lambda a, b: x[1](a, b) * c
+        if kind == "fdiv":
+            return floordiv(x[0], c), lambda a, b: x[1](a, b) // c
+        if kind == "fmod":
+            return mod(x[0], c), lambda a, b: x[1](a, b) % c
+        if kind == "tdiv":
+            return truncdiv(x[0], c), lambda a, b: tdiv(x[1](a, b), c)
+        assert kind == "trem"
         return truncrem(x[0], c), lambda a, b: trem(x[1](a, b), c)
 
-    def prod(x: Tree, y: Tree) -> Tree:
-        return x[0] * y[0], lambda a, b: x[1](a, b) * y[1](a, b)
-
-    return st.one_of(
-        st.builds(add, children, children),
-        st.builds(sub, children, children),
-        st.builds(scale, children, st.integers(-8, 70)),
-        st.builds(fdiv, children, cs),
-        st.builds(fmod, children, cs),
-        st.builds(tdivt, children, cs),
-        st.builds(tremt, children, cs),
-        st.builds(prod, children, children),
-    )
+    return go(recipe)
 
 
 def trees(n: int, trip: int) -> st.SearchStrategy[Tree]:
-    return st.recursive(leaves(n, trip), extend, max_leaves=8)
+    return RECIPES.map(lambda r: realize(r, n, trip))
 
 
 @given(st.data())
