@@ -376,23 +376,45 @@ def random_kernel(rng: random.Random) -> Kernel:
     )
 
 
-def test_checks_on_random_kernels(interpreter) -> None:  # type: ignore[no-untyped-def]
-    """On RANDOM_KERNELS seeded random kernels (issue 12, "done when"): no "disjoint"
-    verdict of pto-check-races is contradicted by brute force (the rows each task
-    writes) or by running the tasks forward and in reverse, and no legal kernel (one
-    whose tasks write disjoint rows) is called a batch leak by pto-check-carried, as
-    written or coarsened by a random factor into a range or unroll batch loop."""
+CHUNKS = 4
+"""The random kernels run as this many tests (kernel i in chunk i % CHUNKS), so that the
+test workers share them."""
+
+
+def _random_cases() -> list[tuple[int, Kernel, bool, int, str]]:
+    """The seeded kernels, each with whether it races and (if it does not) the factor and
+    inner loop kind it is coarsened with: one random stream, whatever the chunking."""
     rng = random.Random(12)
+    cases = []
+    for i in range(RANDOM_KERNELS):
+        k = random_kernel(rng)
+        truth = k.races()
+        g, inner = 0, ""
+        if not truth:
+            g = rng.randint(1, k.n)
+            inner = "range" if rng.random() < 0.5 else "unroll"
+        cases.append((i, k, bool(truth), g, inner))
+    return cases
+
+
+@pytest.mark.parametrize("chunk", range(CHUNKS))
+def test_checks_on_random_kernels(interpreter, chunk: int) -> None:  # type: ignore[no-untyped-def]
+    """On RANDOM_KERNELS seeded random kernels (issue 12, "done when"; a quarter per
+    chunk): no "disjoint" verdict of pto-check-races is contradicted by brute force (the
+    rows each task writes) or by running the tasks forward and in reverse, and no legal
+    kernel (one whose tasks write disjoint rows) is called a batch leak by
+    pto-check-carried, as written or coarsened by a random factor into a range or
+    unroll batch loop."""
     ctx = ptoc.context()
     t0 = time.perf_counter()
     racy = caught = witnessed = legal = false_races = order_runs = 0
-    for i in range(RANDOM_KERNELS):
-        k = random_kernel(rng)
+    for i, k, truth, g, inner in _random_cases():
+        if i % CHUNKS != chunk:
+            continue
         text = k.text()
         module = ptoc.parse(text, "rand.mlir", ctx)
         spmd = next(o for o in module.walk() if isinstance(o, pto.SpmdOp))
         findings = check_scope(spmd)
-        truth = k.races()
         if truth:
             racy += 1
             # "disjoint" for every pair would contradict the brute force
@@ -408,8 +430,6 @@ def test_checks_on_random_kernels(interpreter) -> None:  # type: ignore[no-untyp
                 if f.verdict.kind == "race" and (f.verdict.min_tasks or 0) <= k.n
             )
             CheckCarriedPass().apply(ctx, module)  # raises on a "batch leak"
-            g = rng.randint(1, k.n)
-            inner = "range" if rng.random() < 0.5 else "unroll"
             coarse = module.clone()
             SpmdCoarsenPass(factor=g, inner=inner, remainder="guard").apply(ctx, coarse)
             CheckCarriedPass().apply(ctx, coarse)
@@ -425,8 +445,9 @@ def test_checks_on_random_kernels(interpreter) -> None:  # type: ignore[no-untyp
             assert fwd.tobytes() == rev.tobytes(), text
     elapsed = time.perf_counter() - t0
     print(
-        f"\n{RANDOM_KERNELS} random kernels in {elapsed:.1f} s: {racy} racing (reported: "
-        f"{caught}, {witnessed} with a witness, the rest 'may race'), {legal} legal (none called a batch leak; race errors on "
-        f"legal kernels: {false_races}), {order_runs} task-order runs"
+        f"\nchunk {chunk} of {RANDOM_KERNELS} random kernels in {elapsed:.1f} s: {racy} racing "
+        f"(reported: {caught}, {witnessed} with a witness, the rest 'may race'), {legal} legal "
+        f"(none called a batch leak; race errors on legal kernels: {false_races}), "
+        f"{order_runs} task-order runs"
     )
     assert false_races == 0
