@@ -15,7 +15,7 @@ its generic form (`pto-opt --print-op-generic`) verifies in upstream `mlir-opt` 
 | `pto.store` | `memref.subview` + `bufferization.materialize_in_destination` |
 | `pto.row_max`, `pto.row_expand_mul`, `pto.col_expand_mul`, `pto.gather`, `pto.arange`, `pto.cast` | `linalg.generic` |
 | `pto.row_sum` | `scf.for` over rows, each row summed in the vector unit's order: a binary tree inside each 64-element repeat, repeats in order (docs/numerics.md) |
-| `pto.matmul`, `pto.matmul_acc` | `linalg.generic` over (i, k, j), fp32 accumulation in increasing k (int8: i32); `a_trans`/`b_trans` as indexing maps; `matmul_acc` adds the accumulator after the product, as the interpreter does |
+| `pto.matmul`, `pto.matmul_acc` | `linalg.generic` over (i, k, j), fp32 accumulation in increasing k (int8: i32); `a_trans` as an indexing map, `b_trans` as one transposing copy of B (so the j loop reads it contiguously); `matmul_acc` adds the accumulator after the product, as the interpreter does |
 | `pto.write` | `memref.store` |
 | `pto.load_valid` / `pto.store_valid` | a padded buffer and a copy of the valid window (dynamic-size `memref.subview`s) |
 | `pto.cmp`, `pto.cmps`, `pto.select`, `pto.row/col_expand_*`, tile-scalar ops, `pto.gather_mask`, `pto.scatter_mask` | `linalg.generic` |
@@ -707,7 +707,17 @@ def _matmul(
     # widen the operands first (exact): the product loop is then plain f32 (i32) work
     if _elem(lhs.type) != acc_t:
         lhs = _elementwise(b, lhs, acc_t, widen)
-    if _elem(rhs.type) != acc_t:
+    if b_trans:
+        # one copy of B as [K, N] (widened on the way): the j loop below then reads B
+        # contiguously, as it does without b_trans; the copy is exact
+        rshape = _shape(rhs.type)
+        wide = _elem(rhs.type) != acc_t
+        rhs = _generic(
+            b, [rhs], [_map(2, [1, 0])], TensorType(acc_t, [rshape[1], rshape[0]]),
+            _identity(2), "pp", lambda ib, ins, _o, _blk: widen(ib, ins[0]) if wide else ins[0],
+        )
+        b_trans = False
+    elif _elem(rhs.type) != acc_t:
         rhs = _elementwise(b, rhs, acc_t, widen)
     zero = b.int(0, acc_t) if integer else b.float(0.0, f32)
     init = _generic(b, [], [], rt, _identity(2), "pp", lambda ib, i, o, k: zero)
