@@ -214,8 +214,11 @@ def _handle(conn: socket.socket, entries: dict[str, object]) -> None:
         _run_tool(request, fds, entry)
     for fd in fds:
         os.close(fd)
-    pidfd = os.pidfd_open(pid)
-    while True:
+    try:
+        pidfd = os.pidfd_open(pid)
+    except OSError:  # a kernel without pidfds: no watching the client, just wait
+        pidfd = None
+    while pidfd is not None:
         ready, _, _ = select.select([pidfd, conn], [], [])
         if pidfd in ready:
             break
