@@ -55,6 +55,8 @@ _SECTIONS: dict[str, tuple[str, ...]] = {
         "scalar_arith_cycles",
         "dcache_line_bytes",
         "dcache_bytes",
+        "arg_array_reads",
+        "arg_reads_per_tensor",
     ),
     "cube": (
         "cube_fractal",
@@ -146,6 +148,8 @@ class Machine:
     scalar_arith_cycles: int
     dcache_line_bytes: int
     dcache_bytes: int
+    arg_array_reads: int
+    arg_reads_per_tensor: int
     # cube unit
     cube_fractal: int
     l1_to_l0a_bytes_per_cycle: float

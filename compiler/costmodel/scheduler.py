@@ -23,7 +23,9 @@ fields of the machine file):
   (`mmio_dispatch_us`): the task's `dispatch` time. A thread is serial: while it handles
   one completion or dispatch, the other cores it owns wait to be seen.
 - The core picks the task up (`pickup_warm_us` when its previous task was of the same
-  scope, `pickup_cold_us` otherwise): `start`; it runs for the task's schedule (task.py),
+  scope, `pickup_cold_us` otherwise): `start`; it reads its arguments (the argument
+  array and one descriptor per tensor argument, data-cache misses after the executor's
+  cache invalidation: `arg_fetch_us`), then runs for the task's schedule (task.py),
   stretched when the chip's GM bandwidth is shared: a task that moves B bytes while k
   cores are running takes at least B * k / `chip_gm_bytes_per_cycle` cycles: `end`.
 """
@@ -385,16 +387,27 @@ def scope_tensors(scope: ScopeRecord) -> tuple[frozenset[int] | None, frozenset[
     return frozenset(reads), frozenset(writes)
 
 
+def arg_fetch_us(reads: frozenset[int] | None, writes: frozenset[int] | None,
+                 m: Machine) -> float:
+    """Time a task of a launch spends at entry reading its arguments from GM: the
+    argument array and one descriptor per tensor argument (the GM tensors the launch
+    reads or writes), each a data-cache miss on the scalar unit, one after the other."""
+    tensors = len((reads or frozenset()) | (writes or frozenset()))
+    reads_n = m.arg_array_reads + m.arg_reads_per_tensor * tensors
+    return m.us(reads_n * m.scalar_read_cycles)
+
+
 def scope_times(scope: ScopeRecord, m: Machine) -> ScopeTimes:
     """Per-task exec time and GM bytes of a scope, and its tensors."""
     mixed = scope.core == "mix"
+    r, w = scope_tensors(scope)
+    entry = arg_fetch_us(r, w, m)
     ex: list[float] = []
     by: list[float] = []
     for task in scope.tasks:
         s = task_schedule(task.events, m, mixed)
-        ex.append(m.us(s.cycles))
+        ex.append(entry + m.us(s.cycles))
         by.append(s.gm_bytes)
-    r, w = scope_tensors(scope)
     return ScopeTimes(scope.name, scope.core, ex, by, r, w)
 
 

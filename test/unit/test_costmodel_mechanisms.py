@@ -154,3 +154,25 @@ def test_simulate_derives_dependences_from_the_record(m: Machine) -> None:
     assert overlap.scope("b").start_us < overlap.scope("a").end_us
     assert chained.scope("b").start_us >= chained.scope("a").end_us - 1e-9
     assert overlap.total_us < chained.total_us
+
+
+def test_every_task_reads_its_arguments_at_entry(m: Machine) -> None:
+    """A task first reads the argument array and one descriptor per tensor argument
+    (the launch's GM tensors), each a data-cache miss: the same per task, whatever its
+    body, and proportional to the number of tensors the launch touches."""
+
+    def scope(tensors: int) -> ScopeRecord:
+        sc = ScopeRecord("s", "vector")
+        for t in range(4):
+            sc.tasks.append(TaskRecord(t, [read(k, 0) for k in range(tensors)]))
+        return sc
+
+    def exec_us(record: ExecutionRecord, mm: Machine) -> list[float]:
+        rep = simulate(record, mm)
+        return [t.end_us - t.start_us for t in rep.tasks]
+
+    off = m.with_overrides(arg_array_reads=0, arg_reads_per_tensor=0)
+    for n in (1, 3):
+        rec = ExecutionRecord([scope(n)])
+        extra = [a - b for a, b in zip(exec_us(rec, m), exec_us(rec, off), strict=True)]
+        assert extra == pytest.approx([m.us((1 + n) * m.scalar_read_cycles)] * 4)
