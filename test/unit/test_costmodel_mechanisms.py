@@ -1,8 +1,9 @@
 """The issue-9 mechanisms of the a2a3 cost model, each on a hand-built record.
 
 Scalar data cache, DMA bursts, per-dtype vector repeats and 32 B rows, valid-part tiles,
-sort, mixed tasks on two cores with a handoff, the chip's shared GM bandwidth, and scope
-dependences derived from GM tensors (independent scopes overlap).
+sort, mixed tasks on two cores with a handoff, the chip's shared GM bandwidth, scope
+dependences derived from GM tensors (independent scopes overlap), and the task-entry
+argument reads.
 """
 
 from __future__ import annotations
