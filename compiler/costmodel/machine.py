@@ -74,6 +74,7 @@ _SECTIONS: dict[str, tuple[str, ...]] = {
         "poll_sweep_us",
         "poll_sweep_cores",
         "poll_all_cores",
+        "batched_publish",
         "pickup_warm_us",
         "pickup_cold_us",
         "scheduler_start_us",
@@ -165,6 +166,7 @@ class Machine:
     poll_sweep_us: float
     poll_sweep_cores: int
     poll_all_cores: int
+    batched_publish: int
     pickup_warm_us: float
     pickup_cold_us: float
     scheduler_start_us: float

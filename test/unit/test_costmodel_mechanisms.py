@@ -12,6 +12,7 @@ import pytest
 
 from ptoc.backend.record import ExecutionRecord, OpEvent, ScopeRecord, TaskRecord
 from ptoc.costmodel import Machine, ScopeTimes, load_machine, schedule_scopes, simulate
+from ptoc.costmodel.scheduler import simulate_times
 from ptoc.costmodel.ops import op_cost, padded_bytes
 from ptoc.costmodel.task import schedule_task
 
@@ -177,3 +178,20 @@ def test_every_task_reads_its_arguments_at_entry(m: Machine) -> None:
         rec = ExecutionRecord([scope(n)])
         extra = [a - b for a, b in zip(exec_us(rec, m), exec_us(rec, off), strict=True)]
         assert extra == pytest.approx([m.us((1 + n) * m.scalar_read_cycles)] * 4)
+
+
+def test_batched_publish_gives_a_claim_one_dispatch_time(m: Machine) -> None:
+    """With `batched_publish`, a thread claims blocks for all its idle cores at once and
+    publishes them together: the blocks it claims share one dispatch time. 8 blocks fit
+    the 16 idle AIVs of the first thread that looks, so one thread takes them all (as the
+    runtime's range claim does), where one block per visit spreads them over threads."""
+    times = [5.0] * 8
+    one = simulate_times([("s", "vector", times)], m.with_overrides(batched_publish=0))
+    many = simulate_times([("s", "vector", times)], m.with_overrides(batched_publish=1))
+    by_thread: dict[int, set[float]] = {}
+    for t in many.tasks:
+        by_thread.setdefault(t.thread, set()).add(round(t.dispatch_us, 9))
+    assert list(by_thread.values()) == [by_thread[many.tasks[0].thread]]  # one thread
+    assert all(len(d) == 1 for d in by_thread.values())  # one claim, one dispatch time
+    assert len({t.thread for t in one.tasks}) == 3
+    assert len({round(t.dispatch_us, 9) for t in one.tasks}) > 1
