@@ -52,7 +52,12 @@ from ptoc.backend.record import ExecutionRecord, OpEvent  # noqa: E402
 from ptoc.costmodel import Machine, load_machine  # noqa: E402
 from ptoc.costmodel.machine import MACHINES_DIR  # noqa: E402
 from ptoc.costmodel.report import KernelReport  # noqa: E402
-from ptoc.costmodel.scheduler import ScopeTimes, schedule_scopes, scope_tensors  # noqa: E402
+from ptoc.costmodel.scheduler import (  # noqa: E402
+    ScopeTimes,
+    arg_fetch_us,
+    schedule_scopes,
+    scope_tensors,
+)
 from ptoc.costmodel.task import schedule_task  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -406,6 +411,8 @@ class Simulator:
                     c, b = self.exact(uid, m, task_key)
                     ex.append(c)
                     by.append(b)
+            entry = arg_fetch_us(r, w, m)
+            ex = [entry + x for x in ex]
             scopes.append(ScopeTimes(name, kind, ex, by, r, w))
         return schedule_scopes(scopes, m)
 

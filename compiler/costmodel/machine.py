@@ -55,6 +55,8 @@ _SECTIONS: dict[str, tuple[str, ...]] = {
         "scalar_arith_cycles",
         "dcache_line_bytes",
         "dcache_bytes",
+        "arg_array_reads",
+        "arg_reads_per_tensor",
     ),
     "cube": (
         "cube_fractal",
@@ -72,6 +74,7 @@ _SECTIONS: dict[str, tuple[str, ...]] = {
         "poll_sweep_us",
         "poll_sweep_cores",
         "poll_all_cores",
+        "batched_publish",
         "pickup_warm_us",
         "pickup_cold_us",
         "scheduler_start_us",
@@ -146,6 +149,8 @@ class Machine:
     scalar_arith_cycles: int
     dcache_line_bytes: int
     dcache_bytes: int
+    arg_array_reads: int
+    arg_reads_per_tensor: int
     # cube unit
     cube_fractal: int
     l1_to_l0a_bytes_per_cycle: float
@@ -161,6 +166,7 @@ class Machine:
     poll_sweep_us: float
     poll_sweep_cores: int
     poll_all_cores: int
+    batched_publish: int
     pickup_warm_us: float
     pickup_cold_us: float
     scheduler_start_us: float

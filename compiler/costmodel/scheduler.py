@@ -23,7 +23,9 @@ fields of the machine file):
   (`mmio_dispatch_us`): the task's `dispatch` time. A thread is serial: while it handles
   one completion or dispatch, the other cores it owns wait to be seen.
 - The core picks the task up (`pickup_warm_us` when its previous task was of the same
-  scope, `pickup_cold_us` otherwise): `start`; it runs for the task's schedule (task.py),
+  scope, `pickup_cold_us` otherwise): `start`; it reads its arguments (the argument
+  array and one descriptor per tensor argument, data-cache misses after the executor's
+  cache invalidation: `arg_fetch_us`), then runs for the task's schedule (task.py),
   stretched when the chip's GM bandwidth is shared: a task that moves B bytes while k
   cores are running takes at least B * k / `chip_gm_bytes_per_cycle` cycles: `end`.
 """
@@ -126,6 +128,7 @@ class Scheduler:
         m = self.m
         poll = m.poll_us_per_core
         disp = m.aicpu_dispatch_us + m.mmio_dispatch_us
+        batched = m.batched_publish > 0
         done_cost = m.aicpu_completion_us
         bw_us = m.chip_gm_bytes_per_cycle * m.freq_mhz  # bytes per us, whole chip
         # the batch's tasks, in submission order
@@ -258,24 +261,43 @@ class Scheduler:
                 th.t += visit[i]
             q = pending[u.kind]
             if q and avail[q[0]] <= th.t:
-                g = q.popleft()
-                th.t += disp
-                dispatch[g] = th.t
-                sname = scopes[t_scope[g]].name
-                cold[g] = u.last_scope != sname
-                pickup = m.pickup_cold_us if cold[g] else m.pickup_warm_us
-                start[g] = th.t + pickup
-                running += 1
-                x = t_exec[g]
-                if t_bytes[g] > 0 and bw_us > 0:
-                    x = max(x, t_bytes[g] * running / bw_us)
-                end[g] = start[g] + x
-                u.task = g
-                u.end = end[g]
-                u.last_scope = sname
-                where[g] = u
-                busy[i] += 1
-                free[u.kind][i] -= 1
+                # the cores to fill now: this one, and with `batched_publish` every other
+                # idle core of its kind the thread owns (one claim of a block range)
+                targets = [u]
+                if batched:
+                    for v in mine:
+                        if len(targets) >= len(q):
+                            break
+                        if v is not u and v.task is None and v.kind == u.kind:
+                            targets.append(v)
+                claimed: list[tuple[int, _Unit]] = []
+                for v in targets:
+                    if not q or avail[q[0]] > th.t:
+                        break
+                    g = q.popleft()
+                    # per block: bookkeeping (payload), then its MMIO write, or with
+                    # `batched_publish` one publish for the whole claim
+                    th.t += m.aicpu_dispatch_us if batched else disp
+                    claimed.append((g, v))
+                if batched:
+                    th.t += m.mmio_dispatch_us
+                for g, v in claimed:
+                    dispatch[g] = th.t
+                    sname = scopes[t_scope[g]].name
+                    cold[g] = v.last_scope != sname
+                    pickup = m.pickup_cold_us if cold[g] else m.pickup_warm_us
+                    start[g] = th.t + pickup
+                    running += 1
+                    x = t_exec[g]
+                    if t_bytes[g] > 0 and bw_us > 0:
+                        x = max(x, t_bytes[g] * running / bw_us)
+                    end[g] = start[g] + x
+                    v.task = g
+                    v.end = end[g]
+                    v.last_scope = sname
+                    where[g] = v
+                    busy[i] += 1
+                    free[v.kind][i] -= 1
         out: list[list[TaskSlot]] = [[] for _ in scopes]
         for g in range(n):
             u = where[g]
@@ -385,16 +407,27 @@ def scope_tensors(scope: ScopeRecord) -> tuple[frozenset[int] | None, frozenset[
     return frozenset(reads), frozenset(writes)
 
 
+def arg_fetch_us(reads: frozenset[int] | None, writes: frozenset[int] | None,
+                 m: Machine) -> float:
+    """Time a task of a launch spends at entry reading its arguments from GM: the
+    argument array and one descriptor per tensor argument (the GM tensors the launch
+    reads or writes), each a data-cache miss on the scalar unit, one after the other."""
+    tensors = len((reads or frozenset()) | (writes or frozenset()))
+    reads_n = m.arg_array_reads + m.arg_reads_per_tensor * tensors
+    return m.us(reads_n * m.scalar_read_cycles)
+
+
 def scope_times(scope: ScopeRecord, m: Machine) -> ScopeTimes:
     """Per-task exec time and GM bytes of a scope, and its tensors."""
     mixed = scope.core == "mix"
+    r, w = scope_tensors(scope)
+    entry = arg_fetch_us(r, w, m)
     ex: list[float] = []
     by: list[float] = []
     for task in scope.tasks:
         s = task_schedule(task.events, m, mixed)
-        ex.append(m.us(s.cycles))
+        ex.append(entry + m.us(s.cycles))
         by.append(s.gm_bytes)
-    r, w = scope_tensors(scope)
     return ScopeTimes(scope.name, scope.core, ex, by, r, w)
 
 

@@ -1,8 +1,9 @@
 """The issue-9 mechanisms of the a2a3 cost model, each on a hand-built record.
 
 Scalar data cache, DMA bursts, per-dtype vector repeats and 32 B rows, valid-part tiles,
-sort, mixed tasks on two cores with a handoff, the chip's shared GM bandwidth, and scope
-dependences derived from GM tensors (independent scopes overlap).
+sort, mixed tasks on two cores with a handoff, the chip's shared GM bandwidth, scope
+dependences derived from GM tensors (independent scopes overlap), and the task-entry
+argument reads.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ import pytest
 
 from ptoc.backend.record import ExecutionRecord, OpEvent, ScopeRecord, TaskRecord
 from ptoc.costmodel import Machine, ScopeTimes, load_machine, schedule_scopes, simulate
+from ptoc.costmodel.scheduler import simulate_times
 from ptoc.costmodel.ops import op_cost, padded_bytes
 from ptoc.costmodel.task import schedule_task
 
@@ -154,3 +156,42 @@ def test_simulate_derives_dependences_from_the_record(m: Machine) -> None:
     assert overlap.scope("b").start_us < overlap.scope("a").end_us
     assert chained.scope("b").start_us >= chained.scope("a").end_us - 1e-9
     assert overlap.total_us < chained.total_us
+
+
+def test_every_task_reads_its_arguments_at_entry(m: Machine) -> None:
+    """A task first reads the argument array and one descriptor per tensor argument
+    (the launch's GM tensors), each a data-cache miss: the same per task, whatever its
+    body, and proportional to the number of tensors the launch touches."""
+
+    def scope(tensors: int) -> ScopeRecord:
+        sc = ScopeRecord("s", "vector")
+        for t in range(4):
+            sc.tasks.append(TaskRecord(t, [read(k, 0) for k in range(tensors)]))
+        return sc
+
+    def exec_us(record: ExecutionRecord, mm: Machine) -> list[float]:
+        rep = simulate(record, mm)
+        return [t.end_us - t.start_us for t in rep.tasks]
+
+    off = m.with_overrides(arg_array_reads=0, arg_reads_per_tensor=0)
+    for n in (1, 3):
+        rec = ExecutionRecord([scope(n)])
+        extra = [a - b for a, b in zip(exec_us(rec, m), exec_us(rec, off), strict=True)]
+        assert extra == pytest.approx([m.us((1 + n) * m.scalar_read_cycles)] * 4)
+
+
+def test_batched_publish_gives_a_claim_one_dispatch_time(m: Machine) -> None:
+    """With `batched_publish`, a thread claims blocks for all its idle cores at once and
+    publishes them together: the blocks it claims share one dispatch time. 8 blocks fit
+    the 16 idle AIVs of the first thread that looks, so one thread takes them all (as the
+    runtime's range claim does), where one block per visit spreads them over threads."""
+    times = [5.0] * 8
+    one = simulate_times([("s", "vector", times)], m.with_overrides(batched_publish=0))
+    many = simulate_times([("s", "vector", times)], m.with_overrides(batched_publish=1))
+    by_thread: dict[int, set[float]] = {}
+    for t in many.tasks:
+        by_thread.setdefault(t.thread, set()).add(round(t.dispatch_us, 9))
+    assert list(by_thread.values()) == [by_thread[many.tasks[0].thread]]  # one thread
+    assert all(len(d) == 1 for d in by_thread.values())  # one claim, one dispatch time
+    assert len({t.thread for t in one.tasks}) == 3
+    assert len({round(t.dispatch_us, 9) for t in one.tasks}) > 1

@@ -246,11 +246,12 @@ def test_seed_kernel_picks_two(capsys: pytest.CaptureFixture[str]) -> None:
                            "--inputs", str(SEED.parent / "inputs.py"), "--json"], capsys)
     assert code == 0, err
     doc = json.loads(out)
-    # The refitted a2a3 model (issue 9, compiler/costmodel/MODEL.md) puts G = 1 and G = 2
-    # within a few percent (measured: 2 is 20% faster); over-coarsening is clearly worse.
-    assert doc["best"] in (1, 2)
+    # The refitted a2a3 model (issue 9, compiler/costmodel/MODEL.md) picks G = 2, as the
+    # hardware does (measured: 2 is 20% faster than 1), though by a small margin (under
+    # 1%); over-coarsening is clearly worse.
+    assert doc["best"] == 2
     total = {p["factor"]: p["total_us"] for p in doc["points"]}
-    assert total[2] < total[4] < total[8] and total[2] <= 1.05 * total[1]
+    assert total[2] < total[1] and total[2] < total[4] < total[8]
     assert doc["tasks"] == 64
     assert all(p["legal"] for p in doc["points"]), doc["points"]
 

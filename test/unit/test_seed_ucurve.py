@@ -8,8 +8,9 @@ compiler/machines/a2a3.toml as bench/calibrate.py fitted it on all calibration c
 
 What is asserted is what the model reproduces of the measurements (seed-kernel numbers:
 327.32 / 261.22 / 324.70 us; Exec% 58.3 / 85.0 and tail OH 8.1 / 3.0 us at G = 1 / 2).
-The issue's targets (totals within 5 %, G = 2 best) are NOT reached: the model puts G = 1
-slightly ahead of G = 2 (compiler/costmodel/MODEL.md, bench/RESULTS.md); the regression
+G = 2 is predicted best, as measured, but by under 1 % over G = 1 (measured: 20 %), and the
+issue's other target (totals within 5 %) is NOT reached: G = 1 and G = 4 are predicted
+about 20 % and 16 % low (compiler/costmodel/MODEL.md, bench/RESULTS.md); the regression
 test of the summary (test_calibration_summary.py) keeps these numbers from getting worse.
 """
 
@@ -73,6 +74,12 @@ def test_task_counts_and_unchanged_scopes(reports: dict[int, KernelReport]) -> N
 def test_totals_within_25_percent(reports: dict[int, KernelReport]) -> None:
     for g, (total, _, _) in MEASURED.items():
         assert abs(reports[g].total_us / total - 1.0) <= 0.25, (g, reports[g].total_us)
+
+
+def test_two_batches_per_task_is_best(reports: dict[int, KernelReport]) -> None:
+    """The measured winner: G = 2 beats G = 1 and G = 4 (by a small margin over G = 1)."""
+    assert reports[2].total_us < reports[1].total_us
+    assert reports[2].total_us < reports[4].total_us
 
 
 def test_overcoarsening_is_slower(reports: dict[int, KernelReport]) -> None:

@@ -21,5 +21,6 @@ def make_inputs(seed: int = 0) -> dict[str, np.ndarray[Any, Any]]:
     return {
         "win_score": rng.standard_normal((B * SLOTS, HEAD_DIM)).astype(np.float32),
         "win_kv": rng.standard_normal((B * SLOTS, HEAD_DIM)).astype(np.float32),
-        "pooled": rng.standard_normal((B, HEAD_DIM)).astype(np.float32),
+        # one output window per batch (see pool_group_1.mlir): row b of pooled
+        **{f"pooled_b{b}": rng.standard_normal((1, HEAD_DIM)).astype(np.float32) for b in range(B)},
     }
