@@ -131,6 +131,21 @@ class SideAttr(EnumAttribute[Side], SpacedOpaqueSyntaxAttribute):
     name = "pto.side"
 
 
+class AtomicKind(StrEnum):
+    """The read-modify-write a `pto.store` does in global memory instead of a plain write:
+    `add` is CANN's atomic add of a data copy to GM (`SetAtomicAdd`), the form pypto-lib
+    writes as `pl.assemble(..., atomic=pl.AtomicType.Add)`."""
+
+    ADD = "add"
+
+
+@irdl_attr_definition
+class AtomicKindAttr(EnumAttribute[AtomicKind], SpacedOpaqueSyntaxAttribute):
+    """`#pto<atomic add>` in generic form; `atomic add` in `pto.store`'s syntax."""
+
+    name = "pto.atomic"
+
+
 CORE_KINDS = tuple(k.value for k in CoreKind)
 ROUNDING_MODES = tuple(m.value for m in RoundingMode)
 
@@ -697,6 +712,20 @@ class StoreOp(IRDLOperation):
     """Store a tile into global memory at dynamic offsets.
 
     `pto.store %t, %m[%r, %c] : tensor<1x64xf32>, memref<64x512xf32>`
+
+    With `atomic add` the store adds the tile to what global memory holds, element by
+    element, as one atomic read-modify-write per element (CANN: `SetAtomicAdd` before a
+    `DataCopy` to GM; pypto-lib: `pl.assemble(..., atomic=pl.AtomicType.Add)`):
+
+    `pto.store %t, %m[%r, %c] atomic add : tensor<16x128xf32>, memref<32x1024xf32>`
+
+    Different tasks may atomic-add to the same elements (split-K partials into one
+    zero-seeded buffer): that is not a race between them (`pto-check-races`). The element
+    type must be f32 or i32, the types the a2a3 atomic add of a GM copy supports and the
+    project's interpreter and upstream lowering can add exactly as the hardware does
+    (fp16 / bf16 atomic adds round each partial sum to 16 bits; not modelled). Why a
+    property of `pto.store`, not `memref.atomic_rmw`: that op updates one scalar, while
+    this is one tile DMA to GM with the adds done at the memory side.
     """
 
     name = "pto.store"
@@ -704,16 +733,31 @@ class StoreOp(IRDLOperation):
     value = operand_def(TensorType)
     dest = operand_def(MemRefType)
     indices = var_operand_def(IndexType)
+    atomic = opt_prop_def(AtomicKindAttr)
 
-    assembly_format = "$value `,` $dest `[` $indices `]` attr-dict `:` type($value) `,` type($dest)"
+    assembly_format = (
+        "$value `,` $dest `[` $indices `]` (`atomic` $atomic^)? attr-dict `:` "
+        "type($value) `,` type($dest)"
+    )
+
+    ATOMIC_ELEMENTS: ClassVar[tuple[str, ...]] = ("f32", "i32")
 
     def __init__(
         self,
         value: SSAValue | Operation,
         dest: SSAValue | Operation,
         indices: Sequence[SSAValue | Operation],
+        atomic: str | AtomicKind | None = None,
     ):
-        super().__init__(operands=[value, dest, indices])
+        props: dict[str, Attribute | None] = {
+            "atomic": AtomicKindAttr(AtomicKind(atomic)) if atomic is not None else None
+        }
+        super().__init__(operands=[value, dest, indices], properties=props)
+
+    @property
+    def atomic_kind(self) -> str | None:
+        """"add" for an atomic-add store, None for a plain store."""
+        return None if self.atomic is None else self.atomic.data.value
 
     def verify_(self) -> None:
         vt = self.value.type
@@ -721,6 +765,11 @@ class StoreOp(IRDLOperation):
         if _elem(vt) != _elem(mt):
             raise VerifyException(
                 f"tile element type {_elem(vt)} differs from the memref's {_elem(mt)}"
+            )
+        if self.atomic is not None and str(_elem(vt)) not in self.ATOMIC_ELEMENTS:
+            raise VerifyException(
+                f"an atomic add store needs f32 or i32 elements (the types the a2a3 atomic "
+                f"add of a GM copy adds exactly), got {_elem(vt)}"
             )
 
 
@@ -1361,12 +1410,14 @@ CORE_OPS: tuple[type[IRDLOperation], ...] = (
 )
 """The ops of this module; `ptoc.dialects.PTO` adds those of `ptoc.dialects.pto_tiles`."""
 
-CORE_ATTRS = (CoreKindAttr, RoundingModeAttr, SideAttr)
+CORE_ATTRS = (CoreKindAttr, RoundingModeAttr, SideAttr, AtomicKindAttr)
 
 __all__ = [
     "CORE_ATTRS",
     "CORE_OPS",
     "ArangeOp",
+    "AtomicKind",
+    "AtomicKindAttr",
     "CastOp",
     "ColExpandMulOp",
     "CoreKind",

@@ -681,13 +681,18 @@ def _store(c: _Compiler, op: pto.StoreOp) -> Thunk:
     ms = c.slot(op.dest)
     ix = [c.slot(i) for i in op.indices]
     tile = _shape_of(op.value.type)
+    atomic = op.atomic_kind is not None  # "add": GM += tile, in the order the tasks run
 
     def store(f: Frame) -> None:
         m = f[ms]
         idx = [f[s] for s in ix]
         if not _in_bounds(idx, tile, m.shape):
             raise _oob(op, "store", idx, tile, m.shape)
-        m[tuple(slice(i, i + t) for i, t in zip(idx, tile, strict=False))] = f[vs]
+        box = tuple(slice(i, i + t) for i, t in zip(idx, tile, strict=False))
+        if atomic:
+            m[box] += f[vs]
+        else:
+            m[box] = f[vs]
 
     if not c.v.record:
         return store
@@ -708,6 +713,7 @@ def _store(c: _Compiler, op: pto.StoreOp) -> Thunk:
             ev = cache[ck] = OpEvent(
                 "store", "pto.store", shape, dt, nb, (r,), None,
                 rows=rows, row_bytes=rb, stride_bytes=sb, tensor=tid, side=side,
+                atomic=atomic,
             )
         f[_EV](ev)
 

@@ -85,6 +85,8 @@ class OpEvent:
     """read/write: flat element index in that tensor; -1 for other kinds."""
     side: Side = ""
     """"cube" or "vector" inside a section of a mixed task; "" otherwise."""
+    atomic: bool = False
+    """store: an atomic-add store (`pto.store ... atomic add`): GM += tile."""
 
 
 @dataclass(slots=True)
