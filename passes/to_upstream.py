@@ -12,7 +12,7 @@ its generic form (`pto-opt --print-op-generic`) verifies in upstream `mlir-opt` 
 | `pto.yield` | `scf.yield` |
 | `pto.read`  | `memref.load` |
 | `pto.load`  | `memref.subview` + `memref.alloc` + a copying `linalg.generic` + `bufferization.to_tensor` (a snapshot: later stores do not change the loaded tile) |
-| `pto.store` | `memref.subview` + `bufferization.materialize_in_destination` |
+| `pto.store` | `memref.subview` + `bufferization.materialize_in_destination`; `atomic add`: the tile into a buffer, then a `linalg.generic` adding it into the window in place (the tasks run in order) |
 | `pto.row_max`, `pto.row_expand_mul`, `pto.col_expand_mul`, `pto.gather`, `pto.arange`, `pto.cast` | `linalg.generic` |
 | `pto.row_sum` | `scf.for` over rows, each row summed in the vector unit's order: a binary tree inside each 64-element repeat, repeats in order (docs/numerics.md) |
 | `pto.matmul`, `pto.matmul_acc` | `linalg.generic` over (i, k, j), fp32 accumulation in increasing k (int8: i32); `a_trans` as an indexing map, `b_trans` as one transposing copy of B (so the j loop reads it contiguously); `matmul_acc` adds the accumulator after the product, as the interpreter does |
@@ -882,10 +882,40 @@ def _load(b: _B, op: pto.LoadOp) -> SSAValue:
 
 def _store(b: _B, op: pto.StoreOp) -> None:
     sv = _subview(b, op.dest, op.indices, _shape(op.value.type))
+    if op.atomic_kind is not None:
+        _atomic_add(b, op, sv)
+        return
     b.put(
         MaterializeInDestinationOp.create(
             operands=[op.value, sv],
             properties={"restrict": UnitAttr(), "writable": UnitAttr()},
+        )
+    )
+
+
+def _atomic_add(b: _B, op: pto.StoreOp, sv: SSAValue) -> None:
+    """`pto.store ... atomic add`: the tile into a buffer, then a `linalg.generic` that
+    adds it to the destination window in place (GM + tile per element). The tasks of the
+    lowered scope run one after the other, so the read-modify-write needs no atomic op."""
+    vt = op.value.type
+    shape = _shape(vt)
+    et = _elem(vt)
+    buf = b.op(memref.AllocOp([], [], MemRefType(et, list(shape))))
+    b.put(
+        MaterializeInDestinationOp.create(
+            operands=[op.value, buf], properties={"restrict": UnitAttr(), "writable": UnitAttr()}
+        )
+    )
+    rank = len(shape)
+    block = Block(arg_types=[et, et])
+    ib = _B(InsertPoint.at_end(block))
+    add = arith.AddfOp if _is_float(et) else arith.AddiOp
+    total = ib.op(add(block.args[1], block.args[0]))
+    ib.put(LinalgYieldOp(total))
+    b.put(
+        GenericOp(
+            [buf], [sv], Region(block), [_identity(rank)] * 2,
+            [IteratorTypeAttr.parallel()] * rank, [],
         )
     )
 
