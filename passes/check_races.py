@@ -22,8 +22,8 @@ from xdsl.ir import Operation, OpResult, SSAValue
 from xdsl.passes import ModulePass
 
 from ptoc.diagnostics import location_of, op_error, warn
-from ptoc.dialects.pto import SpmdOp
-from ptoc.dialects.pto_tiles import StoreValidOp
+from ptoc.dialects.pto import LoadOp, ReadOp, SpmdOp, StoreOp
+from ptoc.dialects.pto_tiles import LoadValidOp, StoreValidOp
 from ptoc.passes.index_expr import (
     DEFAULT_MAX_POINTS,
     DISTINCT_ATTR,
@@ -87,7 +87,14 @@ class CheckRacesPass(ModulePass):
 
     Assumed: distinct memref arguments do not alias; index arithmetic does not
     overflow; a memref created inside the scope is private to its task. The pass does
-    not change the IR. Only write/write conflicts are checked.
+    not change the IR. Only write/write conflicts are checked, with one exception:
+
+    * **atomic adds** (`pto.store ... atomic add`): two atomic adds to the same element
+      by different tasks are not a race (the adds commute; only the fp rounding order
+      varies, docs/numerics.md). An atomic add against a plain store of the same element
+      in another task is a race, and so is an atomic add against a `pto.load` /
+      `pto.load_valid` / `pto.read` of the same element in another task (what the read
+      sees depends on the task order).
     """
 
     name = "pto-check-races"
@@ -210,10 +217,12 @@ def check_scope(spmd: SpmdOp, max_points: int = DEFAULT_MAX_POINTS) -> list[Find
             findings.append(Finding("error", store, msg, v))
             continue
         by_mem.setdefault(base, []).append((store, mapped))
-    warned: set[WriteLike] = set()
+    warned: set[Operation] = set()
     for mem, stores in by_mem.items():
         for i, (s1, a1) in enumerate(stores):
             for s2, a2 in stores[i:]:
+                if _atomic(s1) and _atomic(s2):
+                    continue  # atomic adds commute: different tasks may add to one element
                 v = decide(a1, a2, builder.task, builder.count, max_points=max_points)
                 if v.kind == "disjoint":
                     continue
@@ -228,5 +237,72 @@ def check_scope(spmd: SpmdOp, max_points: int = DEFAULT_MAX_POINTS) -> list[Find
                         "; a pto.store_valid with a runtime valid extent is taken as its "
                         "whole tile (the race needs that extent to reach the overlap)"
                     )
+                if v.kind == "race" and (_atomic(s1) or _atomic(s2)):
+                    msg += "; an atomic add and a plain store of one element do not commute"
                 findings.append(Finding(severity, s1, msg, v))
+    findings.extend(_atomic_reads(builder, by_mem, warned, max_points))
     return findings
+
+
+def _atomic(op: Operation) -> bool:
+    return isinstance(op, StoreOp) and op.atomic is not None
+
+
+def _scope_of(op: Operation) -> SpmdOp | None:
+    p = op.parent_op()
+    while p is not None and not isinstance(p, SpmdOp):
+        p = p.parent_op()
+    return p
+
+
+def _atomic_reads(
+    builder: IndexBuilder,
+    by_mem: dict[SSAValue, list[tuple[WriteLike, Access]]],
+    warned: set[Operation],
+    max_points: int,
+) -> list[Finding]:
+    """An atomic-add store against a load or read of the same elements in another task:
+    what the read sees depends on whether the add came first, so it is a race as a plain
+    store would be (the check does not otherwise pair reads with writes)."""
+    adds = {m: [(s, a) for s, a in ws if _atomic(s)] for m, ws in by_mem.items()}
+    if not any(adds.values()):
+        return []
+    out: list[Finding] = []
+    for rd in builder.spmd.body.walk():
+        if not isinstance(rd, (LoadOp, LoadValidOp, ReadOp)) or _scope_of(rd) is not builder.spmd:
+            continue
+        base = base_memref(rd.source)
+        if not adds.get(base):
+            continue
+        acc = builder.memory_access(rd, _where(rd))
+        if acc is None:
+            continue
+        mapped = builder.base_access(rd.source, acc)
+        if isinstance(mapped, str):
+            continue  # the view is not a box of the base: no finding for a read
+        for st, a1 in adds[base]:
+            v = decide(a1, mapped, builder.task, builder.count, max_points=max_points)
+            if v.kind == "disjoint":
+                continue
+            severity = "error" if v.kind == "race" or v.how == "undecided" else "warning"
+            if severity == "warning":
+                if st in warned:
+                    continue
+                warned.add(st)
+            pair = _pair_phrase(st, rd, v.witness)
+            mem = _mem_name(base)
+            if v.kind == "race":
+                w = v.witness
+                assert w is not None
+                msg = (
+                    f"race: task {w.tasks[0]} atomically adds to {mem}[{', '.join(w.region)}], "
+                    f"which task {w.tasks[1]} reads {pair}; the value read depends on the "
+                    "order of the tasks"
+                )
+            else:
+                msg = (
+                    f"may race: cannot prove that no other task reads what an atomic add "
+                    f"writes in {mem} {pair}: {v.detail or ', '.join(v.unknowns)}"
+                )
+            out.append(Finding(severity, st, msg, v))
+    return out

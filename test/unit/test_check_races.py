@@ -511,3 +511,58 @@ def test_reads_from_memory_agree_with_brute_force(data: st.DataObject, rnd: rand
         if v.kind == "race":
             assert v.witness is not None
             assert any(h[:2] == v.witness.tasks for h in hits)
+
+
+# --------------------------------------------------------------------------- atomic adds
+
+ATOMIC = """
+func.func @k(%x: memref<64x128xf32>, %acc: memref<16x1024xf32>, %o: memref<256x128xf32>) {
+  pto.spmd %t = 0 to 16 {
+    %c0 = arith.constant 0 : index
+    %c2 = arith.constant 2 : index
+    %c16 = arith.constant 16 : index
+    %c128 = arith.constant 128 : index
+    %n = arith.divsi %t, %c2 : index
+    %n0 = arith.muli %n, %c128 : index
+    %ks = arith.remsi %t, %c2 : index
+    %r = arith.muli %ks, %c16 : index
+    %p = pto.load %x[%r, %c0] : memref<64x128xf32> -> tensor<16x128xf32>
+    pto.store %p, %acc[%c0, %n0] SECOND : tensor<16x128xf32>, memref<16x1024xf32>
+    pto.store %p, %acc[%c0, %n0] atomic add : tensor<16x128xf32>, memref<16x1024xf32>
+    READBACK
+  }
+  func.return
+}
+"""
+
+
+def _atomic_findings(second: str, readback: str = "") -> list[str]:
+    text = ATOMIC.replace("SECOND", second).replace("READBACK", readback)
+    module = ptoc.parse(text, "k.mlir")
+    spmd = next(o for o in module.walk() if isinstance(o, SpmdOp))
+    return [f"{f.severity}: {f.message}" for f in check_scope(spmd)]
+
+
+def test_atomic_adds_of_split_k_partials_do_not_race() -> None:
+    # tasks 2n and 2n+1 add into the same window, through two stores: no finding
+    assert _atomic_findings("atomic add") == []
+
+
+def test_atomic_add_against_plain_store_is_a_race() -> None:
+    got = _atomic_findings("")
+    # the plain store races with itself (tasks 0, 1) and with the atomic add
+    assert len(got) == 2
+    assert all(g.startswith("error: race: tasks 0 and 1 both write acc[0:16, 0:128]") for g in got)
+    assert "an atomic add and a plain store of one element do not commute" in got[1]
+
+
+def test_atomic_add_against_a_read_in_another_task_is_a_race() -> None:
+    readback = (
+        "%q = pto.load %acc[%c0, %n0] : memref<16x1024xf32> -> tensor<16x128xf32>\n"
+        "    %w = arith.muli %t, %c16 : index\n"
+        "    pto.store %q, %o[%w, %c0] : tensor<16x128xf32>, memref<256x128xf32>"
+    )
+    got = _atomic_findings("atomic add", readback)
+    # each of the two atomic stores against the load: tasks 0 and 1 share the window
+    assert len(got) == 2
+    assert got[0].startswith("error: race: task 0 atomically adds to acc[0:16, 0:128], which task 1 reads")
