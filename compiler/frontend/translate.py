@@ -234,6 +234,9 @@ class Future:
         return self._names
 
 
+_ATOMIC_ADD = frozenset({"pl.AtomicType.Add", "pl.AtomicType.ADD", "pl.AtomicType.AtomicAdd"})
+"""How pypto-lib spells an atomic-add store's `atomic=` (pl.store / pl.assemble)."""
+
 _BINOPS: dict[type[ast.operator], str] = {
     ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/", ast.FloorDiv: "//",
     ast.Mod: "%", ast.LShift: "<<", ast.RShift: ">>", ast.BitAnd: "&", ast.BitOr: "|",
@@ -1586,7 +1589,7 @@ class Translator:
         self.add(pto_tiles.WriteOp(v, base, offs))
 
     def store(self, value: Value, base: SSAValue, offs: list[SSAValue],
-              extents: list[int] | None, node: ast.AST) -> None:
+              extents: list[int] | None, node: ast.AST, atomic: str | None = None) -> None:
         self.need_task(node, "storing a tile")
         if not _is_tile(value):
             raise self.err(node, f"only tiles can be stored into a tensor slice, got "
@@ -1607,7 +1610,20 @@ class Translator:
             if m >= 0 and e > m:
                 raise self.err(node, f"shape mismatch: the tile's dimension {d} is {e} but the "
                                f"tensor's is {m}")
-        self.add(pto.StoreOp(v, base, offs))
+        if atomic is not None and str(_elem(v.type)) not in pto.StoreOp.ATOMIC_ELEMENTS:
+            raise self.err(node, f"an atomic add store needs FP32 or INT32 elements, got "
+                           f"{_describe(v)}")
+        self.add(pto.StoreOp(v, base, offs, atomic))
+
+    def atomic_kind(self, node: ast.expr | None) -> str | None:
+        """`atomic=pl.AtomicType.Add` (pypto-lib also spells it `ADD` / `AtomicAdd`):
+        "add"; no `atomic` argument: None."""
+        if node is None:
+            return None
+        v = self.expr(node)
+        if isinstance(v, Placeholder) and repr(v) in _ATOMIC_ADD:
+            return "add"
+        raise self.err(node, f"atomic must be pl.AtomicType.Add, got {v!r}")
 
     def store_subscript(self, t: ast.Subscript, value_node: ast.expr) -> None:
         base = self.expr(t.value)
@@ -1995,14 +2011,13 @@ class Translator:
 
     def pl_store(self, node: ast.Call) -> Value:
         a = self.args(node, ["tile", "offsets", "tensor", "shapes", "atomic"], 3, "pl.store")
-        if "atomic" in a:
-            raise self.err(a["atomic"], "atomic stores are not supported yet")
+        atomic = self.atomic_kind(a.get("atomic"))
         v = self.expr(a["tile"])
         b = self.gm(self.expr(a["tensor"]), a["tensor"], "pl.store")
         offs = self._offsets_list(a["offsets"], "pl.store's offsets")
         shape = self.static_ints(a["shapes"], "pl.store's shapes") if "shapes" in a else None
         self.node = node
-        self.store(v, b, self.offsets(offs, node), shape, node)
+        self.store(v, b, self.offsets(offs, node), shape, node, atomic)
         return b
 
     def pl_tile__store(self, node: ast.Call) -> Value:
@@ -2010,13 +2025,12 @@ class Translator:
 
     def pl_assemble(self, node: ast.Call) -> Value:
         a = self.args(node, ["target", "src", "offsets", "atomic"], 3, "pl.assemble")
-        if "atomic" in a:
-            raise self.err(a["atomic"], "atomic assemble is not supported yet")
+        atomic = self.atomic_kind(a.get("atomic"))
         b = self.gm(self.expr(a["target"]), a["target"], "pl.assemble")
         v = self.expr(a["src"])
         offs = self._offsets_list(a["offsets"], "pl.assemble's offsets")
         self.node = node
-        self.store(v, b, self.offsets(offs, node), None, node)
+        self.store(v, b, self.offsets(offs, node), None, node, atomic)
         return b
 
     def _fill(self, node: ast.Call, shape: list[int], t: Attribute, value: Value) -> SSAValue:
