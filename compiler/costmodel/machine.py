@@ -48,6 +48,7 @@ _SECTIONS: dict[str, tuple[str, ...]] = {
         "dma_block_bytes",
         "dma_burst_cycles",
         "chip_gm_bytes_per_cycle",
+        "atomic_add_cycles_per_block",
     ),
     "scalar": (
         "scalar_read_cycles",
@@ -143,6 +144,7 @@ class Machine:
     dma_block_bytes: int
     dma_burst_cycles: float
     chip_gm_bytes_per_cycle: float
+    atomic_add_cycles_per_block: float
     # scalar unit
     scalar_read_cycles: float
     scalar_hit_cycles: float

@@ -189,6 +189,14 @@ def store_cost(nbytes: int, m: Machine, bursts: int = 1) -> OpCost:
     return OpCost("MTE3", cycles, cycles)
 
 
+def atomic_add_cost(plain: OpCost, nbytes: int, m: Machine) -> OpCost:
+    """An atomic-add store: the plain copy to GM (`plain`, MTE3 or FIXPIPE) plus
+    `atomic_add_cycles_per_block` per 32 B block for the read-modify-write at the memory
+    side, holding the pipe (the copy completes when the sums are written)."""
+    extra = m.atomic_add_cycles_per_block * max(1, math.ceil(nbytes / m.dma_block_bytes))
+    return OpCost(plain.pipe, plain.occupancy + extra, plain.latency + extra, plain.instructions)
+
+
 def fixpipe_cost(nbytes: int, rows: int, m: Machine) -> OpCost:
     """L0C -> GM drain of a cube result on FIXPIPE: fixed + max(bytes / rate, per-row floor)."""
     cycles = m.fixpipe_fixed_cycles + max(
@@ -254,9 +262,13 @@ def op_cost(
     if kind == "store":
         if from_cube:
             rows = e.shape[0] if len(e.shape) >= 2 else 1
-            return fixpipe_cost(e.nbytes, rows, m)
-        bursts, moved = _bursts(e, m)
-        return store_cost(int(moved), m, bursts)
+            c = fixpipe_cost(e.nbytes, rows, m)
+        else:
+            bursts, moved = _bursts(e, m)
+            c = store_cost(int(moved), m, bursts)
+        if e.atomic:
+            c = atomic_add_cost(c, e.nbytes, m)
+        return c
     if kind == "vector":
         own = int(padded_bytes(e.shape, e.dtype, m) * valid_fraction)
         return vector_cost(e.op, max([own, *operand_bytes]), m)

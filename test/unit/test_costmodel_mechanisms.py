@@ -195,3 +195,23 @@ def test_batched_publish_gives_a_claim_one_dispatch_time(m: Machine) -> None:
     assert all(len(d) == 1 for d in by_thread.values())  # one claim, one dispatch time
     assert len({t.thread for t in one.tasks}) == 3
     assert len({round(t.dispatch_us, 9) for t in one.tasks}) > 1
+
+
+def test_an_atomic_add_store_pays_per_block_on_its_pipe(m: Machine) -> None:
+    def store(atomic: bool) -> OpEvent:
+        return OpEvent("store", "pto.store", (16, 128), "float32", 8192, (0,), None,
+                       rows=16, row_bytes=512, stride_bytes=4096, tensor=2, atomic=atomic)  # fmt: skip
+
+    blocks = 8192 // m.dma_block_bytes
+    for from_cube in (False, True):  # MTE3 from UB, FIXPIPE from L0C
+        plain = op_cost(store(False), m, from_cube=from_cube)
+        add = op_cost(store(True), m, from_cube=from_cube)
+        assert add.pipe == plain.pipe == ("FIXPIPE" if from_cube else "MTE3")
+        extra = blocks * m.atomic_add_cycles_per_block
+        assert add.occupancy == pytest.approx(plain.occupancy + extra)
+        assert add.latency == pytest.approx(plain.latency + extra)
+    # a task ending in an atomic add takes that much longer
+    mm = OpEvent("matmul", "pto.matmul", (16, 128), "float32", 8192, (), 0, k=256)
+    t_plain = schedule_task([mm, store(False)], m).cycles
+    t_add = schedule_task([mm, store(True)], m).cycles
+    assert t_add == pytest.approx(t_plain + blocks * m.atomic_add_cycles_per_block)
