@@ -1,8 +1,9 @@
 """Inputs of case 795715d7 (both variants take the same arguments; no data decides the work).
 
 x holds T = 8 token rows padded to 16 (rows 8..15 are never loaded); x lies in k/16
-(|x| <= 1) and wq_a in k/256 (|w| <= 1/8), so every partial sum is exact and the two N
-tilings give bit-identical partials.
+(|x| <= 1) and wq_a in k/256 (|w| <= 1/8), so every partial sum, and the atomic add of
+the two K slices' partials, is exact: the two N tilings give bit-identical results.
+qr_fp32 is zero-seeded, as the leaf's qr_proj_seed scope leaves it.
 """
 
 from __future__ import annotations
@@ -23,5 +24,5 @@ def make_inputs(seed: int = 0) -> dict[str, np.ndarray[Any, Any]]:
     return {
         "x": x,
         "wq_a": (rng.integers(-32, 33, size=(D, Q_LORA)) / 256.0).astype(bf16),
-        "qr_partial": rng.standard_normal((2 * 16, Q_LORA)).astype(np.float32),
+        "qr_fp32": np.zeros((16, Q_LORA), dtype=np.float32),
     }

@@ -11,20 +11,19 @@
 // one 16-row M tile, then a 2-stage pipelined runtime loop over the 8 K fragments of
 // QR_K_TILE = 256: load bf16 [16,256] of x (8 valid
 // rows of T = 8, pto.load_valid), load bf16 [256,256] of wq_a (row stride 2 KiB,
-// 512 B per row), matmul / matmul-accumulate into f32 [16,256]; store the partial.
-// Totals per task: 16 cube-side loads (8 x 4 KiB valid x + 8 x 128 KiB), 8 matmuls, 1 store
-// of 16 KiB.
+// 512 B per row), matmul / matmul-accumulate into f32 [16,256]; atomic-add the partial.
+// Totals per task: 16 cube-side loads (8 x 4 KiB valid x + 8 x 128 KiB), 8 matmuls, 1 atomic-add
+// store of 16 KiB.
 //
-// Approximated: the partial is atomic-added into the zero-seeded f32 qr buffer in the
-// public kernel (pl.assemble atomic=Add); the dialect has no atomic-add store, so each
-// K slice's partial is stored (plainly) into its own slot of qr_partial [OK x 16, 1024]:
-// the same bytes leave the core, but the read-modify-write of the atomic add in global
-// memory (and its serialisation between the 2 producers of a tile) is not expressed.
+// The partial is atomic-added (pto.store ... atomic add; pypto-lib: pl.store(...,
+// atomic=pl.AtomicType.Add)) into the f32 qr buffer [16, 1024], which the leaf's
+// qr_proj_seed scope zero-seeds before this scope (here: inputs.py); the two K slices
+// of an N group add into the same window.
 // The accumulator chain is one loop, as the public code: a plain matmul at k == 0
 // (scf.if), matmul-accumulates after; the carried accumulator starts as a zero tile
 // that is never read (one fill; PyPTO's pl.create_tensor allocates it without an op).
 func.func @qr_proj_matmul(%x: memref<16x4096xbf16>, %wq_a: memref<4096x1024xbf16>,
-                          %qr_partial: memref<32x1024xf32>) {
+                          %qr_fp32: memref<16x1024xf32>) {
   pto.spmd %i = 0 to 8 name "qr_proj_matmul" core cube {
     %c0 = arith.constant 0 : index
     %c1 = arith.constant 1 : index
@@ -38,7 +37,6 @@ func.func @qr_proj_matmul(%x: memref<16x4096xbf16>, %wq_a: memref<4096x1024xbf16
     %ks = arith.remsi %i, %c2 : index
     %n0 = arith.muli %n, %ctn : index
     %kbase = arith.muli %ks, %c2048 : index
-    %prow = arith.muli %ks, %c16 : index
     pto.range %mt = %c0 to %c1 step %c1 {
       %m0 = arith.muli %mt, %c16 : index
       %acc0 = arith.constant dense<0.000000e+00> : tensor<16x256xf32>
@@ -57,8 +55,7 @@ func.func @qr_proj_matmul(%x: memref<16x4096xbf16>, %wq_a: memref<4096x1024xbf16
         }
         pto.yield %a2 : tensor<16x256xf32>
       }
-      %pr = arith.addi %prow, %m0 : index
-      pto.store %r, %qr_partial[%pr, %n0] : tensor<16x256xf32>, memref<32x1024xf32>
+      pto.store %r, %qr_fp32[%m0, %n0] atomic add : tensor<16x256xf32>, memref<16x1024xf32>
     }
   }
   func.return

@@ -12,25 +12,22 @@
 // pto.load_valid), load f32 [32,256] of hc_fn (24 valid rows of MIX_HC = 24,
 // K-contiguous, used transposed: b_trans), matmul / matmul-accumulate into f32 [16,32].
 // Totals per task: 16 loads (8 x 8 KiB valid x + 8 x 24 KiB valid hc_fn;
-// 16 and 32 KiB as physical tiles), 8 matmuls, 1 store of 2 KiB.
+// 16 and 32 KiB as physical tiles), 8 matmuls, 1 atomic-add store of 2 KiB.
 //
-// Approximated: the public kernel atomic-adds the partial into mixes_raw (all 8 tasks
-// into the same [16,32] tile); the dialect has no atomic-add store, so each task stores
-// its partial plainly into its own slot of mixes_partial [8 x 16, 32] (rows 16 i ..):
-// the same bytes leave the core, but neither the read-modify-write in global memory nor
-// the serialisation of the 8 producers of one tile is expressed.
+// The partial is atomic-added (pto.store ... atomic add; pypto-lib: an atomic-add
+// store) into mixes_raw [16, 32], which the caller zero-seeds (here: inputs.py): all
+// 8 tasks add into the same [16, 32] tile.
 // Choices: x and hc_fn are padded in global memory to the tile rows (16 and 32; the pad
 // rows are never moved).
 // The accumulator chain is one loop, as the public code: a plain matmul at k == 0
 // (scf.if), matmul-accumulates after; the carried accumulator starts as a zero tile
 // that is never read (one fill; PyPTO's pl.create_tensor allocates it without an op).
 func.func @hc_pre_linear(%x: memref<16x16384xf32>, %hc_fn: memref<32x16384xf32>,
-                         %mixes_partial: memref<128x32xf32>) {
+                         %mixes_raw: memref<16x32xf32>) {
   pto.spmd %i = 0 to 8 name "hc_pre_linear" core cube {
     %c0 = arith.constant 0 : index
     %c1 = arith.constant 1 : index
     %c8 = arith.constant 8 : index
-    %c16 = arith.constant 16 : index
     %c24 = arith.constant 24 : index
     %c256 = arith.constant 256 : index
     %cks = arith.constant 2048 : index
@@ -52,8 +49,7 @@ func.func @hc_pre_linear(%x: memref<16x16384xf32>, %hc_fn: memref<32x16384xf32>,
       }
       pto.yield %a2 : tensor<16x32xf32>
     }
-    %prow = arith.muli %i, %c16 : index
-    pto.store %r, %mixes_partial[%prow, %c0] : tensor<16x32xf32>, memref<128x32xf32>
+    pto.store %r, %mixes_raw[%c0, %c0] atomic add : tensor<16x32xf32>, memref<16x32xf32>
   }
   func.return
 }
