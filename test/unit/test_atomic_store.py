@@ -105,3 +105,43 @@ def test_built_from_python_and_verified() -> None:
     copy.verify()
     with pytest.raises(ValueError):
         pto.StoreOp(st_.value, st_.dest, list(st_.indices), "max")
+
+
+# one atomic add per element (each task its own row of a non-zero seed): a batched run
+# that treated the store as a plain one would overwrite the seed instead of adding
+OWN_ROWS = """
+func.func @k(%x: memref<16x64xf32>, %acc: memref<16x64xf32>) {
+  pto.spmd %t = 0 to 16 name "own_rows" {
+    %c0 = arith.constant 0 : index
+    %p = pto.load %x[%t, %c0] : memref<16x64xf32> -> tensor<1x64xf32>
+    pto.store %p, %acc[%t, %c0] atomic add : tensor<1x64xf32>, memref<16x64xf32>
+  }
+  func.return
+}
+"""
+
+
+@pytest.mark.parametrize("text", [KERNEL, OWN_ROWS], ids=["shared", "own_rows"])
+def test_batched_executor_gives_the_per_task_result(
+    text: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Where the batched SPMD executor exists (ptoc.backend.batched), a scope with atomic
+    adds gives the per-task run's outputs and record (it runs them per task)."""
+    batched = pytest.importorskip("ptoc.backend.batched")
+    monkeypatch.setattr(batched, "MIN_TASKS", 2)
+    rng = np.random.default_rng(7)
+    prog = compile_module(ptoc.parse(text, "k.mlir"))
+    inputs: dict[str, Any] = {
+        name: (rng.standard_normal(t.get_shape()) * 8).astype(np.float32)
+        if str(t.element_type) == "f32"
+        else rng.integers(-100, 100, t.get_shape()).astype(np.int32)
+        for name, t in zip(prog.arg_names, prog.arg_types, strict=True)
+    }
+    got = prog.run(inputs)
+    with batched.per_task_only():
+        want = prog.run(inputs)
+    assert got.record == want.record
+    for name, w in want.outputs.items():
+        assert got.outputs[name].tobytes() == w.tobytes(), name
+    if text is OWN_ROWS:
+        np.testing.assert_array_equal(got.outputs["acc"], inputs["acc"] + inputs["x"])
