@@ -53,6 +53,7 @@ from xdsl.dialects.builtin import (
 from xdsl.ir import Attribute, Block, Operation, SSAValue
 
 from ptoc.backend import numerics as nm
+from ptoc.backend.batched import compile_scope
 from ptoc.backend.blas import single_threaded_blas
 from ptoc.backend.numerics import BF16, NpArray, NumericError
 from ptoc.backend.record import (
@@ -63,6 +64,7 @@ from ptoc.backend.record import (
     ScopeRecord,
     Side,
     TaskRecord,
+    gm_bursts,
 )
 from ptoc.diagnostics import PtoDiagnostic
 from ptoc.dialects import int_semantics, pto, pto_tiles
@@ -72,6 +74,7 @@ __all__ = [
     "Program",
     "RunResult",
     "compile_module",
+    "gm_bursts",
     "random_inputs",
 ]
 
@@ -486,6 +489,8 @@ def _spmd(c: _Compiler, op: pto.SpmdOp) -> Thunk:
     thunks = body.thunks
     state = c.state
     rec = c.v.record
+    # all tasks at once where the body allows it (ptoc.backend.batched), else per task
+    plan = None if c.v.check_nan or c.v.debug else compile_scope(op, c.slot, c.tensor_of, rec)
 
     def run(f: Frame) -> None:
         n: int = static if static is not None else f[cs]
@@ -497,6 +502,12 @@ def _spmd(c: _Compiler, op: pto.SpmdOp) -> Thunk:
             )
         order = state.order(n)
         saved = f[_EV], f[_CTX], f[_BUFS]
+        batched = plan.run(f, n, saved[2]) if plan is not None and n > 1 else None
+        if batched is not None:
+            if rec:
+                tasks = [TaskRecord(i, evs) for i, evs in enumerate(batched)]
+                state.record.scopes.append(ScopeRecord(name, core, tasks))
+            return
         if rec:
             scope = ScopeRecord(name, core, [TaskRecord(i) for i in range(n)])
             state.record.scopes.append(scope)
@@ -753,37 +764,6 @@ def _flat_offset(m: NpArray, idx: Sequence[int]) -> int:
     for i, n in zip(idx, m.shape, strict=False):
         off = off * n + i
     return off
-
-
-def gm_bursts(tile: Sequence[int], mshape: Sequence[int], itemsize: int) -> tuple[int, int, int]:
-    """(rows, row_bytes, stride_bytes) of moving a `tile` window of a row-major GM tensor.
-
-    The trailing dimensions that the tile covers whole, and the first partial one before
-    them, make one contiguous burst; the other dimensions count the bursts. Consecutive
-    bursts step along the innermost of those with extent > 1.
-    """
-    n = len(tile)
-    burst = 1
-    d = n - 1
-    while d >= 0:
-        burst *= tile[d]
-        if tile[d] != mshape[d]:
-            break
-        d -= 1
-    rows = 1
-    for t in tile[: max(d, 0)]:
-        rows *= t
-    row_bytes = burst * itemsize
-    stride = row_bytes
-    if rows > 1:
-        e = d - 1
-        while e >= 0 and tile[e] == 1:
-            e -= 1
-        inner = 1
-        for x in mshape[e + 1:]:
-            inner *= x
-        stride = inner * itemsize
-    return rows, row_bytes, stride
 
 
 def _with_bursts(

@@ -37,6 +37,7 @@ Fields added after the first version all have defaults, so older producers still
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from collections.abc import Sequence
 from typing import Literal
 
 EventKind = Literal[
@@ -107,3 +108,34 @@ class ExecutionRecord:
     """Every scope of one kernel run, in program order."""
 
     scopes: list[ScopeRecord] = field(default_factory=list["ScopeRecord"])
+
+
+def gm_bursts(tile: Sequence[int], mshape: Sequence[int], itemsize: int) -> tuple[int, int, int]:
+    """(rows, row_bytes, stride_bytes) of moving a `tile` window of a row-major GM tensor.
+
+    The trailing dimensions that the tile covers whole, and the first partial one before
+    them, make one contiguous burst; the other dimensions count the bursts. Consecutive
+    bursts step along the innermost of those with extent > 1.
+    """
+    n = len(tile)
+    burst = 1
+    d = n - 1
+    while d >= 0:
+        burst *= tile[d]
+        if tile[d] != mshape[d]:
+            break
+        d -= 1
+    rows = 1
+    for t in tile[: max(d, 0)]:
+        rows *= t
+    row_bytes = burst * itemsize
+    stride = row_bytes
+    if rows > 1:
+        e = d - 1
+        while e >= 0 and tile[e] == 1:
+            e -= 1
+        inner = 1
+        for x in mshape[e + 1:]:
+            inner *= x
+        stride = inner * itemsize
+    return rows, row_bytes, stride
