@@ -27,6 +27,11 @@ record module: a value's buffer is keyed by its static identity and by the itera
 the enclosing `pto.unroll`s (every iteration its own buffer) and pipelined `pto.range`s
 (`iteration % K`); a plain `pto.range` body reuses one buffer every iteration. Values
 that only forward another value (iter_args, loop and `scf.if` results) share its buffer.
+
+Scopes run task by task, in the order `task_order` gives, unless the scope's body can
+run all its tasks at once as numpy over a task axis (`ptoc.backend.batched`: the same
+outputs, errors and record, exactly; `run(batched=False)` or `per_task_only()` turn it
+off).
 """
 
 from __future__ import annotations
@@ -116,6 +121,8 @@ class _RunState:
     """Task ids of an n-task scope in the order they run (one random stream per run)."""
     max_tasks: int | None = None
     """The most tasks one scope may launch (checked before any task record is made)."""
+    batched: bool = True
+    """Whether scopes may run all their tasks at once (`ptoc.backend.batched`)."""
 
 
 @dataclass
@@ -502,7 +509,9 @@ def _spmd(c: _Compiler, op: pto.SpmdOp) -> Thunk:
             )
         order = state.order(n)
         saved = f[_EV], f[_CTX], f[_BUFS]
-        batched = plan.run(f, n, saved[2]) if plan is not None and n > 1 else None
+        batched = (
+            plan.run(f, n, saved[2]) if plan is not None and n > 1 and state.batched else None
+        )
         if batched is not None:
             if rec:
                 tasks = [TaskRecord(i, evs) for i, evs in enumerate(batched)]
@@ -1726,6 +1735,7 @@ class Program:
         record: bool = True,
         debug: bool = False,
         max_tasks: int | None = None,
+        batched: bool = True,
     ) -> RunResult:
         """Run the kernel on copies of `inputs`.
 
@@ -1735,6 +1745,9 @@ class Program:
         `record=False` skips the execution record. `debug` checks the dtype and shape of
         every result against its declared type. `max_tasks` bounds the task count of
         every scope (a scope launching more is an error before any task runs).
+        `batched=False` runs every scope task by task: by default a scope whose body
+        allows it runs all its tasks at once (`ptoc.backend.batched`), with the same
+        outputs, errors and execution record.
         """
         order = _check_order(task_order)
         values = self.prepare_inputs(inputs)
@@ -1743,6 +1756,7 @@ class Program:
         state.record = ExecutionRecord()
         state.order = order
         state.max_tasks = max_tasks
+        state.batched = batched
         f: Frame = [None] * nslots
         sink: list[OpEvent] = []
         f[_EV], f[_CTX], f[_BUFS] = sink.append, (), {}

@@ -161,15 +161,17 @@ def test_examples_records_and_outputs(
 def test_off_switch_runs_per_task(
     seed: tuple[str, dict[str, Any]], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """`per_task_only()` turns batching off (no scope runs batched inside it)."""
+    """`run(batched=False)` and `per_task_only()` turn batching off; the default is on."""
     text, inputs = seed
     prog = compile_module(ptoc.parse(text, "kernel.mlir"))
     count = _Count(monkeypatch)
     with batched.per_task_only():
         prog.run(inputs)
+    off = prog.run(inputs, batched=False)
     assert count.batched == 0
-    prog.run(inputs)
+    on = prog.run(inputs)
     assert count.batched == 1
+    _assert_same(on, off)
 
 
 RACY = """
