@@ -36,7 +36,7 @@ Fields added after the first version all have defaults, so older producers still
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from collections.abc import Sequence
 from typing import Literal
 
@@ -86,6 +86,30 @@ class OpEvent:
     """read/write: flat element index in that tensor; -1 for other kinds."""
     side: Side = ""
     """"cube" or "vector" inside a section of a mixed task; "" otherwise."""
+    _hash: int = field(default=-1, init=False, repr=False, compare=False)
+    """The hash, computed once (an event is a key of the cost model's memos, hashed
+    for every task it is in); not part of the event's value."""
+
+    def __hash__(self) -> int:
+        h = self._hash
+        if h == -1:  # never a hash value: Python maps -1 to -2
+            h = hash((self.kind, self.op, self.shape, self.dtype, self.nbytes, self.reads,
+                      self.writes, self.k, self.rows, self.row_bytes, self.stride_bytes,
+                      self.tensor, self.offset, self.side))
+            object.__setattr__(self, "_hash", h)
+        return h
+
+    def __getstate__(self) -> tuple[object, ...]:
+        # pickled without the hash: string hashes differ between processes
+        return tuple(getattr(self, f) for f in _EVENT_FIELDS)
+
+    def __setstate__(self, state: tuple[object, ...]) -> None:
+        for f, v in zip(_EVENT_FIELDS, state, strict=True):
+            object.__setattr__(self, f, v)
+        object.__setattr__(self, "_hash", -1)
+
+
+_EVENT_FIELDS = tuple(f.name for f in fields(OpEvent) if f.name != "_hash")
 
 
 @dataclass(slots=True)
