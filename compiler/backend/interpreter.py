@@ -689,10 +689,38 @@ def _load(c: _Compiler, op: pto.LoadOp) -> Thunk:
             return m[tuple(slice(i, i + t) for i, t in zip(idx, tile, strict=False))].copy()
 
         compute = loadn
-    th = c.value_op(op, compute, "load", nan_check=False)
-    if not c.v.record:
-        return th
-    return _with_bursts(c, th, op.source, tile, nm.np_dtype(_elem_of(op.result.type)).itemsize)
+    isz = nm.np_dtype(_elem_of(op.result.type)).itemsize
+    if not c.v.record or c.v.debug:
+        th = c.value_op(op, compute, "load", nan_check=False)
+        return _with_bursts(c, th, op.source, tile, isz) if c.v.record else th
+    # recording: the event of `value_op` with the burst fields of `_with_bursts`, made
+    # in one step (a load is the commonest recorded op)
+    o, bo = c.slot(op.result), c.bslot(op.result)
+    rt = op.result.type
+    dt, nb = _dtype_name(rt), _nbytes(rt)
+    tid, side = c.tensor_of(op.source), c.side
+    cache: dict[Any, OpEvent] = {}
+
+    def load_rec(f: Frame, _op: Operation = op) -> None:  # _op: see _failing_op
+        f[o] = compute(f)
+        bufs = f[_BUFS]
+        key = (bo, f[_CTX])
+        w = bufs.get(key)
+        if w is None:
+            w = bufs[key] = len(bufs)
+        f[bo] = w
+        mshape = f[ms].shape
+        ck = (w, mshape)
+        ev = cache.get(ck)
+        if ev is None:
+            rows, rb, sb = gm_bursts(tile, mshape, isz)
+            ev = cache[ck] = OpEvent(
+                "load", "pto.load", tile, dt, nb, (), w,
+                rows=rows, row_bytes=rb, stride_bytes=sb, tensor=tid, side=side,
+            )
+        f[_EV](ev)
+
+    return load_rec
 
 
 @_handles("pto.store")

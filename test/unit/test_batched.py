@@ -155,7 +155,11 @@ def test_examples_records_and_outputs(
     prog = compile_module(ptoc.parse(path.read_text(), str(path)))
     script = path.parent / "inputs.py"
     inputs = _script_inputs(script) if script.exists() else random_inputs(prog, 0)
-    _assert_same(*_both(prog, inputs))
+    got, want = _both(prog, inputs)
+    _assert_same(got, want)
+    # debug=True runs per task through the interpreter's general recording path (no
+    # fast paths): the same record again
+    _assert_same(got, prog.run(inputs, debug=True))
 
 
 def test_off_switch_runs_per_task(
