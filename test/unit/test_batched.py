@@ -234,3 +234,20 @@ def test_errors_come_from_the_per_task_run(small_scopes: None) -> None:
         prog.run(inputs)
     assert str(got.value) == str(want.value)
     assert "out-of-bounds load" in str(got.value)
+
+
+def test_a_crash_in_the_batched_code_falls_back(
+    seed: tuple[str, dict[str, Any]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A batched handler whose code raises at run time (here: a broken arith.muli) makes
+    the scope run per task: the per-task run's outputs and record, no error."""
+    def broken(c: Any, op: Any) -> Any:
+        return c.value(op, True, lambda b: None + 1, "scalar")  # pyright: ignore
+
+    monkeypatch.setitem(batched._HANDLERS, "arith.muli", broken)  # pyright: ignore[reportPrivateUsage]
+    text, inputs = seed
+    prog = compile_module(ptoc.parse(text, "kernel.mlir"))
+    count = _Count(monkeypatch)
+    got, want = _both(prog, inputs)
+    _assert_same(got, want)
+    assert count.batched == 0  # softmax_pool fell back (the other scopes are small)
