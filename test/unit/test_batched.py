@@ -145,13 +145,12 @@ def test_random_kernels_records_and_outputs(case: tuple[Kernel, str, int], seed:
             batched.MIN_TASKS = saved
 
 
-@pytest.mark.parametrize("min_tasks", [batched.MIN_TASKS, 2])
 @pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: str(p.relative_to(ROOT / "examples")))
-def test_examples_records_and_outputs(
-    path: Path, min_tasks: int, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """Every example kernel, on its own inputs (inputs.py next to it) or random ones."""
-    monkeypatch.setattr(batched, "MIN_TASKS", min_tasks)
+def test_examples_records_and_outputs(path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every example kernel, on its own inputs (inputs.py next to it) or random ones;
+    every scope of two or more tasks batched (MIN_TASKS 2: more scopes batched than by
+    default, so more of the batched code compared)."""
+    monkeypatch.setattr(batched, "MIN_TASKS", 2)
     prog = compile_module(ptoc.parse(path.read_text(), str(path)))
     script = path.parent / "inputs.py"
     inputs = _script_inputs(script) if script.exists() else random_inputs(prog, 0)
