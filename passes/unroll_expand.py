@@ -190,7 +190,7 @@ class _FoldIntArith(RewritePattern):
                 new = arith.ConstantOp(
                     IntegerAttr(int_semantics.wrap(val.value.data, bits), op.result.type)
                 )
-                rewriter.replace_op(op, new)
+                rewriter.replace(op, new)
                 return True
             return False
         short = op.name.removeprefix("arith.")
@@ -203,7 +203,7 @@ class _FoldIntArith(RewritePattern):
         folded = int_semantics.fold_binary(short, consts[0], consts[1], bits)
         if folded is None:
             return True  # undefined: keep the op, so that running it reports the error
-        rewriter.replace_op(op, arith.ConstantOp(IntegerAttr(folded, op.results[0].type)))
+        rewriter.replace(op, arith.ConstantOp(IntegerAttr(folded, op.results[0].type)))
         return True
 
 
