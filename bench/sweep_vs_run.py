@@ -14,8 +14,8 @@ factor 1: status "ok" and legal) and fails otherwise. The run is `pto-run` of th
 kernel with the same inputs.
 
 `--in-process` also times `ptoc.tuning.sweep` itself in this process, with the work
-shared across the sweep (the default) and without it
-(`share_prefix=False`), alternately, and prints that ratio: on
+shared across the sweep and batched scopes (the default) and without either
+(`share_prefix=False` and every scope per task), alternately, and prints that ratio: on
 a loaded machine it is steadier than the subprocess times.
 """
 
@@ -59,6 +59,7 @@ def _load() -> str:
 
 def _in_process(n: int, repeat: int) -> None:
     import ptoc
+    from ptoc.backend.batched import per_task_only
     from ptoc.tuning import inputs_from_script, sweep
 
     module = ptoc.parse(KERNEL.read_text(), str(KERNEL))
@@ -73,13 +74,14 @@ def _in_process(n: int, repeat: int) -> None:
         a = sweep(module, "softmax_pool", factors, **kw)  # type: ignore[arg-type]
         fast.append(time.perf_counter() - t)
         t = time.perf_counter()
-        b = sweep(module, "softmax_pool", factors, share_prefix=False, **kw)  # type: ignore[arg-type]
+        with per_task_only():
+            b = sweep(module, "softmax_pool", factors, share_prefix=False, **kw)  # type: ignore[arg-type]
         slow.append(time.perf_counter() - t)
         totals = [[p.total_us for p in a], [p.total_us for p in b]]
         if totals[0] != totals[1] or [p.status for p in a] != [p.status for p in b]:
-            raise SystemExit("the shared sweep differs from the plain one")
-    print(f"in process: sweep {min(fast):.2f} s shared, {min(slow):.2f} s "
-          f"plain (nothing shared): {min(slow) / min(fast):.2f}x faster; "
+            raise SystemExit("the shared/batched sweep differs from the plain one")
+    print(f"in process: sweep {min(fast):.2f} s shared + batched, {min(slow):.2f} s "
+          f"plain (per task, nothing shared): {min(slow) / min(fast):.2f}x faster; "
           "same points")
 
 

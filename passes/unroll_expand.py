@@ -22,6 +22,7 @@ folds float constants in double precision, which could change a kernel's results
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from xdsl.context import Context
@@ -189,7 +190,7 @@ class _FoldIntArith(RewritePattern):
                 new = arith.ConstantOp(
                     IntegerAttr(int_semantics.wrap(val.value.data, bits), op.result.type)
                 )
-                rewriter.replace_op(op, new)
+                rewriter.replace(op, new)
                 return True
             return False
         short = op.name.removeprefix("arith.")
@@ -202,7 +203,7 @@ class _FoldIntArith(RewritePattern):
         folded = int_semantics.fold_binary(short, consts[0], consts[1], bits)
         if folded is None:
             return True  # undefined: keep the op, so that running it reports the error
-        rewriter.replace_op(op, arith.ConstantOp(IntegerAttr(folded, op.results[0].type)))
+        rewriter.replace(op, arith.ConstantOp(IntegerAttr(folded, op.results[0].type)))
         return True
 
 
@@ -231,13 +232,82 @@ class _ScalarIntCanonicalization(RewritePattern):
         self._patterns.match_and_rewrite(op, rewriter)
 
 
+class _WorklistWalker(PatternRewriteWalker):
+    """xDSL's rewrite walker, run on a given worklist (the whole region, or some ops) to
+    empty, without its confirming walk of the whole region afterwards: the worklist
+    already takes every op a rewrite touches (new ops, users of replaced results,
+    operands of erased ops), so the confirming walk only finds what is done."""
+
+    def run(self, region: Region, seed: Sequence[Operation] | None = None) -> bool:
+        """Rewrite from `seed` (every op of `region` when None); True if the IR changed."""
+        listener = self._get_rewriter_listener()  # pyright: ignore[reportPrivateUsage]
+        if seed is None:
+            self._populate_worklist(region)  # pyright: ignore[reportPrivateUsage]
+        else:
+            for op in reversed(seed):  # a stack: the first op is rewritten first
+                self._worklist.push(op)  # pyright: ignore[reportPrivateUsage]
+        return self._process_worklist(listener)  # pyright: ignore[reportPrivateUsage]
+
+
 def simplify_index_arith(ctx: Context, region: Region) -> None:
     """Canonicalize the integer/index `arith` ops of `region` and CSE it, to a fixed
-    point: the rewrite walker iterates until no pattern applies; CSE runs after it,
-    and the walker runs again only when CSE merged ops (which can enable a fold)."""
+    point, in one walk: the rewrite worklist runs to empty over the region, CSE runs
+    after it, and while CSE changes the region the worklist runs again, on the ops
+    whose operands or users CSE changed (and their users) only: that is where a merge
+    can enable a fold."""
+    walker = _WorklistWalker(_ScalarIntCanonicalization(ctx))
+    seed: list[Operation] | None = None
     while True:
-        PatternRewriteWalker(_ScalarIntCanonicalization(ctx)).rewrite_region(region)
-        before = sum(1 for _ in region.walk())
+        walker.run(region, seed)
+        n_ops = 0
+        before: dict[Operation, _Links] = {}
+        for o in region.walk():
+            n_ops += 1
+            if is_scalar_int_arith(o):
+                before[o] = _links(o)
         cse(region)
-        if sum(1 for _ in region.walk()) == before:
-            break
+        if sum(1 for _ in region.walk()) == n_ops:
+            break  # CSE merged and erased nothing: done
+        # what CSE changed that a pattern can see (`_changed`); with nothing to rewrite,
+        # CSE still runs again (its erasures can leave more dead ops)
+        touched = [o for o, links in before.items() if o.parent is not None and _changed(o, links)]
+        seed = list(dict.fromkeys(
+            [*touched, *(u.operation for o in touched for r in o.results for u in r.uses)]
+        ))
+
+
+_Links = tuple[tuple[SSAValue, ...], tuple[object, ...], tuple[int, ...]]
+
+
+def _links(op: Operation) -> _Links:
+    """An op's operands, what a pattern sees of each (`_const_key`), its results' uses."""
+    operands = tuple(op.operands)
+    return (
+        operands,
+        tuple(_const_key(v) for v in operands),
+        tuple(r.uses.get_length() for r in op.results),
+    )
+
+
+def _const_key(v: SSAValue) -> object:
+    """What a pattern can see of an operand defined by a constant: its value and type
+    (None for any other operand)."""
+    owner = v.owner
+    if isinstance(owner, arith.ConstantOp):
+        return (owner.value, v.type)
+    return None
+
+
+def _changed(op: Operation, links: _Links) -> bool:
+    """Whether CSE changed `op` in a way a rewrite pattern can see: an operand that is
+    now another value (other than a constant of the same value), two operands that are
+    now one value, or results that lost all their uses."""
+    operands, keys, uses = links
+    now = tuple(op.operands)
+    if now != operands:
+        for old, key, new in zip(operands, keys, now, strict=True):
+            if old is not new and (key is None or _const_key(new) != key):
+                return True
+        if len(set(now)) != len(set(operands)):
+            return True
+    return any(n and not r.uses for n, r in zip(uses, op.results, strict=True))

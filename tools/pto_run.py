@@ -84,6 +84,9 @@ def build_parser() -> argparse.ArgumentParser:
                    help="stop at the first op that makes NaN or Inf from finite inputs")
     p.add_argument("--task-order", default="forward", metavar="ORDER",
                    help="forward (default), reverse or random:SEED")
+    p.add_argument("--per-task", action="store_true",
+                   help="run every scope task by task (by default a scope whose tasks allow it "
+                   "runs them all at once; the outputs and the record are the same)")
     p.add_argument("--func", metavar="NAME", help="the function to run (default: the only one)")
     p.add_argument("--machine", default="a2a3", help="machine name or .toml (default a2a3)")
     p.add_argument("--max-tasks", type=_positive, default=DEFAULT_MAX_TASKS, metavar="N",
@@ -291,7 +294,7 @@ def run(argv: Sequence[str] | None, stdout: IO[str]) -> int:
     prog = compile_module(module, func=args.func)
     inputs, inputs_desc = make_inputs(args, prog)
     res = prog.run(inputs, task_order=args.task_order, check_nan=args.check_nan,
-                   max_tasks=args.max_tasks)
+                   max_tasks=args.max_tasks, batched=not args.per_task)
     report = _simulate(res.record, args.machine)
     summary = run_summary(prog, res, inputs_desc, args)
     if args.report == "json":

@@ -27,6 +27,11 @@ record module: a value's buffer is keyed by its static identity and by the itera
 the enclosing `pto.unroll`s (every iteration its own buffer) and pipelined `pto.range`s
 (`iteration % K`); a plain `pto.range` body reuses one buffer every iteration. Values
 that only forward another value (iter_args, loop and `scf.if` results) share its buffer.
+
+Scopes run task by task, in the order `task_order` gives, unless the scope's body can
+run all its tasks at once as numpy over a task axis (`ptoc.backend.batched`: the same
+outputs, errors and record, exactly; `run(batched=False)` or `per_task_only()` turn it
+off).
 """
 
 from __future__ import annotations
@@ -53,6 +58,7 @@ from xdsl.dialects.builtin import (
 from xdsl.ir import Attribute, Block, Operation, SSAValue
 
 from ptoc.backend import numerics as nm
+from ptoc.backend.batched import compile_scope
 from ptoc.backend.blas import single_threaded_blas
 from ptoc.backend.numerics import BF16, NpArray, NumericError
 from ptoc.backend.record import (
@@ -63,6 +69,7 @@ from ptoc.backend.record import (
     ScopeRecord,
     Side,
     TaskRecord,
+    gm_bursts,
 )
 from ptoc.diagnostics import PtoDiagnostic
 from ptoc.dialects import int_semantics, pto, pto_tiles
@@ -72,6 +79,7 @@ __all__ = [
     "Program",
     "RunResult",
     "compile_module",
+    "gm_bursts",
     "random_inputs",
 ]
 
@@ -113,6 +121,8 @@ class _RunState:
     """Task ids of an n-task scope in the order they run (one random stream per run)."""
     max_tasks: int | None = None
     """The most tasks one scope may launch (checked before any task record is made)."""
+    batched: bool = True
+    """Whether scopes may run all their tasks at once (`ptoc.backend.batched`)."""
 
 
 @dataclass
@@ -486,6 +496,8 @@ def _spmd(c: _Compiler, op: pto.SpmdOp) -> Thunk:
     thunks = body.thunks
     state = c.state
     rec = c.v.record
+    # all tasks at once where the body allows it (ptoc.backend.batched), else per task
+    plan = None if c.v.check_nan or c.v.debug else compile_scope(op, c.slot, c.tensor_of, rec)
 
     def run(f: Frame) -> None:
         n: int = static if static is not None else f[cs]
@@ -497,6 +509,14 @@ def _spmd(c: _Compiler, op: pto.SpmdOp) -> Thunk:
             )
         order = state.order(n)
         saved = f[_EV], f[_CTX], f[_BUFS]
+        batched = (
+            plan.run(f, n, saved[2]) if plan is not None and n > 1 and state.batched else None
+        )
+        if batched is not None:
+            if rec:
+                tasks = [TaskRecord(i, evs) for i, evs in enumerate(batched)]
+                state.record.scopes.append(ScopeRecord(name, core, tasks))
+            return
         if rec:
             scope = ScopeRecord(name, core, [TaskRecord(i) for i in range(n)])
             state.record.scopes.append(scope)
@@ -669,10 +689,38 @@ def _load(c: _Compiler, op: pto.LoadOp) -> Thunk:
             return m[tuple(slice(i, i + t) for i, t in zip(idx, tile, strict=False))].copy()
 
         compute = loadn
-    th = c.value_op(op, compute, "load", nan_check=False)
-    if not c.v.record:
-        return th
-    return _with_bursts(c, th, op.source, tile, nm.np_dtype(_elem_of(op.result.type)).itemsize)
+    isz = nm.np_dtype(_elem_of(op.result.type)).itemsize
+    if not c.v.record or c.v.debug:
+        th = c.value_op(op, compute, "load", nan_check=False)
+        return _with_bursts(c, th, op.source, tile, isz) if c.v.record else th
+    # recording: the event of `value_op` with the burst fields of `_with_bursts`, made
+    # in one step (a load is the commonest recorded op)
+    o, bo = c.slot(op.result), c.bslot(op.result)
+    rt = op.result.type
+    dt, nb = _dtype_name(rt), _nbytes(rt)
+    tid, side = c.tensor_of(op.source), c.side
+    cache: dict[Any, OpEvent] = {}
+
+    def load_rec(f: Frame, _op: Operation = op) -> None:  # _op: see _failing_op
+        f[o] = compute(f)
+        bufs = f[_BUFS]
+        key = (bo, f[_CTX])
+        w = bufs.get(key)
+        if w is None:
+            w = bufs[key] = len(bufs)
+        f[bo] = w
+        mshape = f[ms].shape
+        ck = (w, mshape)
+        ev = cache.get(ck)
+        if ev is None:
+            rows, rb, sb = gm_bursts(tile, mshape, isz)
+            ev = cache[ck] = OpEvent(
+                "load", "pto.load", tile, dt, nb, (), w,
+                rows=rows, row_bytes=rb, stride_bytes=sb, tensor=tid, side=side,
+            )
+        f[_EV](ev)
+
+    return load_rec
 
 
 @_handles("pto.store")
@@ -759,37 +807,6 @@ def _flat_offset(m: NpArray, idx: Sequence[int]) -> int:
     for i, n in zip(idx, m.shape, strict=False):
         off = off * n + i
     return off
-
-
-def gm_bursts(tile: Sequence[int], mshape: Sequence[int], itemsize: int) -> tuple[int, int, int]:
-    """(rows, row_bytes, stride_bytes) of moving a `tile` window of a row-major GM tensor.
-
-    The trailing dimensions that the tile covers whole, and the first partial one before
-    them, make one contiguous burst; the other dimensions count the bursts. Consecutive
-    bursts step along the innermost of those with extent > 1.
-    """
-    n = len(tile)
-    burst = 1
-    d = n - 1
-    while d >= 0:
-        burst *= tile[d]
-        if tile[d] != mshape[d]:
-            break
-        d -= 1
-    rows = 1
-    for t in tile[: max(d, 0)]:
-        rows *= t
-    row_bytes = burst * itemsize
-    stride = row_bytes
-    if rows > 1:
-        e = d - 1
-        while e >= 0 and tile[e] == 1:
-            e -= 1
-        inner = 1
-        for x in mshape[e + 1:]:
-            inner *= x
-        stride = inner * itemsize
-    return rows, row_bytes, stride
 
 
 def _with_bursts(
@@ -1752,6 +1769,7 @@ class Program:
         record: bool = True,
         debug: bool = False,
         max_tasks: int | None = None,
+        batched: bool = True,
     ) -> RunResult:
         """Run the kernel on copies of `inputs`.
 
@@ -1761,6 +1779,9 @@ class Program:
         `record=False` skips the execution record. `debug` checks the dtype and shape of
         every result against its declared type. `max_tasks` bounds the task count of
         every scope (a scope launching more is an error before any task runs).
+        `batched=False` runs every scope task by task: by default a scope whose body
+        allows it runs all its tasks at once (`ptoc.backend.batched`), with the same
+        outputs, errors and execution record.
         """
         order = _check_order(task_order)
         values = self.prepare_inputs(inputs)
@@ -1769,6 +1790,7 @@ class Program:
         state.record = ExecutionRecord()
         state.order = order
         state.max_tasks = max_tasks
+        state.batched = batched
         f: Frame = [None] * nslots
         sink: list[OpEvent] = []
         f[_EV], f[_CTX], f[_BUFS] = sink.append, (), {}

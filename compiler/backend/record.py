@@ -36,7 +36,8 @@ Fields added after the first version all have defaults, so older producers still
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
+from collections.abc import Sequence
 from typing import Literal
 
 EventKind = Literal[
@@ -87,6 +88,30 @@ class OpEvent:
     """"cube" or "vector" inside a section of a mixed task; "" otherwise."""
     atomic: bool = False
     """store: an atomic-add store (`pto.store ... atomic add`): GM += tile."""
+    _hash: int = field(default=-1, init=False, repr=False, compare=False)
+    """The hash, computed once (an event is a key of the cost model's memos, hashed
+    for every task it is in); not part of the event's value."""
+
+    def __hash__(self) -> int:
+        h = self._hash
+        if h == -1:  # never a hash value: Python maps -1 to -2
+            h = hash((self.kind, self.op, self.shape, self.dtype, self.nbytes, self.reads,
+                      self.writes, self.k, self.rows, self.row_bytes, self.stride_bytes,
+                      self.tensor, self.offset, self.side, self.atomic))
+            object.__setattr__(self, "_hash", h)
+        return h
+
+    def __getstate__(self) -> tuple[object, ...]:
+        # pickled without the hash: string hashes differ between processes
+        return tuple(getattr(self, f) for f in _EVENT_FIELDS)
+
+    def __setstate__(self, state: tuple[object, ...]) -> None:
+        for f, v in zip(_EVENT_FIELDS, state, strict=True):
+            object.__setattr__(self, f, v)
+        object.__setattr__(self, "_hash", -1)
+
+
+_EVENT_FIELDS = tuple(f.name for f in fields(OpEvent) if f.name != "_hash")
 
 
 @dataclass(slots=True)
@@ -109,3 +134,34 @@ class ExecutionRecord:
     """Every scope of one kernel run, in program order."""
 
     scopes: list[ScopeRecord] = field(default_factory=list["ScopeRecord"])
+
+
+def gm_bursts(tile: Sequence[int], mshape: Sequence[int], itemsize: int) -> tuple[int, int, int]:
+    """(rows, row_bytes, stride_bytes) of moving a `tile` window of a row-major GM tensor.
+
+    The trailing dimensions that the tile covers whole, and the first partial one before
+    them, make one contiguous burst; the other dimensions count the bursts. Consecutive
+    bursts step along the innermost of those with extent > 1.
+    """
+    n = len(tile)
+    burst = 1
+    d = n - 1
+    while d >= 0:
+        burst *= tile[d]
+        if tile[d] != mshape[d]:
+            break
+        d -= 1
+    rows = 1
+    for t in tile[: max(d, 0)]:
+        rows *= t
+    row_bytes = burst * itemsize
+    stride = row_bytes
+    if rows > 1:
+        e = d - 1
+        while e >= 0 and tile[e] == 1:
+            e -= 1
+        inner = 1
+        for x in mshape[e + 1:]:
+            inner *= x
+        stride = inner * itemsize
+    return rows, row_bytes, stride
