@@ -254,6 +254,6 @@ def test_pto_crosscheck_names_the_differing_output(capsys: pytest.CaptureFixture
     path = str(ROOT / "examples" / "calibration" / "fec57dde" / "linear_ok_4.mlir")
     assert pto_crosscheck.run([path, "-p", "pto-unroll-expand", "--contract", "exact"], sys.stdout) == 2
     out = capsys.readouterr().out
-    assert "mixes_partial: DIFFERS:" in out and "first at [" in out and "MISMATCH" in out
+    assert "mixes_raw: DIFFERS:" in out and "first at [" in out and "MISMATCH" in out
     assert pto_crosscheck.run([path, "-p", "pto-unroll-expand"], sys.stdout) == 0
-    assert "mixes_partial: within the contract" in capsys.readouterr().out
+    assert "mixes_raw: within the contract" in capsys.readouterr().out
