@@ -768,8 +768,8 @@ class StoreOp(IRDLOperation):
             )
         if self.atomic is not None and str(_elem(vt)) not in self.ATOMIC_ELEMENTS:
             raise VerifyException(
-                f"an atomic add store needs f32 or i32 elements (the types the a2a3 atomic "
-                f"add of a GM copy adds exactly), got {_elem(vt)}"
+                f"an atomic add store needs f32 or i32 elements (16- and 8-bit atomic adds "
+                f"round every partial sum and are not modelled), got {_elem(vt)}"
             )
 
 

@@ -2,7 +2,7 @@
 
 func.func @f(%m: memref<64x512xbf16>, %i: index) {
   %t = arith.constant dense<1.000000e+00> : tensor<16x64xbf16>
-  // expected-error@+1 {{'pto.store' op an atomic add store needs f32 or i32 elements (the types the a2a3 atomic add of a GM copy adds exactly), got bf16}}
+  // expected-error@+1 {{'pto.store' op an atomic add store needs f32 or i32 elements (16- and 8-bit atomic adds round every partial sum and are not modelled), got bf16}}
   pto.store %t, %m[%i, %i] atomic add : tensor<16x64xbf16>, memref<64x512xbf16>
   func.return
 }
@@ -10,7 +10,7 @@ func.func @f(%m: memref<64x512xbf16>, %i: index) {
 // -----
 func.func @f(%m: memref<64x512xf16>, %i: index) {
   %t = arith.constant dense<1.000000e+00> : tensor<16x64xf16>
-  // expected-error@+1 {{'pto.store' op an atomic add store needs f32 or i32 elements (the types the a2a3 atomic add of a GM copy adds exactly), got f16}}
+  // expected-error@+1 {{'pto.store' op an atomic add store needs f32 or i32 elements (16- and 8-bit atomic adds round every partial sum and are not modelled), got f16}}
   pto.store %t, %m[%i, %i] atomic add : tensor<16x64xf16>, memref<64x512xf16>
   func.return
 }
