@@ -96,9 +96,18 @@ def test_stdin_cwd_and_output_file(server: tuple, tmp_path: Path) -> None:
 def _children(pid: int) -> list[int]:
     try:
         text = Path(f"/proc/{pid}/task/{pid}/children").read_text()
-    except OSError:
-        return []
-    return [int(x) for x in text.split()]
+        return [int(x) for x in text.split()]
+    except OSError:  # a kernel without CONFIG_PROC_CHILDREN: scan every process's parent
+        kids = []
+        for entry in os.listdir("/proc"):
+            if entry.isdigit():
+                try:
+                    stat = Path(f"/proc/{entry}/stat").read_text()
+                except OSError:
+                    continue
+                if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
+                    kids.append(int(entry))
+        return kids
 
 
 def _served_runs(server_pid: int) -> list[int]:
