@@ -24,9 +24,7 @@ from pathlib import Path
 
 from xdsl.context import Context
 from xdsl.ir import Region
-from xdsl.pattern_rewriter import PatternRewriteWalker
 from xdsl.printer import Printer
-from xdsl.transforms.common_subexpression_elimination import cse
 
 import ptoc
 from ptoc.passes import unroll_expand
@@ -36,15 +34,7 @@ KERNEL = ROOT / "examples" / "dsv4_compressor_ratio4" / "kernel.mlir"
 ONE_WALK = unroll_expand.simplify_index_arith
 
 
-def classic(ctx: Context, region: Region) -> None:
-    while True:
-        PatternRewriteWalker(
-            unroll_expand._ScalarIntCanonicalization(ctx)  # pyright: ignore[reportPrivateUsage]
-        ).rewrite_region(region)
-        before = sum(1 for _ in region.walk())
-        cse(region)
-        if sum(1 for _ in region.walk()) == before:
-            break
+classic = unroll_expand.simplify_index_arith_reference
 
 
 def _load() -> str:

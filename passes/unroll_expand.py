@@ -276,6 +276,19 @@ def simplify_index_arith(ctx: Context, region: Region) -> None:
         ))
 
 
+def simplify_index_arith_reference(ctx: Context, region: Region) -> None:
+    """The plain fixed-point loop that `simplify_index_arith` must equal, printed IR for
+    printed IR: xDSL's rewrite walker to its fixed point (a worklist over the region and
+    confirming walks), CSE, and all of it again while CSE merges ops. Slower; kept as the
+    reference for the test and the bench that compare the two."""
+    while True:
+        PatternRewriteWalker(_ScalarIntCanonicalization(ctx)).rewrite_region(region)
+        before = sum(1 for _ in region.walk())
+        cse(region)
+        if sum(1 for _ in region.walk()) == before:
+            break
+
+
 _Links = tuple[tuple[SSAValue, ...], tuple[object, ...], tuple[int, ...]]
 
 

@@ -1,6 +1,6 @@
 """`pto-unroll-expand`'s index cleanup in one walk gives the IR of the classic loop.
 
-The classic loop (kept here as the reference): xDSL's rewrite walker to its fixed point
+The classic loop (`unroll_expand.simplify_index_arith_reference`): xDSL's rewrite walker to its fixed point
 (a worklist over the region, then confirming walks of the whole region until one changes
 nothing), CSE, and all of it again while CSE merges ops. `simplify_index_arith` runs
 the worklist once and, after CSE, only on the ops CSE changed. The printed IR must be
@@ -16,10 +16,6 @@ from pathlib import Path
 
 import pytest
 from hypothesis import given
-from xdsl.context import Context
-from xdsl.ir import Region
-from xdsl.pattern_rewriter import PatternRewriteWalker
-from xdsl.transforms.common_subexpression_elimination import cse
 
 import ptoc
 from ptoc.passes import unroll_expand
@@ -31,15 +27,7 @@ ROOT = Path(__file__).resolve().parents[2]
 SEED = ROOT / "examples" / "dsv4_compressor_ratio4" / "kernel.mlir"
 
 
-def _classic(ctx: Context, region: Region) -> None:
-    while True:
-        PatternRewriteWalker(
-            unroll_expand._ScalarIntCanonicalization(ctx)  # pyright: ignore[reportPrivateUsage]
-        ).rewrite_region(region)
-        before = sum(1 for _ in region.walk())
-        cse(region)
-        if sum(1 for _ in region.walk()) == before:
-            break
+_classic = unroll_expand.simplify_index_arith_reference
 
 
 def _both(text: str, pipeline: str, monkeypatch: pytest.MonkeyPatch) -> tuple[str, str]:
