@@ -264,7 +264,29 @@ class _Track:
         """Whether an element one task wrote was read or written by another task."""
         if not self.writes:
             return False
+        size = self.mem.size
+        touched = sum(f.size for f, _ in self.writes) + sum(f.size for f, _ in self.reads)
+        if size <= max(1 << 22, 4 * touched) and n < (1 << 31) - 1:
+            return self._conflict_owner(size)
+        return self._conflict_sort(n)
 
+    def _conflict_owner(self, size: int) -> bool:
+        # One owner per element: every write stamps its task; an element two tasks wrote
+        # keeps one stamp, so the other's check fails; a read by another task sees a
+        # foreign stamp. O(accesses), no sort.
+        owner = np.full(size, -1, np.int32)
+        for f, t in self.writes:
+            owner[f.reshape(len(t), -1)] = t.reshape(-1, 1)
+        for f, t in self.writes:
+            if np.any(owner[f.reshape(len(t), -1)] != t.reshape(-1, 1)):
+                return True
+        for f, t in self.reads:
+            o = owner[f.reshape(len(t), -1)]
+            if np.any((o >= 0) & (o != t.reshape(-1, 1))):
+                return True
+        return False
+
+    def _conflict_sort(self, n: int) -> bool:
         def flat(acc: list[tuple[np.ndarray, np.ndarray]]) -> tuple[np.ndarray, np.ndarray]:
             el = np.concatenate([f.reshape(-1) for f, _ in acc])
             ts = np.concatenate([np.broadcast_to(t.reshape(-1, 1), f.shape).reshape(-1)

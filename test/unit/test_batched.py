@@ -250,3 +250,46 @@ def test_a_crash_in_the_batched_code_falls_back(
     got, want = _both(prog, inputs)
     _assert_same(got, want)
     assert count.batched == 0  # softmax_pool fell back (the other scopes are small)
+
+
+@st.composite
+def _accesses(draw: st.DrawFn) -> tuple[int, int, list[tuple[np.ndarray, np.ndarray]],
+                                        list[tuple[np.ndarray, np.ndarray]]]:
+    """A memref size, a task count, and batched writes / reads: each access gives every
+    active task (a subset of the tasks) a tile of element indices."""
+    size = draw(st.integers(1, 64))
+    n = draw(st.integers(1, 6))
+
+    def access() -> tuple[np.ndarray, np.ndarray]:
+        tasks = draw(st.lists(st.integers(0, n - 1), min_size=1, max_size=n, unique=True))
+        width = draw(st.integers(1, 4))
+        flat = draw(st.lists(st.lists(st.integers(0, size - 1), min_size=width,
+                                      max_size=width), min_size=len(tasks),
+                             max_size=len(tasks)))
+        return np.array(flat, np.int64), np.array(tasks, np.int64)
+
+    writes = [access() for _ in range(draw(st.integers(0, 4)))]
+    reads = [access() for _ in range(draw(st.integers(0, 4)))]
+    return size, n, writes, reads
+
+
+@given(_accesses())
+@SETTINGS
+def test_conflict_check_agrees_with_brute_force(acc: Any) -> None:
+    """Both ways of finding a cross-task conflict (an owner stamp per element, or one sort
+    of all accesses: picked by memref size) answer as the definition does: an element one
+    task wrote that another task read or wrote."""
+    size, n, writes, reads = acc
+    by: dict[int, tuple[set[int], set[int]]] = {}
+    for kind, group in ((0, writes), (1, reads)):
+        for flat, tasks in group:
+            for row, t in zip(flat.tolist(), tasks.tolist()):
+                for e in row:
+                    by.setdefault(e, (set(), set()))[kind].add(int(t))
+    want = any(w and len(w | r) > 1 for w, r in by.values())
+    tr = batched._Track(np.zeros(size, np.float32))  # pyright: ignore[reportPrivateUsage]
+    tr.writes, tr.reads = list(writes), list(reads)
+    assert tr.conflict(n) == want
+    if writes:
+        assert tr._conflict_owner(size) == want  # pyright: ignore[reportPrivateUsage]
+        assert tr._conflict_sort(n) == want  # pyright: ignore[reportPrivateUsage]
