@@ -601,7 +601,11 @@ class CaseResult:
 def case_result(c: Case, pred: dict[tuple[str, str], Prediction]) -> CaseResult:
     rows = [(v.name, v.measured_us, pred[(c.name, v.name)].value) for v in c.variants]
     mw = min(rows, key=lambda r: r[1])[0]
-    pw = min(rows, key=lambda r: r[2])[0]
+    best = min(r[2] for r in rows)
+    # a tie is no prediction: variants the model cannot tell apart (equal within 1e-6)
+    # give "tie: a = b", which matches no measured winner
+    tied = [r[0] for r in rows if r[2] <= best * (1 + 1e-6)]
+    pw = tied[0] if len(tied) == 1 else "tie: " + " = ".join(tied)
     base = rows[0]
     ratios = [(f"{r[0]}/{base[0]}", r[1] / base[1], r[2] / base[2]) for r in rows[1:]]
     extra: list[str] = []

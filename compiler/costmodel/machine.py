@@ -61,6 +61,7 @@ _SECTIONS: dict[str, tuple[str, ...]] = {
     ),
     "cube": (
         "cube_fractal",
+        "cube_fractal_row_bytes",
         "l1_to_l0a_bytes_per_cycle",
         "l1_to_l0b_bytes_per_cycle",
         "mad_head_cycles_per_k_block",
@@ -155,6 +156,7 @@ class Machine:
     arg_reads_per_tensor: int
     # cube unit
     cube_fractal: int
+    cube_fractal_row_bytes: int
     l1_to_l0a_bytes_per_cycle: float
     l1_to_l0b_bytes_per_cycle: float
     mad_head_cycles_per_k_block: int
@@ -326,6 +328,7 @@ def _check(m: Machine, origin: str) -> None:
         "gm_read_bytes_per_cycle",
         "ub_to_gm_bytes_per_cycle",
         "cube_fractal",
+        "cube_fractal_row_bytes",
         "l1_to_l0a_bytes_per_cycle",
         "l1_to_l0b_bytes_per_cycle",
         "fp32_mmad_passes",

@@ -219,7 +219,10 @@ def matmul_cost(
     MMAD over 16x16x16 fractals plus the mad head per K block; fp32 accumulation takes
     `fp32_mmad_passes` passes."""
     f = m.cube_fractal
-    kb = max(1, math.ceil(kdim / f))
+    # A fractal is 16 rows x 32 B (machine file, cube_fractal_row_bytes): 16 fp16/bf16
+    # elements of K, 32 int8 ones, so 1-byte inputs take half the K blocks.
+    kf = f if in_bytes >= 2 else max(f, m.cube_fractal_row_bytes // max(1, in_bytes))
+    kb = max(1, math.ceil(kdim / kf))
     l0a = mdim * kdim * in_bytes / m.l1_to_l0a_bytes_per_cycle
     l0b = kdim * ndim * in_bytes / m.l1_to_l0b_bytes_per_cycle
     passes = m.fp32_mmad_passes if out_dtype == "float32" else 1

@@ -107,7 +107,7 @@ def test_every_value_in_the_file_names_its_source() -> None:
             context.append(lines[j])
             j -= 1
         text = " ".join(context)
-        sourced = any(tag in text for tag in ("[ini]", "[units]", "[dma]", "[pypto]", "[rt]"))
+        sourced = any(tag in text for tag in ("[ini]", "[units]", "[dma]", "[pypto]", "[rt]", "[kern]"))
         assert sourced or "fitted:" in text or "assumed:" in text, f"no source for: {line}"
     # public sources only: no development machine path, no reference outside the repository
     text = A2A3.read_text()

@@ -8,12 +8,14 @@ argument reads.
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 
 from ptoc.backend.record import ExecutionRecord, OpEvent, ScopeRecord, TaskRecord
 from ptoc.costmodel import Machine, ScopeTimes, load_machine, schedule_scopes, simulate
 from ptoc.costmodel.scheduler import simulate_times
-from ptoc.costmodel.ops import op_cost, padded_bytes
+from ptoc.costmodel.ops import matmul_cost, op_cost, padded_bytes
 from ptoc.costmodel.task import schedule_task
 
 
@@ -215,3 +217,21 @@ def test_an_atomic_add_store_pays_per_block_on_its_pipe(m: Machine) -> None:
     t_plain = schedule_task([mm, store(False)], m).cycles
     t_add = schedule_task([mm, store(True)], m).cycles
     assert t_add == pytest.approx(t_plain + blocks * m.atomic_add_cycles_per_block)
+
+
+def test_int8_matmul_takes_half_the_k_steps() -> None:
+    """A fractal is 16 rows of 32 B: int8 packs 32 elements of K where fp16 / bf16 packs
+    16, so the MMAD part (fractal steps and mad heads) of an int8 matmul is half that of a
+    bf16 one of the same shape; the L1 -> L0 moves scale with the bytes."""
+    m = load_machine("a2a3")
+    bf16 = matmul_cost(128, 64, 128, 2, "float32", m).occupancy
+    i8 = matmul_cost(128, 64, 128, 1, "int32", m).occupancy
+    moves = lambda b: 128 * 128 * b / m.l1_to_l0a_bytes_per_cycle + 128 * 64 * b / m.l1_to_l0b_bytes_per_cycle  # noqa: E731
+    kb16, kb32 = 128 // 16, 128 // 32
+    assert bf16 - moves(2) == pytest.approx(8 * 4 * kb16 * m.fp32_mmad_passes
+                                            + m.mad_head_cycles_per_k_block * kb16)
+    assert i8 - moves(1) == pytest.approx(8 * 4 * kb32 + m.mad_head_cycles_per_k_block * kb32)
+    # a 2x wider fractal row in the machine file halves the int8 K steps again
+    wide = dataclasses.replace(m, cube_fractal_row_bytes=64)
+    i8w = matmul_cost(128, 64, 128, 1, "int32", wide).occupancy
+    assert i8w - moves(1) == pytest.approx(8 * 4 * 2 + m.mad_head_cycles_per_k_block * 2)
