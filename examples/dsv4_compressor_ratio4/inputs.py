@@ -209,9 +209,11 @@ def make_inputs(
     cmp_kv_cache = rng.standard_normal((n_cache_pages * CACHE_BLOCK, HEAD_DIM)).astype(bf16)
 
     if exact_matmul:
-        x = (rng.integers(-16, 17, size=(B * S, D)) / 16.0).astype(bf16)
-        wkv = (rng.integers(-32, 33, size=(D, OUT_DIM)) / 256.0).astype(bf16)
-        wgate = (rng.integers(-32, 33, size=(D, OUT_DIM)) / 256.0).astype(bf16)
+        # k / 16 and k / 256 for small k are exact in fp32 and bf16: through fp32 is the
+        # same value, about 4x faster than converting from float64
+        x = (rng.integers(-16, 17, size=(B * S, D)).astype(np.float32) / 16).astype(bf16)
+        wkv = (rng.integers(-32, 33, size=(D, OUT_DIM)).astype(np.float32) / 256).astype(bf16)
+        wgate = (rng.integers(-32, 33, size=(D, OUT_DIM)).astype(np.float32) / 256).astype(bf16)
     else:
         x = rng.standard_normal((B * S, D)).astype(bf16)
         wkv = (rng.standard_normal((D, OUT_DIM)) / 64.0).astype(bf16)

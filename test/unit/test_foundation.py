@@ -98,6 +98,33 @@ def test_every_op_gets_a_source_location(softmax_pool_text: str) -> None:
     assert all(location_of(op) is not None for op in module.walk() if op is not module)
 
 
+def test_parsing_a_text_again_gives_an_independent_clone(softmax_pool_text: str) -> None:
+    """`ptoc.parse` keeps a clone of what it parsed: the same text again is a clone of it,
+    equal in print, locations and name hints, and independent of every earlier result
+    (a caller that rewrites its module changes no later parse)."""
+    first = ptoc.parse(softmax_pool_text, "again.mlir")
+    second = ptoc.parse(softmax_pool_text, "again.mlir")
+    assert first is not second and printed(first) == printed(second)
+    ops1, ops2 = list(first.walk()), list(second.walk())
+    assert [location_of(o) for o in ops1] == [location_of(o) for o in ops2]
+    assert not {id(o) for o in ops1} & {id(o) for o in ops2}
+    before = printed(second)
+    spmd = next(op for op in first.walk() if isinstance(op, pto.SpmdOp))
+    spmd.detach()  # rewrite the first result
+    third = ptoc.parse(softmax_pool_text, "again.mlir")
+    assert printed(third) == before
+    # another file name is another parse (locations name the file)
+    other = ptoc.parse(softmax_pool_text, "other.mlir")
+    assert all((location_of(o) or "").startswith("other.mlir:")
+               for o in other.walk() if o is not other)
+
+
+def test_a_parse_error_is_raised_every_time() -> None:
+    for _ in range(2):
+        with pytest.raises(ParseError):
+            ptoc.parse(wrap('  "pto.nope"() : () -> ()'), "twice.mlir")
+
+
 def test_parse_error_is_a_parse_error_with_location() -> None:
     with pytest.raises(ParseError) as info:
         ptoc.parse(wrap('  "pto.nope"() : () -> ()'), "x.mlir")
