@@ -9,7 +9,11 @@ pipeline:
 2. `mlir-translate --mlir-to-llvmir`;
 3. LLVM itself, called through its C API (`libLLVM-19.so`, ctypes): the `default<O2>`
    optimization pipeline and an object file for the host CPU. No floating-point
-   contraction or reassociation is enabled, so every fp op rounds as written;
+   contraction or reassociation is enabled, so every fp op rounds as written. LLVM IR
+   of more than `LLVM_O2_MAX_IR_BYTES` (kernels of dozens of launches or long unrolls)
+   is built at `default<O0>` with fast instruction selection instead: O2's time grows
+   faster than the IR (a 3 MB module: 12 s against 2.4 s at O0), and without fast-math
+   every level computes the same bits;
 4. the C compiler driver (`cc -shared`) links a shared object against MLIR's
    `libmlir_c_runner_utils` (for `memrefCopy`).
 
@@ -80,6 +84,8 @@ MLIR_OPT_PIPELINE: tuple[str, ...] = (
 """The upstream passes from the output of `pto-to-upstream` to the LLVM dialect."""
 
 LLVM_OPT_PIPELINE = "default<O2>"
+LLVM_O2_MAX_IR_BYTES = 1 << 20
+"""LLVM IR longer than this is built at `default<O0>` (CodeGenOptLevel None)."""
 
 TOOL_TIMEOUT_S = 600.0
 MAX_IR_BYTES = 64 << 20
@@ -214,6 +220,7 @@ class _Llvm:
 
     def emit_object(self, llvm_ir: bytes, out: str) -> None:
         L = self.L
+        pipeline, codegen_level = llvm_levels(len(llvm_ir))
         ctx = L.LLVMContextCreate()
         try:
             buf = L.LLVMCreateMemoryBufferWithMemoryRangeCopy(llvm_ir, len(llvm_ir), b"kernel")
@@ -225,9 +232,9 @@ class _Llvm:
             triple = self.triple.encode()
             if L.LLVMGetTargetFromTriple(triple, ctypes.byref(target), ctypes.byref(msg)):
                 raise MlirEngineError(None, f"no LLVM target for {self.triple}: {self._take(msg.value)}")
-            # CodeGenOptLevel Default (2), RelocPIC (2), CodeModelDefault (0)
+            # CodeGenOptLevel None (0) / Default (2), RelocPIC (2), CodeModelDefault (0)
             tm = L.LLVMCreateTargetMachine(
-                target, triple, self.cpu.encode(), self.features.encode(), 2, 2, 0
+                target, triple, self.cpu.encode(), self.features.encode(), codegen_level, 2, 0
             )
             try:
                 L.LLVMSetTarget(mod, triple)
@@ -235,7 +242,7 @@ class _Llvm:
                 L.LLVMSetModuleDataLayout(mod, td)
                 L.LLVMDisposeTargetData(td)
                 opts = L.LLVMCreatePassBuilderOptions()
-                err = L.LLVMRunPasses(mod, LLVM_OPT_PIPELINE.encode(), tm, opts)
+                err = L.LLVMRunPasses(mod, pipeline.encode(), tm, opts)
                 L.LLVMDisposePassBuilderOptions(opts)
                 if err:
                     m = L.LLVMGetErrorMessage(err)
@@ -252,6 +259,13 @@ class _Llvm:
 
 
 _llvm_cache: dict[str, _Llvm] = {}
+
+
+def llvm_levels(ir_bytes: int) -> tuple[str, int]:
+    """The LLVM pass pipeline and code-generation level for LLVM IR of `ir_bytes`."""
+    if ir_bytes > LLVM_O2_MAX_IR_BYTES:
+        return "default<O0>", 0
+    return LLVM_OPT_PIPELINE, 2
 
 
 def _llvm(tools: Tools) -> _Llvm:
@@ -342,8 +356,8 @@ def build_shared_object(text: str, tools: Tools | None = None) -> Path:
         raise MlirEngineError(None, f"the lowered kernel is {len(text)} bytes (limit {MAX_IR_BYTES})")
     llvm = _llvm(tools)
     key = hashlib.sha256(
-        "\0".join([text, *MLIR_OPT_PIPELINE, LLVM_OPT_PIPELINE, tools.mlir_opt, llvm.cpu,
-                   llvm.features]).encode()
+        "\0".join([text, *MLIR_OPT_PIPELINE, LLVM_OPT_PIPELINE, str(LLVM_O2_MAX_IR_BYTES),
+                   tools.mlir_opt, llvm.cpu, llvm.features]).encode()
     ).hexdigest()[:24]
     d = cache_dir()
     so = d / f"{key}.so"

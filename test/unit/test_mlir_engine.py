@@ -191,6 +191,23 @@ def test_cached_by_ir_hash(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> N
     assert a == b and a.parent == tmp_path and len(list(tmp_path.glob("*.so"))) == 1
 
 
+def test_large_llvm_ir_is_built_at_o0(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """O2 up to LLVM_O2_MAX_IR_BYTES of LLVM IR, O0 with fast instruction selection beyond;
+    a kernel built both ways computes the same bits (no fast-math at any level)."""
+    assert me.llvm_levels(me.LLVM_O2_MAX_IR_BYTES) == (me.LLVM_OPT_PIPELINE, 2)
+    assert me.llvm_levels(me.LLVM_O2_MAX_IR_BYTES + 1) == ("default<O0>", 0)
+    m = ptoc.parse((ROOT / "examples" / "softmax_pool.mlir").read_text())
+    inputs = random_inputs(compile_module(m), seed=3)
+    outs = []
+    for limit in (me.LLVM_O2_MAX_IR_BYTES, 0):  # O2, then O0 for any IR
+        monkeypatch.setattr(me, "LLVM_O2_MAX_IR_BYTES", limit)
+        monkeypatch.setenv("PTOC_CACHE_DIR", str(tmp_path / str(limit)))
+        outs.append(me.compile_kernel(m.clone()).run(inputs))
+    assert outs[0].keys() == outs[1].keys()
+    for k in outs[0]:
+        assert outs[0][k].tobytes() == outs[1][k].tobytes(), k
+
+
 # --------------------------------------------------------------------------- property
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
