@@ -35,7 +35,7 @@ from __future__ import annotations
 import math
 from collections import deque
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from ptoc.backend.record import ExecutionRecord, OpEvent, ScopeRecord
 from ptoc.costmodel.machine import Machine
@@ -378,14 +378,49 @@ _TASK_CACHE: dict[tuple[Machine, bool, tuple[OpEvent, ...]], TaskSchedule] = {}
 _TASK_CACHE_MAX = 200_000
 
 
+_RENAMED: dict[tuple[OpEvent, int], OpEvent] = {}
+
+
+def canonical_events(events: Sequence[OpEvent], line_bytes: int) -> tuple[OpEvent, ...]:
+    """The events with every scalar GM access (`read` / `write`) renamed to the data-cache
+    line it touches, numbered in order of first touch: the schedule depends on which
+    accesses share a line and on the LRU order of lines, not on the addresses, so two
+    tasks that differ only in where their index rows live (the seed's batches read
+    `start_pos[b]` and their own block-table row) get one key and one schedule."""
+    lines: dict[tuple[int, int], int] = {}
+    out: list[OpEvent] = []
+    for e in events:
+        k = e.kind
+        if (k == "read" or k == "write") and e.tensor >= 0 and e.offset >= 0:
+            nb = max(1, e.nbytes)
+            if line_bytes % nb:
+                return tuple(events)
+            key = (e.tensor, e.offset * nb // line_bytes)
+            cid = lines.get(key)
+            if cid is None:
+                cid = lines[key] = len(lines)
+            off = cid * (line_bytes // nb)
+            if off != e.offset:
+                rk = (e, off)
+                r = _RENAMED.get(rk)
+                if r is None:
+                    if len(_RENAMED) >= _TASK_CACHE_MAX:
+                        _RENAMED.clear()
+                    r = _RENAMED[rk] = replace(e, offset=off)
+                e = r
+        out.append(e)
+    return tuple(out)
+
+
 def task_schedule(events: Sequence[OpEvent], m: Machine, mixed: bool = False) -> TaskSchedule:
-    """The schedule of one task, memoised: it depends only on its events and the machine."""
-    key = (m, mixed, tuple(events))
+    """The schedule of one task, memoised: it depends only on its events (scalar GM
+    accesses up to renaming of cache lines, `canonical_events`) and the machine."""
+    key = (m, mixed, canonical_events(events, m.dcache_line_bytes))
     got = _TASK_CACHE.get(key)
     if got is None:
         if len(_TASK_CACHE) >= _TASK_CACHE_MAX:
             _TASK_CACHE.clear()
-        got = _TASK_CACHE[key] = schedule_task(events, m, mixed=mixed)
+        got = _TASK_CACHE[key] = schedule_task(key[2], m, mixed=mixed)
     return got
 
 
