@@ -194,10 +194,36 @@ def schedule_task(
     placed: list[ScheduledOp] = []
     costs: dict[tuple[object, ...], OpCost] = {}  # an event's cost, given its operands
 
+    scalar_c = float(m.scalar_arith_cycles)
+    pads: dict[tuple[tuple[int, ...], str], int] = {}
+
+    def padded(shape: tuple[int, ...], dt: str) -> int:
+        k = (shape, dt)
+        got = pads.get(k)
+        if got is None:
+            got = pads[k] = padded_bytes(shape, dt, m)
+        return got
+
+    s_key = ("", "S")
     for i, e in enumerate(events):
-        sd = side_of[i] if side_of is not None else ""
-        reads = e.reads
         kind = e.kind
+        reads = e.reads
+        if kind == "scalar" and side_of is None and not reads and e.writes is None:
+            # fast path of the general code below for index arithmetic on the scalar unit
+            start = issue[""]
+            pf = pipe_free[s_key]
+            if pf > start:
+                start = pf
+            end = start + scalar_c
+            pipe_free[s_key] = end
+            busy["S"] += scalar_c
+            issue[""] = end
+            if end > finish:
+                finish = end
+            if detailed:
+                placed.append(ScheduledOp(i, e.op, "S", start, end, ""))
+            continue
+        sd = side_of[i] if side_of is not None else ""
         hit = False
         if kind == "read" or kind == "write":
             cache = lines[sd]
@@ -215,13 +241,17 @@ def schedule_task(
                     hits += 1
                 else:
                     misses += 1
-        from_cube = kind == "store" and any(cube.get(b, False) for b in reads)
+        from_cube = False
+        if kind == "store":
+            for b in reads:
+                if cube.get(b, False):
+                    from_cube = True
+                    break
         # the valid part of the result: a load_valid's share of its tile; a vector op's
         # the smallest of its same-shaped operands' (a valid region propagates)
         frac = 1.0
         if kind == "load":
-            full = padded_bytes(e.shape, e.dtype, m) if e.shape else 0
-            if e.op.endswith("load_valid") and full > 0:
+            if e.op.endswith("load_valid") and e.shape and padded(e.shape, e.dtype) > 0:
                 frac = min(1.0, e.nbytes / max(1, _elements(e.shape) * dtype_bytes(e.dtype)))
         elif kind == "vector":
             for b in reads:
@@ -273,7 +303,7 @@ def schedule_task(
         if w is not None:
             ready[w] = end
             last_read[w] = 0.0
-            size[w] = padded_bytes(e.shape, e.dtype, m) if e.shape else e.nbytes
+            size[w] = padded(e.shape, e.dtype) if e.shape else e.nbytes
             shape_of[w] = e.shape
             valid[w] = frac
             dtype[w] = e.dtype
