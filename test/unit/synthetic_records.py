@@ -9,6 +9,8 @@ independent of the interpreter.
 
 from __future__ import annotations
 
+import functools
+
 from collections.abc import Sequence
 
 from ptoc.backend.record import (
@@ -300,7 +302,13 @@ def kv_cache_write_scope(
 
 
 def seed_record(group: int = 1, gates: Sequence[bool] | None = None) -> ExecutionRecord:
-    """The seed kernel's five scopes, softmax_pool at POOL_GROUP = `group`."""
+    """The seed kernel's five scopes, softmax_pool at POOL_GROUP = `group` (built once per
+    group and gates: the cost model only reads records)."""
+    return _seed_record(group, None if gates is None else tuple(bool(g) for g in gates))
+
+
+@functools.cache
+def _seed_record(group: int, gates: tuple[bool, ...] | None) -> ExecutionRecord:
     return ExecutionRecord(
         [
             kv_score_proj_scope(),
