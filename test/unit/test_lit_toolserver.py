@@ -164,3 +164,29 @@ def test_a_different_startup_environment_runs_the_real_tool(server: tuple, tmp_p
     plain = subprocess.run([str(shim), "--help"], capture_output=True, check=False)
     assert plain.returncode == 0 and b"a new interpreter started" not in plain.stderr
     assert plain.stdout == served.stdout
+
+
+def test_lits_own_directory_shadows_nothing_the_tools_import() -> None:
+    """test/lit/lit.cfg puts lit's package directory on every command's PYTHONPATH (lit's
+    internal shell does so anyway after its first out-of-process builtin). That is only
+    harmless if no module the tools import, nor any standard-library module, has the
+    name of a module in that directory."""
+    import lit.TestRunner
+
+    lit_dir = Path(lit.TestRunner.__file__).resolve().parent
+    shadowing = {p.stem for p in lit_dir.glob("*.py")} | {
+        p.name for p in lit_dir.iterdir() if (p / "__init__.py").is_file()
+    }
+    probe = (
+        "import sys, ptoc.tools.pto_opt, ptoc.tools.pto_run, ptoc.tools.pto_tune, "
+        "ptoc.tools.pto_crosscheck, filecheck.main, ptoc.costmodel, ptoc.tuning, "
+        "ptoc.frontend, ptoc.passes\n"
+        "from ptoc.passes import available_passes\n"
+        "[f() for f in available_passes().values()]\n"
+        "print(' '.join(sorted({m.split('.')[0] for m in sys.modules})))"
+    )
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                         check=True, env={k: v for k, v in os.environ.items()
+                                          if k != "PYTHONPATH"}).stdout.split()
+    assert out and "ptoc" in out
+    assert not shadowing & (set(out) | set(sys.stdlib_module_names)), shadowing & set(out)
