@@ -736,7 +736,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                     for s0 in starts[: args.starts]]
             x = min(fits, key=lambda xx: cal.cost(xx, cases))
     x = [_round(p, v) for p, v in zip(params, x, strict=True)]
-    print(f"fit: {cal.evals} evaluations, {time.time() - t0:.0f} s", flush=True)
+    print(f"fit: {cal.evals} evaluations, {time.time() - t0:.0f} s; exact objective "
+          f"{cal.cost(x, cases):.4f}", flush=True)
     print("\n### Fitted parameters\n\n| parameter | value | bounds | at bound |\n|---|---|---|---|")
     for p, v in zip(params, x, strict=True):
         at = v <= p.lo * 1.02 or v >= p.hi * 0.98
