@@ -314,7 +314,8 @@ def record_of(v: Variant, seed: int = 0, *, salt: bytes = b"") -> ExecutionRecor
         fn: Callable[..., dict[str, Any]] = getattr(_load_module(v.inputs), v.inputs_function)
         inputs = fn(seed, **v.inputs_args)
     rec = compile_module(module).run(inputs).record
-    tmp = path.with_suffix(".tmp")
+    # a name of its own: two processes (test workers) may build the same record at once
+    tmp = path.with_suffix(f".{os.getpid()}.tmp")
     with tmp.open("wb") as f:
         pickle.dump(rec, f, protocol=pickle.HIGHEST_PROTOCOL)
     tmp.replace(path)

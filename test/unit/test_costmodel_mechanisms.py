@@ -66,9 +66,9 @@ def test_renaming_cache_lines_keeps_the_schedule(
     renamed = canonical_events(events, mm.dcache_line_bytes)
     a, b = schedule_task(events, mm), schedule_task(renamed, mm)
     assert (a.cycles, a.cache_hits, a.cache_misses) == (b.cycles, b.cache_hits, b.cache_misses)
-    # two tasks that read the same pattern at other addresses share one key
-    moved = [dataclasses.replace(e, offset=e.offset + 4096) if e.kind in ("read", "write") else e
-             for e in events]
+    # two tasks that read the same pattern 32 KiB further on (whole lines) share one key
+    moved = [dataclasses.replace(e, offset=e.offset + 32768 // e.nbytes)
+             if e.kind in ("read", "write") else e for e in events]
     assert canonical_events(moved, mm.dcache_line_bytes) == renamed
 
 
