@@ -49,10 +49,7 @@ from typing import Any
 import numpy as np
 from xdsl.dialects import arith, scf
 from xdsl.dialects.builtin import (
-    DenseIntOrFPElementsAttr,
-    FloatAttr,
     IndexType,
-    IntegerAttr,
     IntegerType,
     MemRefType,
     TensorType,
@@ -521,24 +518,10 @@ def _uniform_if_possible(c: _Compiler, op: Operation, fn: Callable[..., Any],
 
 @_handles("arith.constant")
 def _constant(c: _Compiler, op: arith.ConstantOp) -> Thunk:
-    attr = op.value
     rt = op.result.type
-    val: Any
-    if isinstance(attr, DenseIntOrFPElementsAttr):
-        dt = nm.np_dtype(_elem(rt))
-        raw = np.array(attr.get_values())
-        if dt == np.bool_:
-            raw = raw != 0
-        val = raw.astype(dt).reshape(_shape(rt))
-        val.flags.writeable = False
-    elif isinstance(attr, IntegerAttr):
-        bits = int_semantics.width(rt)
-        raw_int = int(attr.value.data)  # pyright: ignore[reportUnknownArgumentType, reportUnknownMemberType]
-        val = int_semantics.wrap(raw_int, bits) if bits is not None else raw_int
-    elif isinstance(attr, FloatAttr):
-        val = nm.np_dtype(rt).type(attr.value.data)  # pyright: ignore
-    else:
-        raise _Unsupported(f"constant {attr}")
+    val = nm.constant_value(op.value, rt)
+    if val is None:
+        raise _Unsupported(f"constant {op.value}")
     return c.value(op, False, lambda b: val, "vector" if _is_tile(rt) else None)
 
 

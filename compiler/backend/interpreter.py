@@ -45,10 +45,7 @@ import numpy as np
 from xdsl.dialects import arith, func, memref, scf, tensor
 from xdsl.dialects.builtin import (
     DYNAMIC_INDEX,
-    DenseIntOrFPElementsAttr,
-    FloatAttr,
     IndexType,
-    IntegerAttr,
     IntegerType,
     MemRefType,
     ModuleOp,
@@ -956,24 +953,10 @@ def _kind(t: Attribute) -> EventKind:
 
 @_handles("arith.constant")
 def _constant(c: _Compiler, op: arith.ConstantOp) -> Thunk:
-    attr = op.value
     rt = op.result.type
-    val: Any
-    if isinstance(attr, DenseIntOrFPElementsAttr):
-        dt = nm.np_dtype(_elem_of(rt))
-        raw = np.array(attr.get_values())
-        if dt == np.bool_:
-            raw = raw != 0
-        arr = raw.astype(dt).reshape(_shape_of(rt))
-        arr.flags.writeable = False
-        val = arr
-    elif isinstance(attr, IntegerAttr):
-        bits = int_semantics.width(rt)
-        val = int_semantics.wrap(int(attr.value.data), bits) if bits is not None else int(attr.value.data)  # pyright: ignore[reportUnknownArgumentType, reportUnknownMemberType]
-    elif isinstance(attr, FloatAttr):
-        val = nm.np_dtype(rt).type(attr.value.data)  # pyright: ignore[reportUnknownMemberType]
-    else:
-        raise InterpreterError(op, f"the interpreter does not implement constants like {attr}")
+    val = nm.constant_value(op.value, rt)
+    if val is None:
+        raise InterpreterError(op, f"the interpreter does not implement constants like {op.value}")
     # scalar constants are immediates; a constant tile is a fill on the vector unit
     return c.value_op(op, lambda f: val, "vector" if _is_tile(rt) else None)
 

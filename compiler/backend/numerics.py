@@ -18,14 +18,21 @@ import ml_dtypes
 import numpy as np
 from xdsl.dialects.builtin import (
     BFloat16Type,
+    DenseIntOrFPElementsAttr,
     Float16Type,
     Float32Type,
     Float64Type,
+    FloatAttr,
     IndexType,
+    IntegerAttr,
     IntegerType,
+    MemRefType,
     Signedness,
+    TensorType,
 )
 from xdsl.ir import Attribute
+
+from ptoc.dialects import int_semantics
 
 BF16 = np.dtype(ml_dtypes.bfloat16)
 
@@ -60,6 +67,28 @@ def np_dtype(t: Attribute) -> np.dtype[Any]:
         if w in (8, 16, 32, 64):
             return np.dtype(f"{'u' if unsigned else ''}int{w}")
     raise ValueError(f"element type {t} has no numpy equivalent")
+
+
+def constant_value(attr: Attribute, t: Attribute) -> Any:
+    """The value of an `arith.constant` of type `t` with value `attr`: a read-only array
+    for a dense tile, an int wrapped to its width, a numpy float; None for anything else."""
+    if isinstance(attr, DenseIntOrFPElementsAttr):
+        if not isinstance(t, (TensorType, MemRefType)):
+            return None
+        dt = np_dtype(t.get_element_type())  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
+        raw = np.array(attr.get_values())
+        if dt == np.bool_:
+            raw = raw != 0
+        arr = raw.astype(dt).reshape(tuple(int(d) for d in t.get_shape()))  # pyright: ignore[reportUnknownMemberType, reportUnknownVariableType, reportUnknownArgumentType]
+        arr.flags.writeable = False
+        return arr
+    if isinstance(attr, IntegerAttr):
+        bits = int_semantics.width(t)
+        v = int(attr.value.data)  # pyright: ignore[reportUnknownArgumentType, reportUnknownMemberType]
+        return int_semantics.wrap(v, bits) if bits is not None else v
+    if isinstance(attr, FloatAttr):
+        return np_dtype(t).type(attr.value.data)  # pyright: ignore[reportUnknownMemberType]
+    return None
 
 
 def int_width(t: Attribute) -> int | None:
