@@ -687,6 +687,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--write", action="store_true", help="write the fitted values into a2a3.toml")
     ap.add_argument("--max-nfev", type=int, default=150)
     ap.add_argument("--loo-nfev", type=int, default=80)
+    ap.add_argument("--loo-full", action="store_true",
+                    help="each leave-one-case-out refit re-linearises the task model at its own "
+                    "point (--outer rounds), as the full fit does, instead of one refit on the "
+                    "task model linearised at the full fit (slower: about one fit per case)")
     ap.add_argument("--outer", type=int, default=2, help="re-linearisations of the task model")
     ap.add_argument("--starts", type=int, default=2, help="optimiser starts (1 or 2)")
     ap.add_argument("--summary-json", help="write the summary numbers here (the test's data)")
@@ -758,13 +762,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     }
     if not args.no_loo and len(cases) > 1:
         loo: list[CaseResult] = []
-        refit = not args.no_fit or args.loo_refit
-        if refit:
+        refit = not args.no_fit or args.loo_refit or args.loo_full
+        if refit and not args.loo_full:
             cal.linearize(x)  # the task model around the full fit, shared by every refit
         for c in cases:
             rest = [d for d in cases if d is not c]
             xl = x
-            if refit:
+            if args.loo_full:
+                xl = cal.fit(rest, x, args.loo_nfev, outer=args.outer, relinearize=True)
+            elif refit:
                 xl = cal.fit(rest, x, args.loo_nfev, outer=1, relinearize=False)
             moved = max(abs(a / b - 1.0) for a, b in zip(xl, x, strict=True))
             print(f"  LOO {c.name}: parameters moved by up to {100 * moved:.1f}%", flush=True)
@@ -776,6 +782,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"\nLOO: winner right in {s_loo['winners_right']}/{s_loo['cases']}; ratio within "
               f"{100 * LOO_RATIO_TOL:.0f}% in {s_loo['pairs_within']}/{s_loo['pairs']} pairs")
         out["loo"] = s_loo
+        out["loo_mode"] = ("full refit per case" if args.loo_full else
+                           "one linearised refit per case" if refit else "no refit")
     print(f"\ntotal {time.time() - t0:.0f} s")
     if args.write and not args.no_fit:
         write_values(machine_file, {p.name: v for p, v in zip(params, x, strict=True)})
