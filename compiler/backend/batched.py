@@ -271,15 +271,21 @@ class _Track:
         # One owner per element: every write stamps its task; an element two tasks wrote
         # keeps one stamp, so the other's check fails; a read by another task sees a
         # foreign stamp. O(accesses), no sort.
+        def flat(acc: list[tuple[np.ndarray, np.ndarray]]) -> tuple[np.ndarray, np.ndarray]:
+            el = np.concatenate([f.reshape(-1) for f, _ in acc])
+            ts = np.concatenate([np.repeat(t.astype(np.int32), f.size // max(len(t), 1))
+                                 for f, t in acc])
+            return el, ts
+
         owner = np.full(size, -1, np.int32)
-        for f, t in self.writes:
-            owner[f.reshape(len(t), -1)] = t.reshape(-1, 1)
-        for f, t in self.writes:
-            if np.any(owner[f.reshape(len(t), -1)] != t.reshape(-1, 1)):
-                return True
-        for f, t in self.reads:
-            o = owner[f.reshape(len(t), -1)]
-            if np.any((o >= 0) & (o != t.reshape(-1, 1))):
+        wf, wt = flat(self.writes)
+        owner[wf] = wt  # of two tasks writing one element, one stamp stays
+        if np.any(owner[wf] != wt):
+            return True
+        if self.reads:
+            rf, rt = flat(self.reads)
+            o = owner[rf]
+            if np.any((o >= 0) & (o != rt)):
                 return True
         return False
 
@@ -325,15 +331,19 @@ class _Run:
         """Give the tasks of `ctx` where `mask` is False their own classes."""
         if not self.record:
             return
+        if mask.all() or not mask.any():
+            return
         ids = self.cls_of[ctx.act]
-        for c in ctx.groups():
-            mine = ids == c.id
-            t, f = mine & mask, mine & ~mask
-            if t.any() and f.any():
-                nc = _Cls(len(self.classes), list(c.events), dict(c.bufs), dict(c.bf))
-                self.classes.append(nc)
-                self.cls_of[ctx.act[f]] = nc.id
-                self.gen += 1
+        # the classes with tasks on both sides, in class order (as a walk over the groups
+        # would meet them): only those are visited
+        both = np.intersect1d(ids[mask], ids[~mask])
+        for cid in both.tolist():
+            c = self.classes[cid]
+            f = (ids == cid) & ~mask
+            nc = _Cls(len(self.classes), list(c.events), dict(c.bufs), dict(c.bf))
+            self.classes.append(nc)
+            self.cls_of[ctx.act[f]] = nc.id
+            self.gen += 1
 
 
 # =========================================================================== compiler
