@@ -39,6 +39,7 @@ from xdsl.pattern_rewriter import (
 from xdsl.rewriter import InsertPoint, Rewriter
 from xdsl.transforms.canonicalize import CanonicalizationRewritePattern
 from xdsl.transforms.common_subexpression_elimination import cse
+from xdsl.transforms.dead_code_elimination import is_trivially_dead
 
 from ptoc.diagnostics import op_error
 from ptoc.dialects import int_semantics
@@ -259,21 +260,25 @@ def simplify_index_arith(ctx: Context, region: Region) -> None:
     seed: list[Operation] | None = None
     while True:
         walker.run(region, seed)
-        n_ops = 0
-        before: dict[Operation, _Links] = {}
-        for o in region.walk():
-            n_ops += 1
-            if is_scalar_int_arith(o):
-                before[o] = _links(o)
+        ops = list(region.walk())
+        before: dict[Operation, _Links] = {o: _links(o) for o in ops if is_scalar_int_arith(o)}
+        top = {o for b in region.blocks for o in b.ops}  # the region's own ops
         cse(region)
-        if sum(1 for _ in region.walk()) == n_ops:
+        erased = [o for o in ops if o.parent is None]
+        if not erased:
             break  # CSE merged and erased nothing: done
-        # what CSE changed that a pattern can see (`_changed`); with nothing to rewrite,
-        # CSE still runs again (its erasures can leave more dead ops)
+        # what CSE changed that a pattern can see (`_changed`)
         touched = [o for o, links in before.items() if o.parent is not None and _changed(o, links)]
         seed = list(dict.fromkeys(
             [*touched, *(u.operation for o in touched for r in o.results for u in r.uses)]
         ))
+        if not seed and all(o in top for o in erased) and not any(map(_exposed_dead, erased)):
+            # Nothing to rewrite, CSE erased only ops of the region's own blocks (an
+            # erasure inside a nested region can make two region-holding ops equal), and
+            # its erasures left no producer dead: another CSE would find nothing (every
+            # pair it could merge it merged, a merge rewiring the users before they are
+            # visited).
+            break
 
 
 def simplify_index_arith_reference(ctx: Context, region: Region) -> None:
@@ -309,6 +314,16 @@ def _const_key(v: SSAValue) -> object:
     if isinstance(owner, arith.ConstantOp):
         return (owner.value, v.type)
     return None
+
+
+def _exposed_dead(erased: Operation) -> bool:
+    """Whether erasing `erased` left one of its operands' producers without uses and
+    free of side effects (dead code a further CSE would erase)."""
+    for v in erased.operands:
+        owner = v.owner
+        if isinstance(owner, Operation) and owner.parent is not None and is_trivially_dead(owner):
+            return True
+    return False
 
 
 def _changed(op: Operation, links: _Links) -> bool:
