@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
-from xdsl.dialects.builtin import FileLineColLoc, ModuleOp
+from xdsl.dialects.builtin import DenseIntOrFPElementsAttr, FileLineColLoc, ModuleOp
 from xdsl.ir import Operation
 from xdsl.utils.exceptions import DiagnosticException, ParseError
 
@@ -219,6 +219,36 @@ def register_op_check(check: Callable[[Operation], str | None]) -> None:
         _OP_CHECKS.append(check)
 
 
+# Signatures of `arith` / `math` ops that passed xDSL's verifier. Such an op (no regions,
+# no successors, no dense constant) is verified by its name, operand and result types,
+# properties and attributes alone (type constraints, traits like
+# SameOperandsAndResultType, a constant's value against its type), so an op of a
+# signature seen before passes again: a clone-heavy module (an expanded unroll: 16
+# copies of a body) verifies each distinct op once. ptoc's own checks below still run
+# on every op.
+_MEMO_DIALECTS = frozenset({"arith", "math"})
+_VERIFIED: set[tuple[Any, ...]] = set()
+_VERIFIED_MAX = 1 << 14
+
+
+def _verified_key(op: Operation) -> tuple[Any, ...] | None:
+    if op.dialect_name() not in _MEMO_DIALECTS or op.regions or op.successors:
+        return None
+    props = op.properties
+    if any(isinstance(v, DenseIntOrFPElementsAttr) for v in props.values()):
+        return None
+    try:
+        return (
+            op.name,
+            tuple(v.type for v in op.operands),
+            tuple(r.type for r in op.results),
+            tuple(sorted(props.items())),
+            tuple(sorted(op.attributes.items())),
+        )
+    except TypeError:  # an unhashable attribute: verify it every time
+        return None
+
+
 def verify(module: ModuleOp) -> None:
     """Verify `module`, innermost ops first, raising a located `PtoDiagnostic`."""
     for op, i, operand in xdsl_compat.dominance_violations(module):
@@ -231,8 +261,14 @@ def verify(module: ModuleOp) -> None:
             f"the region that defines it{at}"
         )
     for op in _postorder(module):
+        key = _verified_key(op)
         try:
-            op.verify(verify_nested_ops=False)
+            if key is None or key not in _VERIFIED:
+                op.verify(verify_nested_ops=False)
+                if key is not None:
+                    if len(_VERIFIED) >= _VERIFIED_MAX:
+                        _VERIFIED.clear()
+                    _VERIFIED.add(key)
         except xdsl_compat.VERIFIER_CRASHES as e:
             # a verifier that raised on IR it did not expect: still the op's error
             raise PtoDiagnostic(op, f"does not verify ({type(e).__name__}: {e})") from e

@@ -335,3 +335,30 @@ def test_pto_opt_never_truncates_its_input(tmp_path: Path, softmax_pool_text: st
     res = _pto_opt(str(tmp_path / "missing.mlir"), "-o", str(target))
     assert res.returncode == 1
     assert target.read_text() == "precious"
+
+
+def test_verify_memo_never_passes_a_bad_op() -> None:
+    """`verify` remembers the signatures of arith / math ops that verified; an op that
+    does not verify is rejected every time, next to ops of a remembered signature."""
+    from xdsl.dialects.builtin import i32
+
+    good = (
+        "func.func @f(%a: i32, %b: i32) -> i32 {\n"
+        "  %c = arith.addi %a, %b : i32\n"
+        "  %d = arith.addi %c, %b : i32\n"
+        "  func.return %d : i32\n"
+        "}\n"
+    )
+    for _ in range(2):
+        ptoc.parse(good, "good.mlir", ptoc.context())
+    fn = func.FuncOp("g", ((i32, i32), (i32,)))
+    x, y = fn.body.block.args
+    ok = arith.AddiOp(x, y)  # the signature remembered above
+    bad = arith.AddiOp(ok.result, y)
+    bad.results[0]._type = Float32Type()  # pyright: ignore[reportPrivateUsage]  # i32 + i32 -> f32
+    fn.body.block.add_ops([ok, bad, func.ReturnOp(ok.result)])
+    module = ModuleOp([fn])
+    for _ in range(2):
+        with pytest.raises(PtoDiagnostic) as err:
+            ptoc.diagnostics.verify(module)
+        assert err.value.op is bad
