@@ -7,6 +7,7 @@ cost model and tuning, which use it to parse.
 from __future__ import annotations
 
 import bisect
+import re
 from collections import OrderedDict
 
 from xdsl.context import Context
@@ -35,6 +36,9 @@ def context() -> Context:
     return ctx
 
 
+_NEWLINE = re.compile("\n")
+
+
 class LocatingParser(xdsl_compat.OpNameRecordingParser):
     """A parser that gives every op its `file:line:col`, so diagnostics can cite it."""
 
@@ -43,7 +47,7 @@ class LocatingParser(xdsl_compat.OpNameRecordingParser):
         xdsl_compat.set_parser_input(self, text, name)
         self._filename = StringAttr(name)
         self._line_offset = line_offset
-        self._line_starts = [0] + [i + 1 for i, c in enumerate(text) if c == "\n"]
+        self._line_starts = [0] + [m.end() for m in _NEWLINE.finditer(text)]
         self.op_names = []
 
     def parse_module(self, allow_implicit_module: bool = True) -> ModuleOp:
