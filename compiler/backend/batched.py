@@ -245,6 +245,14 @@ class _Ctx:
         return sub
 
 
+def _accesses(acc: list[tuple[np.ndarray, np.ndarray]]) -> tuple[np.ndarray, np.ndarray]:
+    """Flat element indices and, for each, its task: `acc` holds (elements [n, k], tasks
+    [n]) pairs, one row of k elements per task."""
+    el = np.concatenate([f.reshape(-1) for f, _ in acc])
+    ts = np.concatenate([np.repeat(t, f.size // max(len(t), 1)) for f, t in acc])
+    return el, ts
+
+
 class _Track:
     """What the tasks read and wrote of one memref the scope stores into, and how to undo
     the writes. Checked once, at the end of the batched run (`conflict`)."""
@@ -271,34 +279,22 @@ class _Track:
         # One owner per element: every write stamps its task; an element two tasks wrote
         # keeps one stamp, so the other's check fails; a read by another task sees a
         # foreign stamp. O(accesses), no sort.
-        def flat(acc: list[tuple[np.ndarray, np.ndarray]]) -> tuple[np.ndarray, np.ndarray]:
-            el = np.concatenate([f.reshape(-1) for f, _ in acc])
-            ts = np.concatenate([np.repeat(t.astype(np.int32), f.size // max(len(t), 1))
-                                 for f, t in acc])
-            return el, ts
-
         owner = np.full(size, -1, np.int32)
-        wf, wt = flat(self.writes)
+        wf, wt = _accesses(self.writes)
         owner[wf] = wt  # of two tasks writing one element, one stamp stays
         if np.any(owner[wf] != wt):
             return True
         if self.reads:
-            rf, rt = flat(self.reads)
+            rf, rt = _accesses(self.reads)
             o = owner[rf]
             if np.any((o >= 0) & (o != rt)):
                 return True
         return False
 
     def _conflict_sort(self, n: int) -> bool:
-        def flat(acc: list[tuple[np.ndarray, np.ndarray]]) -> tuple[np.ndarray, np.ndarray]:
-            el = np.concatenate([f.reshape(-1) for f, _ in acc])
-            ts = np.concatenate([np.broadcast_to(t.reshape(-1, 1), f.shape).reshape(-1)
-                                 for f, t in acc])
-            return el, ts
-
-        wf, wt = flat(self.writes)
+        wf, wt = _accesses(self.writes)
         if self.reads:
-            rf, rt = flat(self.reads)
+            rf, rt = _accesses(self.reads)
             wf2, wt2 = np.concatenate([wf, rf]), np.concatenate([wt, rt])
         else:
             wf2, wt2 = wf, wt
