@@ -15,6 +15,7 @@ from xdsl.dialects.builtin import (
     MemRefType,
     ModuleOp,
     TensorType,
+    i32,
 )
 from xdsl.ir import Block, Region
 from xdsl.printer import Printer
@@ -340,8 +341,6 @@ def test_pto_opt_never_truncates_its_input(tmp_path: Path, softmax_pool_text: st
 def test_verify_memo_never_passes_a_bad_op() -> None:
     """`verify` remembers the signatures of arith / math ops that verified; an op that
     does not verify is rejected every time, next to ops of a remembered signature."""
-    from xdsl.dialects.builtin import i32
-
     good = (
         "func.func @f(%a: i32, %b: i32) -> i32 {\n"
         "  %c = arith.addi %a, %b : i32\n"
