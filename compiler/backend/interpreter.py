@@ -52,11 +52,12 @@ from xdsl.dialects.builtin import (
     StringAttr,
     TensorType,
 )
-from xdsl.ir import Attribute, Block, Operation, SSAValue
+from xdsl.ir import Attribute, Block, Operation, OpResult, SSAValue
 
 from ptoc.backend import numerics as nm
 from ptoc.backend.batched import compile_scope
 from ptoc.backend.blas import single_threaded_blas
+from ptoc.backend.parallel import independent_tasks, memref_root, readonly_roots, run_tasks, threads
 from ptoc.backend.numerics import BF16, NpArray, NumericError
 from ptoc.backend.record import (
     CoreKind,
@@ -120,6 +121,53 @@ class _RunState:
     """The most tasks one scope may launch (checked before any task record is made)."""
     batched: bool = True
     """Whether scopes may run all their tasks at once (`ptoc.backend.batched`)."""
+    widened: _Widened = field(default_factory=lambda: _Widened())
+    """Matmul operands widened from read-only tiles of the running scope (`_widen`)."""
+
+
+class _Widened:
+    """The widened copies of read-only tiles that a running scope's matmuls used.
+
+    `roots` holds the `id`s of the arrays behind the scope's read-only memrefs (set when a
+    scope starts, emptied when it ends). A tile loaded from one of them is a read-only
+    view whose values cannot change while the scope runs, so its widened copy is kept,
+    keyed by where the view points, and reused by the next matmul of the same tile (a
+    tile shared by several tasks, e.g. the same rows of `x` for every column block), up
+    to `LIMIT` bytes. The entries keep their arrays alive, so an `id` is not reused."""
+
+    LIMIT = 64 << 20
+
+    def __init__(self) -> None:
+        self.roots: frozenset[int] = frozenset()
+        self.memo: dict[tuple[Any, ...], tuple[Any, Any]] = {}
+        self.nbytes = 0
+
+    def start(self, arrays: Sequence[Any]) -> None:
+        self.roots = frozenset(id(a if a.base is None else a.base) for a in arrays)
+        self.memo = {}
+        self.nbytes = 0
+
+    def end(self) -> None:
+        self.start(())
+
+
+def _widen(x: Any, wide: Any, w: _Widened) -> Any:
+    """`x` as dtype `wide` (a matmul operand), shared between uses of one read-only tile."""
+    if x.dtype == wide:
+        return x
+    base = x.base
+    if base is None or x.flags.writeable or id(base) not in w.roots:
+        return x.astype(wide)
+    key = (id(base), x.__array_interface__["data"][0], x.shape, x.strides, wide)
+    got = w.memo.get(key)
+    if got is not None:
+        return got[1]
+    y = x.astype(wide)
+    y.flags.writeable = False
+    if w.nbytes + y.nbytes <= w.LIMIT:
+        w.memo[key] = (base, y)
+        w.nbytes += y.nbytes
+    return y
 
 
 @dataclass
@@ -216,6 +264,9 @@ class _Compiler:
         """GM tensor id of every memref value: argument index, or a scratch id (record)."""
         self.n_allocs = 0
         self.n_args = len(fn.body.block.args) if fn.body.blocks else 0
+        self.readonly: frozenset[SSAValue] = frozenset()
+        """Root memrefs that no op of the `pto.spmd` being compiled can write: a load
+        from one of them may return a read-only view instead of a copy (see `_load`)."""
 
     def tensor_of(self, v: SSAValue) -> int:
         return self.tensor_ids.get(v, -1)
@@ -482,7 +533,12 @@ def _spmd(c: _Compiler, op: pto.SpmdOp) -> Thunk:
     if c.spmd_depth:
         raise InterpreterError(op, "a pto.spmd inside a task is not supported")
     c.spmd_depth += 1
-    body = c.block(op.body.block)
+    c.readonly = readonly_roots(op)
+    ro_slots = [c.slot(r) for r in c.readonly]
+    try:
+        body = c.block(op.body.block)
+    finally:
+        c.readonly = frozenset()
     c.spmd_depth -= 1
     c.n_scopes += 1
     name = op.scope_name or f"spmd{c.n_scopes - 1}"
@@ -495,6 +551,8 @@ def _spmd(c: _Compiler, op: pto.SpmdOp) -> Thunk:
     rec = c.v.record
     # all tasks at once where the body allows it (ptoc.backend.batched), else per task
     plan = None if c.v.check_nan or c.v.debug else compile_scope(op, c.slot, c.tensor_of, rec)
+    # tasks that provably cannot see each other run on two threads (ptoc.backend.parallel)
+    nthreads = threads() if independent_tasks(op) else 1
 
     def run(f: Frame) -> None:
         n: int = static if static is not None else f[cs]
@@ -514,11 +572,31 @@ def _spmd(c: _Compiler, op: pto.SpmdOp) -> Thunk:
                 tasks = [TaskRecord(i, evs) for i, evs in enumerate(batched)]
                 state.record.scopes.append(ScopeRecord(name, core, tasks))
             return
+        state.widened.start([f[s] for s in ro_slots])
+        try:
+            tasks_of(f, n, order, saved)
+        finally:
+            state.widened.end()  # a memref read-only here may be written by a later scope
+        f[_EV], f[_CTX], f[_BUFS] = saved
+
+    def tasks_of(f: Frame, n: int, order: Sequence[int], saved: tuple[Any, Any, Any]) -> None:
         if rec:
             scope = ScopeRecord(name, core, [TaskRecord(i) for i in range(n)])
             state.record.scopes.append(scope)
             tasks = scope.tasks
             outer = saved[2]  # tiles made outside every task keep their (distinct) ids
+            if nthreads > 1 and n > 1:
+
+                def one(t: int, g: Frame) -> None:
+                    g[_EV] = tasks[t].events.append
+                    g[_CTX] = ()
+                    g[_BUFS] = dict(outer) if outer else {}
+                    g[tid] = t
+                    for th in thunks:
+                        th(g)
+
+                run_tasks(order, nthreads, one, f)
+                return
             for t in order:
                 f[_EV] = tasks[t].events.append
                 f[_CTX] = ()
@@ -526,12 +604,19 @@ def _spmd(c: _Compiler, op: pto.SpmdOp) -> Thunk:
                 f[tid] = t
                 for th in thunks:
                     th(f)
+        elif nthreads > 1 and n > 1:
+
+            def one_plain(t: int, g: Frame) -> None:
+                g[tid] = t
+                for th in thunks:
+                    th(g)
+
+            run_tasks(order, nthreads, one_plain, f)
         else:
             for t in order:
                 f[tid] = t
                 for th in thunks:
                     th(f)
-        f[_EV], f[_CTX], f[_BUFS] = saved
 
     return run
 
@@ -663,6 +748,9 @@ def _load(c: _Compiler, op: pto.LoadOp) -> Thunk:
     ms = c.slot(op.source)
     ix = [c.slot(i) for i in op.indices]
     tile = _shape_of(op.result.type)
+    # a tile of a memref the scope never writes is a read-only view of it: the same
+    # values a copy would hold for as long as the tile lives (its task)
+    view = memref_root(op.source) in c.readonly
     if len(ix) == 2:
         a, b = ix
         t0, t1 = tile
@@ -675,7 +763,17 @@ def _load(c: _Compiler, op: pto.LoadOp) -> Thunk:
                 raise _oob(op, "load", (i, j), tile, m.shape)
             return m[i:i + t0, j:j + t1].copy()
 
-        compute: Compute = load2
+        def view2(f: Frame) -> Any:
+            m = f[ms]
+            i, j = f[a], f[b]
+            s0, s1 = m.shape
+            if i < 0 or j < 0 or i + t0 > s0 or j + t1 > s1:
+                raise _oob(op, "load", (i, j), tile, m.shape)
+            v = m[i:i + t0, j:j + t1]
+            v.flags.writeable = False
+            return v
+
+        compute: Compute = view2 if view else load2
     else:
 
         def loadn(f: Frame) -> Any:
@@ -683,7 +781,11 @@ def _load(c: _Compiler, op: pto.LoadOp) -> Thunk:
             idx = [f[s] for s in ix]
             if not _in_bounds(idx, tile, m.shape):
                 raise _oob(op, "load", idx, tile, m.shape)
-            return m[tuple(slice(i, i + t) for i, t in zip(idx, tile, strict=False))].copy()
+            box = m[tuple(slice(i, i + t) for i, t in zip(idx, tile, strict=False))]
+            if not view:
+                return box.copy()
+            box.flags.writeable = False
+            return box
 
         compute = loadn
     isz = nm.np_dtype(_elem_of(op.result.type)).itemsize
@@ -876,11 +978,12 @@ def _mm_product(op: pto.MatmulOp | pto.MatmulAccOp, c: _Compiler) -> tuple[Compu
     sa = _shape_of(op.lhs.type)
     k = sa[0] if ta else sa[1]
     integer = nm.np_dtype(_elem_of(op.lhs.type)).kind in "iu"
-    wide = np.int64 if integer else np.float32
+    wide = np.dtype(np.int64 if integer else np.float32)
+    widened = c.state.widened
 
     def product(f: Frame) -> Any:
-        x = f[a].astype(wide, copy=False)
-        y = f[b].astype(wide, copy=False)
+        x = _widen(f[a], wide, widened)
+        y = _widen(f[b], wide, widened)
         return np.matmul(x.T if ta else x, y.T if tb else y)
 
     return product, k

@@ -1,0 +1,160 @@
+"""Tasks of one `pto.spmd` on several threads, where that cannot change any result.
+
+The per-task interpreter runs a scope's tasks one after another. Where a scope's time
+goes to numpy calls that release the GIL (BLAS products above all), its tasks can run on
+two threads at once. That is exact only when the tasks cannot see each other, so a scope
+qualifies (`independent_tasks`) only when all of these hold:
+
+* every memref the scope reads (`pto.load`, `pto.load_valid`, `pto.read`) is one that no
+  op of the scope writes, so no task can read what another writes;
+* every op of the scope that takes a memref either only reads it (the ops above, the
+  reshaping views) or is a `pto.store` / `pto.store_valid` / `pto.write` that is not an
+  atomic add (adds of floats in another order round differently);
+* `pto-check-races` proves every pair of those writes disjoint between different
+  tasks, with no warning (a doubt from data-dependent indices disqualifies the scope);
+* the body has a matmul (elsewhere the time is Python's, which threads do not share).
+
+Then the tasks commute: any interleaving leaves the same memory, every task records the
+same events, and a task that fails fails the same way. `run_tasks` reports the error of
+the first failing task in the scope's task order, as the sequential run would.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+import numpy as np
+from xdsl.dialects import memref
+from xdsl.dialects.builtin import MemRefType
+from xdsl.ir import OpResult, SSAValue
+
+from ptoc.dialects import pto
+from ptoc.dialects.pto_tiles import LoadValidOp, StoreValidOp, WriteOp
+
+__all__ = ["READ_ONLY_OPS", "independent_tasks", "memref_root", "readonly_roots", "run_tasks",
+           "threads"]
+
+READ_ONLY_OPS = frozenset({
+    "pto.load", "pto.load_valid", "pto.read", "memref.collapse_shape", "memref.expand_shape",
+    "memref.dim",
+})
+"""Ops that take a memref operand and never write through it."""
+
+_READS = (pto.LoadOp, LoadValidOp, pto.ReadOp)
+_WRITES = (pto.StoreOp, StoreValidOp, WriteOp)
+_MAX_POINTS = 100_000
+"""The race check's enumeration bound here (a scope it cannot prove quickly runs serially)."""
+
+
+def memref_root(v: SSAValue) -> SSAValue:
+    """The memref `v` is a reshaped view of (through collapse / expand_shape), or `v`."""
+    while isinstance(v, OpResult) and isinstance(
+        v.op, (memref.CollapseShapeOp, memref.ExpandShapeOp)
+    ):
+        v = v.op.src
+    return v
+
+
+def readonly_roots(spmd: pto.SpmdOp) -> frozenset[SSAValue]:
+    """The root memrefs (defined outside `spmd`) that `spmd`'s tasks only read.
+
+    Any op of the body that takes a memref and is not in `READ_ONLY_OPS` counts as
+    writing it. While such a scope runs, the contents of a read-only root cannot change
+    (kernel arguments are separate copies, and tile values do not outlive their task)."""
+    used: set[SSAValue] = set()
+    written: set[SSAValue] = set()
+    for o in spmd.body.walk():
+        for v in o.operands:
+            if isinstance(v.type, MemRefType):
+                (used if o.name in READ_ONLY_OPS else written).add(memref_root(v))
+    inside = {r for r in used if spmd.is_ancestor(r.owner)}
+    return frozenset(used - written - inside)
+
+
+def independent_tasks(spmd: pto.SpmdOp) -> bool:
+    """Whether the tasks of `spmd` may run concurrently (see the module docstring)."""
+    has_matmul = False
+    ro = readonly_roots(spmd)
+    for o in spmd.body.walk():
+        if isinstance(o, pto.SpmdOp) and o is not spmd:
+            return False
+        if isinstance(o, (pto.MatmulOp, pto.MatmulAccOp)):
+            has_matmul = True
+        mems = [v for v in o.operands if isinstance(v.type, MemRefType)]
+        if not mems:
+            continue
+        if isinstance(o, _READS):
+            if any(memref_root(v) not in ro for v in mems):
+                return False
+        elif isinstance(o, _WRITES):
+            if isinstance(o, pto.StoreOp) and o.atomic_kind is not None:
+                return False
+        elif o.name not in READ_ONLY_OPS:
+            return False
+    if not has_matmul:
+        return False
+    # lazy: only a scope that meets the cheap conditions above loads the race check
+    from ptoc.passes.check_races import check_scope
+
+    try:
+        return not check_scope(spmd, max_points=_MAX_POINTS)
+    except Exception:  # the check's own limits: not proved, so not independent
+        return False
+
+
+_pool: ThreadPoolExecutor | None = None
+_pool_lock = threading.Lock()
+
+
+def threads() -> int:
+    """How many threads an independent scope runs on: the CPUs this process may use,
+    at most 2 (`PTOC_THREADS=1` turns it off)."""
+    env = os.environ.get("PTOC_THREADS", "")
+    if env.isdigit() and int(env) >= 1:
+        return min(int(env), 8)
+    try:
+        n = len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        n = os.cpu_count() or 1
+    return max(1, min(2, n))
+
+
+def _executor(n: int) -> ThreadPoolExecutor:
+    global _pool
+    with _pool_lock:
+        if _pool is None or _pool._max_workers < n:  # pyright: ignore[reportPrivateUsage]
+            _pool = ThreadPoolExecutor(n, thread_name_prefix="ptoc-task")
+        return _pool
+
+
+def run_tasks(
+    order: Sequence[int], nthreads: int, run_one: Callable[[int, list[Any]], None],
+    frame: list[Any],
+) -> None:
+    """`run_one(t, frame_copy)` for every task `t` of `order`, on `nthreads` threads, each
+    with its own copy of `frame`; raises the error of the first failing task of `order`."""
+    pos = {t: i for i, t in enumerate(order)}
+    parts = [list(order[k::nthreads]) for k in range(nthreads)]
+    failed: dict[int, BaseException] = {}
+
+    def work(part: list[int]) -> None:
+        f = list(frame)
+        with np.errstate(all="ignore"):  # numpy's error state is per thread
+            for t in part:
+                try:
+                    run_one(t, f)
+                except BaseException as e:  # reported in task order below
+                    failed[t] = e
+                    return
+
+    pool = _executor(nthreads)
+    futures = [pool.submit(work, p) for p in parts[1:]]
+    work(parts[0])
+    for fu in futures:
+        fu.result()
+    if failed:
+        raise failed[min(failed, key=pos.__getitem__)]

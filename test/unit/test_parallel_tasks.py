@@ -1,0 +1,240 @@
+"""Tasks on two threads (ptoc.backend.parallel) and read-only load views give exactly the
+serial per-task run: the same outputs bit for bit, the same execution record, the same
+first error; and only scopes whose tasks provably cannot see each other are threaded."""
+
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+from typing import Any
+
+import ml_dtypes
+import numpy as np
+import pytest
+
+import ptoc
+from ptoc.backend import parallel
+from ptoc.backend.interpreter import InterpreterError, RunResult, compile_module
+from ptoc.dialects.pto import SpmdOp
+
+ROOT = Path(__file__).resolve().parents[2]
+SEED = ROOT / "examples" / "dsv4_compressor_ratio4"
+BF16 = ml_dtypes.bfloat16
+
+# 8 tasks, each one [16, 32] block of o = a @ b: row block t // 2, column block t % 2
+MM = """
+func.func @k(%a: memref<64x32xbf16>, %b: memref<32x64xbf16>, %o: memref<64x64xf32>) {
+  pto.spmd %t = 0 to 8 name "mm" core cube {
+    %c0 = arith.constant 0 : index
+    %c2 = arith.constant 2 : index
+    %c16 = arith.constant 16 : index
+    %c32 = arith.constant 32 : index
+    %rb = arith.divsi %t, %c2 : index
+    %cb = arith.remsi %t, %c2 : index
+    %r0 = arith.muli %rb, %c16 : index
+    %n0 = arith.muli %cb, %c32 : index
+    %x = pto.load %a[%r0, %c0] : memref<64x32xbf16> -> tensor<16x32xbf16>
+    %w = pto.load %b[%c0, %n0] : memref<32x64xbf16> -> tensor<32x32xbf16>
+    %p = pto.matmul %x, %w : tensor<16x32xbf16>, tensor<32x32xbf16> -> tensor<16x32xf32>
+    STORE
+  }
+  func.return
+}
+"""
+PLAIN = "pto.store %p, %o[%r0, %n0] : tensor<16x32xf32>, memref<64x64xf32>"
+
+
+def _mm(store: str = PLAIN, extra: str = "") -> str:
+    return MM.replace("STORE", extra + store)
+
+
+def _scope(text: str) -> SpmdOp:
+    return next(o for o in ptoc.parse(text, "k.mlir").walk() if isinstance(o, SpmdOp))
+
+
+def _inputs(seed: int = 0) -> dict[str, np.ndarray]:
+    rng = np.random.default_rng(seed)
+    return {
+        "a": rng.standard_normal((64, 32), dtype=np.float32).astype(BF16),
+        "b": rng.standard_normal((32, 64), dtype=np.float32).astype(BF16),
+        "o": np.zeros((64, 64), np.float32),
+    }
+
+
+def _reference(inp: dict[str, np.ndarray]) -> np.ndarray:
+    """The same per-task products in plain numpy (one BLAS call per block, as per task)."""
+    a, b = inp["a"].astype(np.float32), inp["b"].astype(np.float32)
+    o = np.zeros((64, 64), np.float32)
+    for t in range(8):
+        r0, n0 = (t // 2) * 16, (t % 2) * 32
+        o[r0:r0 + 16, n0:n0 + 32] = np.matmul(
+            np.ascontiguousarray(a[r0:r0 + 16]), np.ascontiguousarray(b[:, n0:n0 + 32])
+        )
+    return o
+
+
+def _run(text: str, inputs: dict[str, Any], threads: str, monkeypatch: pytest.MonkeyPatch,
+         **kw: Any) -> RunResult:
+    monkeypatch.setenv("PTOC_THREADS", threads)  # read when the program is compiled
+    return compile_module(ptoc.parse(text, "k.mlir")).run(inputs, **kw)
+
+
+def _assert_same(got: RunResult, want: RunResult) -> None:
+    assert got.record == want.record
+    assert got.outputs.keys() == want.outputs.keys()
+    for name, w in want.outputs.items():
+        assert got.outputs[name].tobytes() == w.tobytes(), name
+
+
+class _Threaded:
+    def __init__(self, monkeypatch: pytest.MonkeyPatch):
+        self.calls = 0
+        orig = parallel.run_tasks
+
+        def counted(*a: Any) -> None:
+            self.calls += 1
+            orig(*a)
+
+        monkeypatch.setattr("ptoc.backend.interpreter.run_tasks", counted)
+
+
+# ---------------------------------------------------------------- which scopes qualify
+
+
+def test_a_disjoint_matmul_scope_is_independent() -> None:
+    assert parallel.independent_tasks(_scope(_mm()))
+
+
+@pytest.mark.parametrize(
+    "why, text",
+    [
+        ("atomic adds of floats round by task order",
+         _mm("pto.store %p, %o[%r0, %n0] atomic add : tensor<16x32xf32>, memref<64x64xf32>")),
+        ("every task writes the same block",
+         _mm("pto.store %p, %o[%c0, %c0] : tensor<16x32xf32>, memref<64x64xf32>")),
+        ("a task reads the memref the tasks write",
+         _mm(PLAIN, "%old = pto.load %o[%r0, %n0] : memref<64x64xf32> -> tensor<16x32xf32>\n")),
+        ("the written block depends on memory",
+         MM.replace("%o: memref<64x64xf32>", "%o: memref<64x64xf32>, %ix: memref<8xi32>").replace(
+             "STORE",
+             "%r_i = pto.read %ix[%t] : memref<8xi32> -> i32\n"
+             "%r = arith.index_cast %r_i : i32 to index\n"
+             "pto.store %p, %o[%r, %n0] : tensor<16x32xf32>, memref<64x64xf32>")),
+    ],
+)
+def test_scopes_whose_tasks_may_interact_are_not(why: str, text: str) -> None:
+    assert not parallel.independent_tasks(_scope(text)), why
+
+
+def test_a_scope_without_a_matmul_is_not_threaded() -> None:
+    text = """
+func.func @k(%a: memref<8x4xf32>, %o: memref<8x4xf32>) {
+  pto.spmd %t = 0 to 8 name "copy" core vector {
+    %c0 = arith.constant 0 : index
+    %v = pto.load %a[%t, %c0] : memref<8x4xf32> -> tensor<1x4xf32>
+    pto.store %v, %o[%t, %c0] : tensor<1x4xf32>, memref<8x4xf32>
+  }
+  func.return
+}
+"""
+    assert not parallel.independent_tasks(_scope(text))  # Python-bound: no gain
+
+
+def test_the_seed_kernel_threads_only_its_projection() -> None:
+    module = ptoc.parse((SEED / "kernel.mlir").read_text(), "kernel.mlir")
+    got = {o.scope_name: parallel.independent_tasks(o) for o in module.walk()
+           if isinstance(o, SpmdOp)}
+    assert got == {
+        "kv_score_proj": True, "state_scatter_paged": False, "softmax_pool": False,
+        "rmsnorm_rope": False, "kv_and_cache_write": False,
+    }
+
+
+# ---------------------------------------------------------------- same results
+
+
+@pytest.mark.parametrize("order", ["forward", "reverse", "random:5"])
+@pytest.mark.parametrize("seed", [0, 1])
+def test_threads_give_the_serial_run_and_the_reference(
+    order: str, seed: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    inp = _inputs(seed)
+    count = _Threaded(monkeypatch)
+    got = _run(_mm(), inp, "2", monkeypatch, task_order=order)
+    assert count.calls == 1
+    want = _run(_mm(), inp, "1", monkeypatch, task_order=order)
+    assert count.calls == 1  # the serial run did not thread
+    _assert_same(got, want)
+    assert got.outputs["o"].tobytes() == _reference(inp).tobytes()
+    for record in (True, False):
+        _assert_same(
+            _run(_mm(), inp, "2", monkeypatch, record=record),
+            _run(_mm(), inp, "1", monkeypatch, record=record),
+        )
+
+
+def test_the_seed_kernel_threaded_is_the_serial_run(monkeypatch: pytest.MonkeyPatch) -> None:
+    spec = importlib.util.spec_from_file_location("_inputs_parallel_seed", SEED / "inputs.py")
+    assert spec is not None and spec.loader is not None
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    inputs = mod.make_inputs(0)
+    text = (SEED / "kernel.mlir").read_text()
+    count = _Threaded(monkeypatch)
+    got = _run(text, inputs, "2", monkeypatch)
+    assert count.calls == 1  # kv_score_proj
+    _assert_same(got, _run(text, inputs, "1", monkeypatch))
+
+
+OOB = _mm().replace("%r0 = arith.muli %rb, %c16 : index", "%r0 = arith.muli %t, %c16 : index")
+"""Task t loads rows [16 t, 16 t + 16) of a 64-row memref: tasks 4..7 are out of bounds
+(the stores stay disjoint: the row block is t, the column block t % 2)."""
+
+
+@pytest.mark.parametrize("order", ["forward", "reverse", "random:2"])
+def test_the_first_failing_task_reports_as_in_the_serial_run(
+    order: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    oob = OOB.replace("memref<64x64xf32>", "memref<128x64xf32>")
+    assert parallel.independent_tasks(_scope(oob))
+    inp = _inputs()
+    inp["o"] = np.zeros((128, 64), np.float32)
+    with pytest.raises(InterpreterError) as got:
+        _run(oob, inp, "2", monkeypatch, task_order=order)
+    with pytest.raises(InterpreterError) as want:
+        _run(oob, inp, "1", monkeypatch, task_order=order)
+    assert str(got.value) == str(want.value)
+    assert "out-of-bounds load" in str(got.value)
+
+
+# ---------------------------------------------------------------- load views
+
+
+INPLACE = """
+func.func @k(%a: memref<8x4xf32>, %o: memref<8x4xf32>) {
+  pto.spmd %t = 0 to 8 name "inplace" core vector {
+    %c0 = arith.constant 0 : index
+    %v = pto.load %a[%t, %c0] : memref<8x4xf32> -> tensor<1x4xf32>
+    %w = arith.addf %v, %v : tensor<1x4xf32>
+    pto.store %w, %a[%t, %c0] : tensor<1x4xf32>, memref<8x4xf32>
+    pto.store %v, %o[%t, %c0] : tensor<1x4xf32>, memref<8x4xf32>
+  }
+  func.return
+}
+"""
+
+
+def test_a_tile_of_a_memref_the_scope_writes_is_a_copy(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The tile loaded before the store keeps the old values (a view would see 2 v)."""
+    a = np.arange(32, dtype=np.float32).reshape(8, 4)
+    out = _run(INPLACE, {"a": a, "o": np.zeros((8, 4), np.float32)}, "1", monkeypatch,
+               batched=False).outputs
+    assert out["o"].tobytes() == a.tobytes()
+    assert out["a"].tobytes() == (2 * a).tobytes()
+
+
+def test_read_only_roots() -> None:
+    roots = {r.name_hint for r in parallel.readonly_roots(_scope(INPLACE))}
+    assert roots == set()  # %a is written, %o only written
+    roots = {r.name_hint for r in parallel.readonly_roots(_scope(_mm()))}
+    assert roots == {"a", "b"}
