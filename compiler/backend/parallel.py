@@ -110,6 +110,16 @@ _pool: ThreadPoolExecutor | None = None
 _pool_lock = threading.Lock()
 
 
+def _forget_pool() -> None:
+    """In a forked child: the parent's pool object is there, its threads are not."""
+    global _pool, _pool_lock
+    _pool, _pool_lock = None, threading.Lock()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_forget_pool)
+
+
 def threads() -> int:
     """How many threads an independent scope runs on: the CPUs this process may use,
     at most 2 (`PTOC_THREADS=1` turns it off)."""

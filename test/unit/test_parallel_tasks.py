@@ -5,6 +5,8 @@ first error; and only scopes whose tasks provably cannot see each other are thre
 from __future__ import annotations
 
 import importlib.util
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -238,3 +240,30 @@ def test_read_only_roots() -> None:
     assert roots == set()  # %a is written, %o only written
     roots = {r.name_hint for r in parallel.readonly_roots(_scope(_mm()))}
     assert roots == {"a", "b"}
+
+
+FORK = f"""
+import numpy as np, ml_dtypes, ptoc
+from ptoc.backend.interpreter import compile_module
+from ptoc.tuning import sweep
+text = {_mm()!r}
+rng = np.random.default_rng(0)
+inp = dict(a=rng.standard_normal((64, 32), dtype=np.float32).astype(ml_dtypes.bfloat16),
+           b=rng.standard_normal((32, 64), dtype=np.float32).astype(ml_dtypes.bfloat16),
+           o=np.zeros((64, 64), np.float32))
+m = ptoc.parse(text, "k.mlir")
+compile_module(m).run(inp)  # the parent's task threads exist now
+pts = sweep(m, "mm", [1, 2, 4], inputs=inp, machine="a2a3", jobs=2)
+print([p.status for p in pts])
+"""
+
+
+def test_forked_workers_get_their_own_threads() -> None:
+    """A `pto-tune --jobs` worker forked after the parent ran a threaded scope must not
+    wait on the parent's pool (whose threads the child does not have)."""
+    done = subprocess.run(
+        [sys.executable, "-c", FORK], capture_output=True, text=True, timeout=240,
+        env={**__import__("os").environ, "PTOC_THREADS": "2"}, check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "['ok', 'ok', 'ok']"
