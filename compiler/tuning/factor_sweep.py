@@ -56,13 +56,14 @@ from typing import IO, TYPE_CHECKING, Any, Literal
 
 import numpy as np
 from xdsl.dialects import func
-from xdsl.dialects.builtin import ModuleOp
+from xdsl.dialects.builtin import MemRefType, ModuleOp
 from xdsl.ir import Operation
 from xdsl.passes import ModulePass
 from xdsl.utils.exceptions import DiagnosticException
 
 from ptoc.api import context, parse
 from ptoc.backend.interpreter import compile_module
+from ptoc.backend.parallel import READ_ONLY_OPS, memref_root
 from ptoc.backend.record import ExecutionRecord
 from ptoc.costmodel import Machine, load_machine, simulate
 from ptoc.diagnostics import Diagnostic, diagnostic_sink, verify
@@ -445,16 +446,20 @@ def sweep(
     if isinstance(jobs, bool) or not isinstance(jobs, int) or jobs < 1:  # pyright: ignore[reportUnnecessaryIsInstance]
         raise TuneError(f"jobs must be an integer >= 1, not {jobs!r}")
     todo = [g for g in factors if g <= count and (count % g == 0 or remainder == "guard")]
-    done: dict[int, tuple[TunePoint, dict[str, np.ndarray] | None]] = {}
+    done: dict[int, tuple[TunePoint, dict[str, Any] | None]] = {}
+    share: _PrefixShare | Literal[False] | None = None if share_prefix else False
     if jobs > 1 and len(todo) > 1:
+        # the workers start from the prefix's memory too (built once, here)
+        if share is None and any(g != 1 for g in todo):
+            share = _PrefixShare.build(module, func_name, scope, inputs) or False
         done = _parallel(
             module, todo, jobs, (scope, count, inner, remainder, func_name, inputs, mach,
-                                 check_passes),
+                                 check_passes, share or None),
         )
 
     return _sweep_points(
         module, ctx, scope, factors, count, inner, remainder, func_name, inputs, mach,
-        check_passes, compare_outputs, progress, done, share_prefix,
+        check_passes, compare_outputs, progress, done, share,
     )
 
 
@@ -472,13 +477,13 @@ def _sweep_points(
     check_passes: Sequence[tuple[str, ModulePass | None]],
     compare_outputs: bool,
     progress: ProgressFn | None,
-    done: dict[int, tuple[TunePoint, dict[str, np.ndarray] | None]],
-    share_prefix: bool,
+    done: dict[int, tuple[TunePoint, dict[str, Any] | None]],
+    share: _PrefixShare | Literal[False] | None,
 ) -> list[TunePoint]:
+    """`share`: the prefix share, False for none, None to build it when first needed."""
     points: list[TunePoint] = []
     baseline: dict[str, np.ndarray] | None = None
     baseline_tried = False
-    share: _PrefixShare | Literal[False] | None = None
     for i, g in enumerate(factors):
         if progress is not None:
             progress(i, len(factors), g)
@@ -497,12 +502,16 @@ def _sweep_points(
                 )
             )
             continue
-        if g != 1 and share is None and share_prefix:
+        if g != 1 and share is None and g not in done:
             share = _PrefixShare.build(module, func_name, scope, inputs) or False
-        point, outputs = done.pop(g, None) or _variant(
-            module, ctx, scope, g, count, inner, remainder, func_name, inputs, mach, check_passes,
-            share or None,
-        )
+        if g in done:
+            point, sent = done.pop(g)
+            outputs = _resolve(sent, inputs, share or None)
+        else:
+            point, outputs = _variant(
+                module, ctx, scope, g, count, inner, remainder, func_name, inputs, mach,
+                check_passes, share or None,
+            )
         if count % g:
             point = _replace(point, guarded=True)
         if compare_outputs and outputs is not None:
@@ -599,7 +608,7 @@ class _PrefixShare:
 
 
 _WorkerArgs = tuple[str, int, str, str, "str | None", "Mapping[str, np.ndarray]", "Machine",
-                    "Sequence[tuple[str, ModulePass | None]]"]
+                    "Sequence[tuple[str, ModulePass | None]]", "_PrefixShare | None"]
 _worker_state: dict[str, Any] = {}
 
 
@@ -609,17 +618,54 @@ def _worker_init(text: str, args: _WorkerArgs) -> None:
     _worker_state["args"] = args
 
 
-def _worker_variant(g: int) -> tuple[TunePoint, dict[str, np.ndarray] | None]:
-    scope, count, inner, remainder, func_name, inputs, mach, check_passes = _worker_state["args"]
-    return _variant(
+@dataclass(frozen=True)
+class _Unwritten:
+    """A worker's stand-in for an output that no op of its variant writes: the array the
+    variant started from (`prefix`: the prefix share's memory, else the sweep's inputs),
+    so that it need not be sent back."""
+
+    prefix: bool
+
+
+def _worker_variant(g: int) -> tuple[TunePoint, dict[str, Any] | None]:
+    (scope, count, inner, remainder, func_name, inputs, mach, check_passes,
+     share) = _worker_state["args"]
+    point, outputs = _variant(
         _worker_state["module"], _worker_state["ctx"], scope, g, count, inner, remainder,
-        func_name, inputs, mach, check_passes,
+        func_name, inputs, mach, check_passes, share if g != 1 else None, keep_written=True,
     )
+    return point, outputs
+
+
+def _resolve(
+    outputs: dict[str, Any] | None, inputs: Mapping[str, np.ndarray], share: _PrefixShare | None
+) -> dict[str, np.ndarray] | None:
+    """A worker's outputs with every `_Unwritten` replaced by the array it stands for."""
+    if outputs is None:
+        return None
+    out: dict[str, np.ndarray] = {}
+    for name, v in outputs.items():
+        if isinstance(v, _Unwritten):
+            v = share.state[name] if v.prefix and share is not None else inputs[name]
+        out[name] = v
+    return out
+
+
+def _written_args(prog: Any) -> set[str]:
+    """The names of the memref arguments of `prog` that some op of it may write (every op
+    taking a memref other than a load, a read or a reshape counts as writing it)."""
+    block = prog.func.body.block
+    roots: set[Any] = set()
+    for op in prog.func.walk():
+        for v in op.operands:
+            if isinstance(v.type, MemRefType) and op.name not in READ_ONLY_OPS:
+                roots.add(memref_root(v))
+    return {n for n, a in zip(prog.arg_names, block.args, strict=True) if a in roots}
 
 
 def _parallel(
     module: ModuleOp, factors: Sequence[int], jobs: int, args: _WorkerArgs
-) -> dict[int, tuple[TunePoint, dict[str, np.ndarray] | None]]:
+) -> dict[int, tuple[TunePoint, dict[str, Any] | None]]:
     """The variants of `factors`, built and run in a pool of `jobs` processes."""
     from concurrent.futures import ProcessPoolExecutor
 
@@ -667,7 +713,10 @@ def _variant(
     mach: Machine,
     check_passes: Sequence[tuple[str, ModulePass | None]],
     share: _PrefixShare | None = None,
-) -> tuple[TunePoint, dict[str, np.ndarray] | None]:
+    keep_written: bool = False,
+) -> tuple[TunePoint, dict[str, Any] | None]:
+    """One variant's point and its outputs; with `keep_written`, an output that no op of
+    the variant writes is an `_Unwritten` (a worker sends back only what may differ)."""
     t0 = time.perf_counter()
     timings: list[tuple[str, float]] = []
 
@@ -709,7 +758,9 @@ def _variant(
     # the base's memory after them and reuse their records (checked: `_PrefixShare.trim`)
     before: list[Any] = []
     run_inputs = inputs
-    if share is not None and share.trim(variant, func_name):
+    from_prefix = share is not None and share.trim(variant, func_name)
+    if from_prefix:
+        assert share is not None
         before, run_inputs = share.records, share.state
     try:
         prog = compile_module(variant, func=func_name)
@@ -744,7 +795,11 @@ def _variant(
         warnings=warnings,
         diagnostics=diagnostics,
     )
-    return point, dict(res.outputs)
+    if not keep_written:
+        return point, dict(res.outputs)
+    written = _written_args(prog)
+    return point, {n: v if n in written else _Unwritten(from_prefix)
+                   for n, v in res.outputs.items()}
 
 
 def _passes_and_checks(

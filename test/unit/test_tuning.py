@@ -387,9 +387,11 @@ class _Sabotage(ModulePass):
                     Rewriter.replace_op(o, arith.SubfOp(o.lhs, o.rhs))
 
 
-def test_outputs_that_differ_make_a_variant_illegal() -> None:
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_outputs_that_differ_make_a_variant_illegal(jobs: int) -> None:
     m = ptoc.parse(ROWS)
-    pts = tuning.sweep(m, "rows", [1, 2], inputs=_inputs(), machine="a2a3", checks=[_Sabotage()])
+    pts = tuning.sweep(m, "rows", [1, 2], inputs=_inputs(), machine="a2a3", checks=[_Sabotage()],
+                       jobs=jobs)
     by = {p.factor: p for p in pts}
     assert by[1].legal
     assert not by[2].legal and by[2].status == "illegal"
@@ -492,10 +494,13 @@ def test_prefix_sharing_gives_the_same_points() -> None:
     kw: dict[str, Any] = dict(inputs=ins, machine="a2a3", remainder="guard")
     shared = tuning.sweep(m, "second", [1, 2, 3, 4], **kw)
     alone = tuning.sweep(m, "second", [1, 2, 3, 4], share_prefix=False, **kw)
+    # workers start from the prefix too, and send back only the outputs their variant
+    # writes: `y` (written by the prefix alone) comes back as the prefix's memory
+    workers = tuning.sweep(m, "second", [1, 2, 3, 4], jobs=2, **kw)
     assert all(p.legal for p in shared), [p.reasons for p in shared]
     assert [dataclasses.replace(p, wall_s=0.0) for p in shared] == [
         dataclasses.replace(p, wall_s=0.0) for p in alone
-    ]
+    ] == [dataclasses.replace(p, wall_s=0.0) for p in workers]
     share = factor_sweep._PrefixShare.build(m, None, "second", ins)  # pyright: ignore[reportPrivateUsage]
     assert share is not None and [s.name for s in share.records] == ["first"]
     # a variant whose IR before the scope differs is not trimmed (it runs whole)
