@@ -452,7 +452,7 @@ def sweep(
     share: _PrefixShare | Literal[False] | None = None if share_prefix else False
     if jobs > 1 and len(todo) > 1:
         # the workers start from the prefix's memory too (built once, here)
-        if share is None and any(g != 1 for g in todo):
+        if share is None:
             share = _PrefixShare.build(module, func_name, scope, inputs) or False
         done = _parallel(
             module, todo, jobs, (scope, count, inner, remainder, func_name, inputs, mach,
@@ -486,6 +486,8 @@ def _sweep_points(
     points: list[TunePoint] = []
     baseline: dict[str, np.ndarray] | None = None
     baseline_tried = False
+    # the prefix share pays for itself once a second variant runs (factor 1 uses it too)
+    several = sum(1 for g in factors if g <= count and (count % g == 0 or remainder == "guard")) > 1
     for i, g in enumerate(factors):
         if progress is not None:
             progress(i, len(factors), g)
@@ -504,7 +506,7 @@ def _sweep_points(
                 )
             )
             continue
-        if g != 1 and share is None and g not in done:
+        if several and share is None and g not in done:
             share = _PrefixShare.build(module, func_name, scope, inputs) or False
         if g in done:
             point, sent = done.pop(g)
@@ -635,7 +637,7 @@ def _worker_variant(g: int) -> tuple[TunePoint, dict[str, Any] | None]:
      share) = _worker_state["args"]
     point, outputs = _variant(
         _worker_state["module"], _worker_state["ctx"], scope, g, count, inner, remainder,
-        func_name, inputs, mach, check_passes, share if g != 1 else None, keep_written=True,
+        func_name, inputs, mach, check_passes, share, keep_written=True,
     )
     return point, outputs
 
