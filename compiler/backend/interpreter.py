@@ -57,7 +57,10 @@ from xdsl.ir import Attribute, Block, Operation, OpResult, SSAValue
 from ptoc.backend import numerics as nm
 from ptoc.backend.batched import compile_scope
 from ptoc.backend.blas import single_threaded_blas
-from ptoc.backend.parallel import independent_tasks, memref_root, readonly_roots, run_tasks, threads
+from ptoc.backend.parallel import (
+    disjoint_stores, independent_tasks, memref_root, readonly_roots, run_tasks, threads,
+    written_roots,
+)
 from ptoc.backend.numerics import BF16, NpArray, NumericError
 from ptoc.backend.record import (
     CoreKind,
@@ -89,7 +92,8 @@ Compute = Callable[[Frame], Any]
 _EV = 0  # append() of the current task's event list
 _CTX = 1  # buffer context: iterations of the enclosing unrolls / pipelined ranges
 _BUFS = 2  # the current task's buffer table: (value, context) -> buffer id
-_FIRST_SLOT = 3
+_SLOG = 3  # None, or the running task's log of its stores (threaded tasks, see _spmd)
+_FIRST_SLOT = 4
 
 
 class InterpreterError(PtoDiagnostic):
@@ -428,6 +432,24 @@ class _Compiler:
                 f[_EV](ev)
 
             return tile2
+        if len(rbs) == 3:
+            r0, r1, r2 = rbs
+
+            def tile3(f: Frame, _op: Operation = op) -> None:  # _op: see _failing_op
+                f[o] = compute(f)
+                bufs = f[_BUFS]
+                key = (bo, f[_CTX])
+                w = bufs.get(key)
+                if w is None:
+                    w = bufs[key] = len(bufs)
+                f[bo] = w
+                ck = (f[r0], f[r1], f[r2], w)
+                ev = cache.get(ck)
+                if ev is None:
+                    ev = cache[ck] = event(ck[:3], w)
+                f[_EV](ev)
+
+            return tile3
 
         def tilen(f: Frame, _op: Operation = op) -> None:  # _op: see _failing_op
             f[o] = compute(f)
@@ -535,6 +557,7 @@ def _spmd(c: _Compiler, op: pto.SpmdOp) -> Thunk:
     c.spmd_depth += 1
     c.readonly = readonly_roots(op)
     ro_slots = [c.slot(r) for r in c.readonly]
+    wr_slots = [c.slot(r) for r in written_roots(op)]
     try:
         body = c.block(op.body.block)
     finally:
@@ -580,23 +603,13 @@ def _spmd(c: _Compiler, op: pto.SpmdOp) -> Thunk:
         f[_EV], f[_CTX], f[_BUFS] = saved
 
     def tasks_of(f: Frame, n: int, order: Sequence[int], saved: tuple[Any, Any, Any]) -> None:
+        if nthreads > 1 and n > 1 and threaded(f, n, order, saved):
+            return
         if rec:
             scope = ScopeRecord(name, core, [TaskRecord(i) for i in range(n)])
             state.record.scopes.append(scope)
             tasks = scope.tasks
             outer = saved[2]  # tiles made outside every task keep their (distinct) ids
-            if nthreads > 1 and n > 1:
-
-                def one(t: int, g: Frame) -> None:
-                    g[_EV] = tasks[t].events.append
-                    g[_CTX] = ()
-                    g[_BUFS] = dict(outer) if outer else {}
-                    g[tid] = t
-                    for th in thunks:
-                        th(g)
-
-                run_tasks(order, nthreads, one, f)
-                return
             for t in order:
                 f[_EV] = tasks[t].events.append
                 f[_CTX] = ()
@@ -604,19 +617,40 @@ def _spmd(c: _Compiler, op: pto.SpmdOp) -> Thunk:
                 f[tid] = t
                 for th in thunks:
                     th(f)
-        elif nthreads > 1 and n > 1:
-
-            def one_plain(t: int, g: Frame) -> None:
-                g[tid] = t
-                for th in thunks:
-                    th(g)
-
-            run_tasks(order, nthreads, one_plain, f)
         else:
             for t in order:
                 f[tid] = t
                 for th in thunks:
                     th(f)
+
+    def threaded(f: Frame, n: int, order: Sequence[int], saved: tuple[Any, Any, Any]) -> bool:
+        """The tasks on `nthreads` threads, each logging its stores; False (memory
+        restored, nothing recorded) when two tasks wrote one element after all, for the
+        serial run to decide: the static proof is not trusted with the outputs alone."""
+        written = [f[s] for s in wr_slots]
+        before = [(m, m.copy()) for m in written]
+        logs: list[list[Any]] = [[] for _ in range(n)]
+        events: list[list[OpEvent]] = [[] for _ in range(n)]
+        outer = saved[2]  # tiles made outside every task keep their (distinct) ids
+
+        def one(t: int, g: Frame) -> None:
+            g[_EV] = events[t].append
+            g[_CTX] = ()
+            g[_BUFS] = dict(outer) if outer else {}
+            g[_SLOG] = logs[t]
+            g[tid] = t
+            for th in thunks:
+                th(g)
+
+        run_tasks(order, nthreads, one, f)
+        if not disjoint_stores(logs):
+            for m, old in before:
+                np.copyto(m, old)
+            return False
+        if rec:
+            tasks = [TaskRecord(i, evs) for i, evs in enumerate(events)]
+            state.record.scopes.append(ScopeRecord(name, core, tasks))
+        return True
 
     return run
 
@@ -836,6 +870,9 @@ def _store(c: _Compiler, op: pto.StoreOp) -> Thunk:
         if not _in_bounds(idx, tile, m.shape):
             raise _oob(op, "store", idx, tile, m.shape)
         box = tuple(slice(i, i + t) for i, t in zip(idx, tile, strict=False))
+        log = f[_SLOG]
+        if log is not None:
+            log.append((m, idx, tile))
         if atomic:
             m[box] += f[vs]
         else:
@@ -1879,7 +1916,7 @@ class Program:
         state.batched = batched
         f: Frame = [None] * nslots
         sink: list[OpEvent] = []
-        f[_EV], f[_CTX], f[_BUFS] = sink.append, (), {}
+        f[_EV], f[_CTX], f[_BUFS], f[_SLOG] = sink.append, (), {}, None
         for s, v in zip(arg_slots, values, strict=False):
             f[s] = v
         with np.errstate(all="ignore"), single_threaded_blas():

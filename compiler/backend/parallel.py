@@ -8,15 +8,19 @@ qualifies (`independent_tasks`) only when all of these hold:
 * every memref the scope reads (`pto.load`, `pto.load_valid`, `pto.read`) is one that no
   op of the scope writes, so no task can read what another writes;
 * every op of the scope that takes a memref either only reads it (the ops above, the
-  reshaping views) or is a `pto.store` / `pto.store_valid` / `pto.write` that is not an
-  atomic add (adds of floats in another order round differently);
-* `pto-check-races` proves every pair of those writes disjoint between different
+  reshaping views) or is a `pto.store` that is not an atomic add (adds of floats in
+  another order round differently);
+* `pto-check-races` proves every pair of those stores disjoint between different
   tasks, with no warning (a doubt from data-dependent indices disqualifies the scope);
 * the body has a matmul (elsewhere the time is Python's, which threads do not share).
 
-Then the tasks commute: any interleaving leaves the same memory, every task records the
-same events, and a task that fails fails the same way. `run_tasks` reports the error of
-the first failing task in the scope's task order, as the sequential run would.
+Then every task computes, records and fails the same way in any interleaving, since
+nothing it reads changes; `run_tasks` reports the error of the first failing task in the
+scope's task order, as the serial run would. Only which store lands last could differ,
+and the static proof says no element is stored twice. The interpreter does not rest the
+outputs on that proof alone: each threaded task logs its stores, `disjoint_stores`
+checks them, and on an overlap the interpreter restores the written memrefs and runs
+the scope serially.
 """
 
 from __future__ import annotations
@@ -33,10 +37,10 @@ from xdsl.dialects.builtin import MemRefType
 from xdsl.ir import OpResult, SSAValue
 
 from ptoc.dialects import pto
-from ptoc.dialects.pto_tiles import LoadValidOp, StoreValidOp, WriteOp
+from ptoc.dialects.pto_tiles import LoadValidOp
 
-__all__ = ["READ_ONLY_OPS", "independent_tasks", "memref_root", "readonly_roots", "run_tasks",
-           "threads"]
+__all__ = ["READ_ONLY_OPS", "disjoint_stores", "independent_tasks", "memref_root",
+           "readonly_roots", "run_tasks", "threads", "written_roots"]
 
 READ_ONLY_OPS = frozenset({
     "pto.load", "pto.load_valid", "pto.read", "memref.collapse_shape", "memref.expand_shape",
@@ -45,7 +49,6 @@ READ_ONLY_OPS = frozenset({
 """Ops that take a memref operand and never write through it."""
 
 _READS = (pto.LoadOp, LoadValidOp, pto.ReadOp)
-_WRITES = (pto.StoreOp, StoreValidOp, WriteOp)
 _MAX_POINTS = 100_000
 """The race check's enumeration bound here (a scope it cannot prove quickly runs serially)."""
 
@@ -75,6 +78,43 @@ def readonly_roots(spmd: pto.SpmdOp) -> frozenset[SSAValue]:
     return frozenset(used - written - inside)
 
 
+def written_roots(spmd: pto.SpmdOp) -> frozenset[SSAValue]:
+    """The root memrefs defined outside `spmd` that some op of it may write (every op
+    taking a memref that is not in `READ_ONLY_OPS`)."""
+    roots = {
+        memref_root(v) for o in spmd.body.walk() if o.name not in READ_ONLY_OPS
+        for v in o.operands if isinstance(v.type, MemRefType)
+    }
+    return frozenset(r for r in roots if not spmd.is_ancestor(r.owner))
+
+
+def disjoint_stores(logs: Sequence[Sequence[tuple[Any, Sequence[int], Sequence[int]]]]) -> bool:
+    """Whether no element was stored by two different tasks: `logs[t]` lists task t's
+    stores as (memref array, indices, tile shape). Every written element of a memref's
+    underlying array is stamped with its task (views are followed to the array)."""
+    stamps: dict[int, tuple[Any, np.ndarray]] = {}
+    for t, entries in enumerate(logs):
+        for m, idx, tile in entries:
+            owner = m if m.base is None else m.base
+            got = stamps.get(id(owner))
+            if got is None:
+                got = stamps[id(owner)] = (owner, np.full(owner.size, -1, np.int64))
+            stamp = got[1]
+            start = (m.__array_interface__["data"][0] - owner.__array_interface__["data"][0]
+                     + sum(i * st for i, st in zip(idx, m.strides, strict=True)))
+            offs: Any = np.int64(start)
+            for d, (n, st) in enumerate(zip(tile, m.strides, strict=True)):
+                shape = [1] * len(tile)
+                shape[d] = n
+                offs = offs + (np.arange(n, dtype=np.int64) * st).reshape(shape)
+            el = (offs // owner.itemsize).ravel()
+            cur = stamp[el]
+            if np.any((cur != -1) & (cur != t)):
+                return False
+            stamp[el] = t
+    return True
+
+
 def independent_tasks(spmd: pto.SpmdOp) -> bool:
     """Whether the tasks of `spmd` may run concurrently (see the module docstring)."""
     has_matmul = False
@@ -90,8 +130,8 @@ def independent_tasks(spmd: pto.SpmdOp) -> bool:
         if isinstance(o, _READS):
             if any(memref_root(v) not in ro for v in mems):
                 return False
-        elif isinstance(o, _WRITES):
-            if isinstance(o, pto.StoreOp) and o.atomic_kind is not None:
+        elif isinstance(o, pto.StoreOp):  # the stores the threaded run logs and checks
+            if o.atomic_kind is not None:
                 return False
         elif o.name not in READ_ONLY_OPS:
             return False

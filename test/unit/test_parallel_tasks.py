@@ -267,3 +267,48 @@ def test_forked_workers_get_their_own_threads() -> None:
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "['ok', 'ok', 'ok']"
+
+
+# ---------------------------------------------------------------- the run's own check
+
+
+def test_disjoint_stores_follows_views_to_the_array() -> None:
+    owner = np.zeros((8, 4), np.float32)
+    flat = owner.reshape(32)
+    cols = owner[:, 2:]  # a strided view
+    assert parallel.disjoint_stores([[(owner, [0, 0], (2, 4))], [(owner, [2, 0], (2, 4))]])
+    assert not parallel.disjoint_stores([[(owner, [0, 0], (2, 4))], [(owner, [1, 3], (1, 1))]])
+    assert parallel.disjoint_stores([[(owner, [0, 0], (2, 4)), (owner, [1, 0], (1, 4))]])  # one task
+    assert not parallel.disjoint_stores([[(owner, [3, 0], (1, 4))], [(flat, [12], (4,))]])
+    assert parallel.disjoint_stores([[(cols, [0, 0], (8, 1))], [(owner, [0, 3], (8, 1))]])
+    assert not parallel.disjoint_stores([[(cols, [0, 1], (8, 1))], [(owner, [5, 3], (1, 1))]])
+
+
+@pytest.mark.parametrize("order", ["forward", "reverse"])
+def test_a_wrong_proof_does_not_reach_the_outputs(
+    order: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every task stores the same block (a race): were the static proof wrong and the
+    scope threaded, the logged stores overlap, memory is restored and the scope runs
+    serially, so the last task in the order wins as in the serial run."""
+    racy = _mm("pto.store %p, %o[%c0, %c0] : tensor<16x32xf32>, memref<64x64xf32>")
+    monkeypatch.setattr("ptoc.backend.interpreter.independent_tasks", lambda op: True)
+    overlaps = []
+    orig = parallel.disjoint_stores
+
+    def counted(logs: Any) -> bool:
+        ok = orig(logs)
+        overlaps.append(not ok)
+        return ok
+
+    monkeypatch.setattr("ptoc.backend.interpreter.disjoint_stores", counted)
+    inp = _inputs()
+    got = _run(racy, inp, "2", monkeypatch, task_order=order)
+    assert overlaps == [True]
+    want = _run(racy, inp, "1", monkeypatch, task_order=order)
+    _assert_same(got, want)
+    last = 7 if order == "forward" else 0
+    r0, n0 = (last // 2) * 16, (last % 2) * 32
+    a, b = inp["a"].astype(np.float32), inp["b"].astype(np.float32)
+    block = np.matmul(np.ascontiguousarray(a[r0:r0 + 16]), np.ascontiguousarray(b[:, n0:n0 + 32]))
+    assert got.outputs["o"][:16, :32].tobytes() == block.tobytes()
