@@ -15,6 +15,7 @@ given one value: `shli` / `shrui` give 0, `shrsi` fills with the sign bit.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 
 from xdsl.dialects.builtin import IndexType, IntegerType
@@ -102,6 +103,7 @@ def _remsi(a: int, b: int) -> int:
     return -r if a < 0 else r
 
 
+@functools.lru_cache(maxsize=None)
 def binary_op(name: str, bits: int) -> Callable[[int, int], int] | None:
     """The function of the `arith` binary op `name` (short, e.g. `"divui"`) on
     `bits`-bit values, or None when `name` is not an integer binary op."""

@@ -58,8 +58,7 @@ from ptoc.backend import numerics as nm
 from ptoc.backend.batched import compile_scope
 from ptoc.backend.blas import single_threaded_blas
 from ptoc.backend.parallel import (
-    disjoint_stores, independent_tasks, memref_root, readonly_roots, run_tasks, threads,
-    written_roots,
+    disjoint_stores, independent_tasks, memref_root, run_tasks, scope_memory, threads,
 )
 from ptoc.backend.numerics import BF16, NpArray, NumericError
 from ptoc.backend.record import (
@@ -555,9 +554,10 @@ def _spmd(c: _Compiler, op: pto.SpmdOp) -> Thunk:
     if c.spmd_depth:
         raise InterpreterError(op, "a pto.spmd inside a task is not supported")
     c.spmd_depth += 1
-    c.readonly = readonly_roots(op)
-    ro_slots = [c.slot(r) for r in c.readonly]
-    wr_slots = [c.slot(r) for r in written_roots(op)]
+    mem = scope_memory(op)
+    c.readonly = mem.readonly
+    ro_slots = [c.slot(r) for r in mem.readonly]
+    wr_slots = [c.slot(r) for r in mem.written]
     try:
         body = c.block(op.body.block)
     finally:
@@ -575,7 +575,7 @@ def _spmd(c: _Compiler, op: pto.SpmdOp) -> Thunk:
     # all tasks at once where the body allows it (ptoc.backend.batched), else per task
     plan = None if c.v.check_nan or c.v.debug else compile_scope(op, c.slot, c.tensor_of, rec)
     # tasks that provably cannot see each other run on two threads (ptoc.backend.parallel)
-    nthreads = threads() if independent_tasks(op) else 1
+    nthreads = threads() if independent_tasks(op, mem) else 1
 
     def run(f: Frame) -> None:
         n: int = static if static is not None else f[cs]

@@ -29,6 +29,7 @@ import os
 import threading
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -39,8 +40,9 @@ from xdsl.ir import OpResult, SSAValue
 from ptoc.dialects import pto
 from ptoc.dialects.pto_tiles import LoadValidOp
 
-__all__ = ["READ_ONLY_OPS", "disjoint_stores", "independent_tasks", "memref_root",
-           "readonly_roots", "run_tasks", "threads", "written_roots"]
+__all__ = ["READ_ONLY_OPS", "ScopeMemory", "disjoint_stores", "independent_tasks",
+           "memref_root", "readonly_roots", "run_tasks", "scope_memory", "threads",
+           "written_roots"]
 
 READ_ONLY_OPS = frozenset({
     "pto.load", "pto.load_valid", "pto.read", "memref.collapse_shape", "memref.expand_shape",
@@ -62,30 +64,58 @@ def memref_root(v: SSAValue) -> SSAValue:
     return v
 
 
-def readonly_roots(spmd: pto.SpmdOp) -> frozenset[SSAValue]:
-    """The root memrefs (defined outside `spmd`) that `spmd`'s tasks only read.
+@dataclass(frozen=True)
+class ScopeMemory:
+    """What one walk of a `pto.spmd` finds about its memrefs (roots defined outside it)."""
 
-    Any op of the body that takes a memref and is not in `READ_ONLY_OPS` counts as
-    writing it. While such a scope runs, the contents of a read-only root cannot change
-    (kernel arguments are separate copies, and tile values do not outlive their task)."""
+    readonly: frozenset[SSAValue]
+    """Roots the tasks only read: any op that takes a memref and is not in
+    `READ_ONLY_OPS` counts as writing it. While the scope runs their contents cannot
+    change (kernel arguments are separate copies; tile values do not outlive their task)."""
+    written: frozenset[SSAValue]
+    """Roots some op of the scope may write."""
+    candidate: bool
+    """The cheap conditions of `independent_tasks` hold (a matmul; reads only of
+    read-only roots; writes only by plain `pto.store`s; no nested scope)."""
+
+
+def scope_memory(spmd: pto.SpmdOp) -> ScopeMemory:
     used: set[SSAValue] = set()
     written: set[SSAValue] = set()
+    reads: list[SSAValue] = []
+    has_matmul = False
+    plain = True
     for o in spmd.body.walk():
-        for v in o.operands:
-            if isinstance(v.type, MemRefType):
-                (used if o.name in READ_ONLY_OPS else written).add(memref_root(v))
-    inside = {r for r in used if spmd.is_ancestor(r.owner)}
-    return frozenset(used - written - inside)
+        if isinstance(o, (pto.MatmulOp, pto.MatmulAccOp)):
+            has_matmul = True
+        elif isinstance(o, pto.SpmdOp):
+            plain = False
+        mems = [v for v in o.operands if isinstance(v.type, MemRefType)]
+        if not mems:
+            continue
+        roots = [memref_root(v) for v in mems]
+        if o.name in READ_ONLY_OPS:
+            used.update(roots)
+            if isinstance(o, _READS):
+                reads.extend(roots)
+        else:
+            written.update(roots)
+            if not isinstance(o, pto.StoreOp) or o.atomic_kind is not None:
+                plain = False
+    outside = {r for r in used | written if not spmd.is_ancestor(r.owner)}
+    readonly = frozenset((used - written) & outside)
+    candidate = plain and has_matmul and all(r in readonly for r in reads)
+    return ScopeMemory(readonly, frozenset(written & outside), candidate)
+
+
+def readonly_roots(spmd: pto.SpmdOp) -> frozenset[SSAValue]:
+    """`ScopeMemory.readonly` of `spmd`."""
+    return scope_memory(spmd).readonly
 
 
 def written_roots(spmd: pto.SpmdOp) -> frozenset[SSAValue]:
-    """The root memrefs defined outside `spmd` that some op of it may write (every op
-    taking a memref that is not in `READ_ONLY_OPS`)."""
-    roots = {
-        memref_root(v) for o in spmd.body.walk() if o.name not in READ_ONLY_OPS
-        for v in o.operands if isinstance(v.type, MemRefType)
-    }
-    return frozenset(r for r in roots if not spmd.is_ancestor(r.owner))
+    """`ScopeMemory.written` of `spmd`."""
+    return scope_memory(spmd).written
 
 
 def disjoint_stores(logs: Sequence[Sequence[tuple[Any, Sequence[int], Sequence[int]]]]) -> bool:
@@ -115,29 +145,12 @@ def disjoint_stores(logs: Sequence[Sequence[tuple[Any, Sequence[int], Sequence[i
     return True
 
 
-def independent_tasks(spmd: pto.SpmdOp) -> bool:
-    """Whether the tasks of `spmd` may run concurrently (see the module docstring)."""
-    has_matmul = False
-    ro = readonly_roots(spmd)
-    for o in spmd.body.walk():
-        if isinstance(o, pto.SpmdOp) and o is not spmd:
-            return False
-        if isinstance(o, (pto.MatmulOp, pto.MatmulAccOp)):
-            has_matmul = True
-        mems = [v for v in o.operands if isinstance(v.type, MemRefType)]
-        if not mems:
-            continue
-        if isinstance(o, _READS):
-            if any(memref_root(v) not in ro for v in mems):
-                return False
-        elif isinstance(o, pto.StoreOp):  # the stores the threaded run logs and checks
-            if o.atomic_kind is not None:
-                return False
-        elif o.name not in READ_ONLY_OPS:
-            return False
-    if not has_matmul:
+def independent_tasks(spmd: pto.SpmdOp, mem: ScopeMemory | None = None) -> bool:
+    """Whether the tasks of `spmd` may run concurrently (see the module docstring);
+    `mem` is `scope_memory(spmd)` when the caller has it."""
+    if not (mem or scope_memory(spmd)).candidate:
         return False
-    # lazy: only a scope that meets the cheap conditions above loads the race check
+    # lazy: only a scope that meets the cheap conditions loads the race check
     from ptoc.passes.check_races import check_scope
 
     try:

@@ -292,7 +292,7 @@ def test_a_wrong_proof_does_not_reach_the_outputs(
     scope threaded, the logged stores overlap, memory is restored and the scope runs
     serially, so the last task in the order wins as in the serial run."""
     racy = _mm("pto.store %p, %o[%c0, %c0] : tensor<16x32xf32>, memref<64x64xf32>")
-    monkeypatch.setattr("ptoc.backend.interpreter.independent_tasks", lambda op: True)
+    monkeypatch.setattr("ptoc.backend.interpreter.independent_tasks", lambda op, mem=None: True)
     overlaps = []
     orig = parallel.disjoint_stores
 
