@@ -13,6 +13,8 @@ from typing import Any
 import ml_dtypes
 import numpy as np
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 import ptoc
 from ptoc.backend import parallel
@@ -312,3 +314,118 @@ def test_a_wrong_proof_does_not_reach_the_outputs(
     a, b = inp["a"].astype(np.float32), inp["b"].astype(np.float32)
     block = np.matmul(np.ascontiguousarray(a[r0:r0 + 16]), np.ascontiguousarray(b[:, n0:n0 + 32]))
     assert got.outputs["o"][:16, :32].tobytes() == block.tobytes()
+
+
+# ---------------------------------------------------------------- random scopes
+
+
+def _random_scope(rb: int, cb: int, m: int, k: int, n: int, steps: int, dtype: str,
+                  btrans: bool, mapping: str) -> str:
+    """rb x cb tasks, each the [m, n] block (t // cb, t % cb) of A @ B over `steps` K
+    steps of k (a pto.range with matmul_acc when steps > 1); `mapping` "grid" stores
+    each block in its place, "rows" stores every task of a column block into row block
+    0 (tasks collide when rb > 1), "mixed" also stores the first A tile into a scratch
+    row per task."""
+    acc = "i32" if dtype == "i8" else "f32"
+    rows, cols, depth = rb * m, cb * n, steps * k
+    bshape = f"{cols}x{depth}" if btrans else f"{depth}x{cols}"
+    btile = f"{n}x{k}" if btrans else f"{k}x{n}"
+    bidx = "[%n0, %k0]" if btrans else "[%k0, %n0]"
+    bidx0 = "[%n0, %c0]" if btrans else "[%c0, %n0]"
+    tr = " b_trans" if btrans else ""
+    at, bt, ct = f"tensor<{m}x{k}x{dtype}>", f"tensor<{btile}x{dtype}>", f"tensor<{m}x{n}x{acc}>"
+    am, bm = f"memref<{rows}x{depth}x{dtype}>", f"memref<{bshape}x{dtype}>"
+    om, sm = f"memref<{rows}x{cols}x{acc}>", f"memref<{rb * cb * m}x{k}x{dtype}>"
+    row_of = "%rb" if mapping != "rows" else "%c0"
+    body = f"""
+    %c0 = arith.constant 0 : index
+    %c1 = arith.constant 1 : index
+    %ccb = arith.constant {cb} : index
+    %cm = arith.constant {m} : index
+    %cn = arith.constant {n} : index
+    %ck = arith.constant {k} : index
+    %cs = arith.constant {steps} : index
+    %rb = arith.divsi %t, %ccb : index
+    %cb = arith.remsi %t, %ccb : index
+    %r0 = arith.muli %rb, %cm : index
+    %n0 = arith.muli %cb, %cn : index
+    %a0 = pto.load %a[%r0, %c0] : {am} -> {at}
+    %b0 = pto.load %b{bidx0} : {bm} -> {bt}
+    %p0 = pto.matmul %a0, %b0{tr} : {at}, {bt} -> {ct}
+    %p = pto.range %s = %c1 to %cs step %c1 iter_args(%acc = %p0) -> ({ct}) {{
+      %k0 = arith.muli %s, %ck : index
+      %ak = pto.load %a[%r0, %k0] : {am} -> {at}
+      %bk = pto.load %b{bidx} : {bm} -> {bt}
+      %pk = pto.matmul_acc %acc, %ak, %bk{tr} : {ct}, {at}, {bt} -> {ct}
+      pto.yield %pk : {ct}
+    }}
+    %w0 = arith.muli {row_of}, %cm : index
+    pto.store %p, %o[%w0, %n0] : {ct}, {om}"""
+    if mapping == "mixed":
+        body += f"""
+    %srow = arith.muli %t, %cm : index
+    pto.store %a0, %scr[%srow, %c0] : {at}, {sm}"""
+    return f"""
+func.func @k(%a: {am}, %b: {bm}, %o: {om}, %scr: {sm}) {{
+  pto.spmd %t = 0 to {rb * cb} name "mm" core cube {{{body}
+  }}
+  func.return
+}}
+"""
+
+
+def _random_inputs(text: str, seed: int) -> dict[str, np.ndarray]:
+    from ptoc.backend.interpreter import random_inputs
+
+    prog = compile_module(ptoc.parse(text, "rand.mlir"))
+    inp = random_inputs(prog, seed)
+    rng = np.random.default_rng(seed)
+    for name in ("a", "b"):
+        x = inp[name]
+        if x.dtype == np.int8:
+            inp[name] = rng.integers(-128, 128, x.shape).astype(np.int8)
+    return inp
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    rb=st.integers(1, 3), cb=st.integers(1, 3), m=st.sampled_from([4, 8, 16]),
+    k=st.sampled_from([8, 16, 32]), n=st.sampled_from([8, 16]), steps=st.integers(1, 3),
+    dtype=st.sampled_from(["bf16", "i8"]), btrans=st.booleans(),
+    mapping=st.sampled_from(["grid", "rows", "mixed"]), order=st.sampled_from(["forward", "reverse"]),
+    trust=st.booleans(), seed=st.integers(0, 2**16),
+)
+def test_random_matmul_scopes_threaded_are_serial(
+    rb: int, cb: int, m: int, k: int, n: int, steps: int, dtype: str, btrans: bool,
+    mapping: str, order: str, trust: bool, seed: int,
+) -> None:
+    """Threaded and serial runs agree (outputs bit for bit, records) on random matmul
+    scopes; with `trust` every scope is taken as independent (as if the proof were
+    wrong), so colliding stores exercise the run's own check and the serial rerun."""
+    import os
+
+    text = _random_scope(rb, cb, m, k, n, steps, dtype, btrans, mapping)
+    scope = _scope(text)
+    if mapping != "rows" or rb == 1:
+        assert parallel.independent_tasks(scope), text
+    elif rb > 1:
+        assert not parallel.independent_tasks(scope)
+    inp = _random_inputs(text, seed)
+    saved = os.environ.get("PTOC_THREADS")
+    orig = parallel.independent_tasks
+    import ptoc.backend.interpreter as interp
+
+    try:
+        if trust:
+            interp.independent_tasks = lambda op, mem=None: True  # type: ignore[assignment]
+        runs = []
+        for threads in ("2", "1"):
+            os.environ["PTOC_THREADS"] = threads
+            runs.append(compile_module(ptoc.parse(text, "rand.mlir")).run(inp, task_order=order))
+    finally:
+        interp.independent_tasks = orig  # type: ignore[assignment]
+        if saved is None:
+            os.environ.pop("PTOC_THREADS", None)
+        else:
+            os.environ["PTOC_THREADS"] = saved
+    _assert_same(*runs)
