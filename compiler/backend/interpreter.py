@@ -58,7 +58,8 @@ from ptoc.backend import numerics as nm
 from ptoc.backend.batched import compile_scope
 from ptoc.backend.blas import single_threaded_blas
 from ptoc.backend.parallel import (
-    disjoint_stores, independent_tasks, memref_root, run_tasks, scope_memory, threads,
+    READ_ONLY_OPS, disjoint_stores, independent_tasks, memref_root, run_tasks, scope_memory,
+    threads,
 )
 from ptoc.backend.numerics import BF16, NpArray, NumericError
 from ptoc.backend.record import (
@@ -1846,6 +1847,15 @@ class Program:
                 raise InterpreterError(
                     fn, f"argument %{n} has type {t}: kernel arguments are memrefs or scalars"
                 )
+        # arguments no op of the function can write (every op taking a memref other than
+        # a load, a read or a reshape counts as writing it) are not copied: see `run`
+        written = {
+            memref_root(v) for o in fn.walk() if o.name not in READ_ONLY_OPS
+            for v in o.operands if _is_memref(v.type)
+        }
+        self._never_written = frozenset(
+            i for i, a in enumerate(block.args) if _is_memref(a.type) and a not in written
+        )
         self._state = _RunState()
         self._variants: dict[_Variant, tuple[_Block, int, list[int]]] = {}
         self._variant(_Variant(record=True, check_nan=False, debug=False))
@@ -1865,7 +1875,9 @@ class Program:
     # ------------------------------------------------------------------ inputs
 
     def prepare_inputs(self, inputs: Mapping[str, Any]) -> list[Any]:
-        """Checked copies of `inputs`, in argument order."""
+        """Checked copies of `inputs`, in argument order; a memref argument that no op
+        of the kernel writes is a read-only view of its input instead, when that has the
+        argument's dtype and is C-contiguous (the kernel cannot change it)."""
         fn = self.func
         extra = sorted(set(inputs) - set(self.arg_names))
         if extra:
@@ -1875,10 +1887,10 @@ class Program:
                 f"{', '.join(self.arg_names)}",
             )
         values: list[Any] = []
-        for name, t in zip(self.arg_names, self.arg_types, strict=False):
+        for i, (name, t) in enumerate(zip(self.arg_names, self.arg_types, strict=False)):
             if name not in inputs:
                 raise InterpreterError(fn, f"missing input '{name}' (argument %{name} : {t})")
-            values.append(_convert_input(fn, name, t, inputs[name]))
+            values.append(_convert_input(fn, name, t, inputs[name], i in self._never_written))
         return values
 
     # ------------------------------------------------------------------ run
@@ -1894,8 +1906,10 @@ class Program:
         max_tasks: int | None = None,
         batched: bool = True,
     ) -> RunResult:
-        """Run the kernel on copies of `inputs`.
+        """Run the kernel on copies of `inputs` (`inputs` are never modified).
 
+        A memref argument that no op of the kernel can write is not copied: its entry
+        in the result's `outputs` is a read-only view of the input array.
         `task_order` (forward | reverse | random:SEED) is the order in which the tasks
         of every `pto.spmd` run; a race-free kernel gives the same outputs in any order.
         `check_nan` stops at the first op that makes NaN or Inf from finite inputs.
@@ -1969,7 +1983,7 @@ def _check_elem(fn: Operation, name: str, t: Attribute) -> None:
         raise InterpreterError(fn, f"argument %{name}: {e}") from None
 
 
-def _convert_input(fn: Operation, name: str, t: Attribute, x: Any) -> Any:
+def _convert_input(fn: Operation, name: str, t: Attribute, x: Any, share: bool = False) -> Any:
     et = _elem_of(t)
     want = nm.np_dtype(et)
     arr = np.asarray(x)
@@ -1988,6 +2002,10 @@ def _convert_input(fn: Operation, name: str, t: Attribute, x: Any) -> Any:
                 fn, f"input '{name}' has shape {list(arr.shape)}, but %{name} is {t} "
                 f"(shape {want_shape})"
             )
+        if share and arr.flags.c_contiguous:
+            view = arr.view()
+            view.flags.writeable = False
+            return view
         return np.array(arr, dtype=want, copy=True, order="C")
     if arr.ndim != 0:
         raise InterpreterError(

@@ -429,3 +429,21 @@ def test_random_matmul_scopes_threaded_are_serial(
         else:
             os.environ["PTOC_THREADS"] = saved
     _assert_same(*runs)
+
+
+def test_never_written_arguments_are_not_copied(monkeypatch: pytest.MonkeyPatch) -> None:
+    """`a` and `b` are only read: their outputs are read-only views of the inputs; `o` is
+    written: a copy, and the input stays as it was."""
+    inp = _inputs()
+    before = {k: v.copy() for k, v in inp.items()}
+    out = _run(_mm(), inp, "1", monkeypatch).outputs
+    for name in ("a", "b"):
+        assert np.shares_memory(out[name], inp[name]) and not out[name].flags.writeable
+    assert not np.shares_memory(out["o"], inp["o"])
+    for k, v in before.items():
+        assert inp[k].tobytes() == v.tobytes(), k
+    # a non-contiguous input is copied as before
+    inp["a"] = np.asfortranarray(inp["a"])
+    out = _run(_mm(), inp, "1", monkeypatch).outputs
+    assert not np.shares_memory(out["a"], inp["a"])
+    assert out["o"].tobytes() == _reference(_inputs()).tobytes()
