@@ -1860,6 +1860,11 @@ class Program:
         self._variants: dict[_Variant, tuple[_Block, int, list[int]]] = {}
         self._variant(_Variant(record=True, check_nan=False, debug=False))
 
+    @property
+    def never_written(self) -> frozenset[str]:
+        """Names of the memref arguments that no op of the kernel can write."""
+        return frozenset(self.arg_names[i] for i in self._never_written)
+
     def _variant(self, v: _Variant) -> tuple[_Block, int, list[int]]:
         got = self._variants.get(v)
         if got is None:

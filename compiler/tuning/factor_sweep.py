@@ -56,14 +56,13 @@ from typing import IO, TYPE_CHECKING, Any, Literal
 
 import numpy as np
 from xdsl.dialects import func
-from xdsl.dialects.builtin import MemRefType, ModuleOp
+from xdsl.dialects.builtin import ModuleOp
 from xdsl.ir import Operation
 from xdsl.passes import ModulePass
 from xdsl.utils.exceptions import DiagnosticException
 
 from ptoc.api import context, parse
 from ptoc.backend.interpreter import compile_module
-from ptoc.backend.parallel import READ_ONLY_OPS, memref_root
 from ptoc.backend.record import ExecutionRecord
 from ptoc.costmodel import Machine, load_machine, simulate
 from ptoc.diagnostics import Diagnostic, diagnostic_sink, verify
@@ -656,18 +655,6 @@ def _resolve(
     return out
 
 
-def _written_args(prog: Any) -> set[str]:
-    """The names of the memref arguments of `prog` that some op of it may write (every op
-    taking a memref other than a load, a read or a reshape counts as writing it)."""
-    block = prog.func.body.block
-    roots: set[Any] = set()
-    for op in prog.func.walk():
-        for v in op.operands:
-            if isinstance(v.type, MemRefType) and op.name not in READ_ONLY_OPS:
-                roots.add(memref_root(v))
-    return {n for n, a in zip(prog.arg_names, block.args, strict=True) if a in roots}
-
-
 def _parallel(
     module: ModuleOp, factors: Sequence[int], jobs: int, args: _WorkerArgs
 ) -> dict[int, tuple[TunePoint, dict[str, Any] | None]]:
@@ -802,8 +789,8 @@ def _variant(
     )
     if not keep_written:
         return point, dict(res.outputs)
-    written = _written_args(prog)
-    return point, {n: v if n in written else _Unwritten(from_prefix)
+    unwritten = prog.never_written
+    return point, {n: _Unwritten(from_prefix) if n in unwritten else v
                    for n, v in res.outputs.items()}
 
 
