@@ -37,6 +37,7 @@ off).
 from __future__ import annotations
 
 import random
+from operator import itemgetter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any, cast
@@ -432,24 +433,8 @@ class _Compiler:
                 f[_EV](ev)
 
             return tile2
-        if len(rbs) == 3:
-            r0, r1, r2 = rbs
 
-            def tile3(f: Frame, _op: Operation = op) -> None:  # _op: see _failing_op
-                f[o] = compute(f)
-                bufs = f[_BUFS]
-                key = (bo, f[_CTX])
-                w = bufs.get(key)
-                if w is None:
-                    w = bufs[key] = len(bufs)
-                f[bo] = w
-                ck = (f[r0], f[r1], f[r2], w)
-                ev = cache.get(ck)
-                if ev is None:
-                    ev = cache[ck] = event(ck[:3], w)
-                f[_EV](ev)
-
-            return tile3
+        reads = itemgetter(*rbs)  # three or more slots: a tuple in one C call
 
         def tilen(f: Frame, _op: Operation = op) -> None:  # _op: see _failing_op
             f[o] = compute(f)
@@ -459,7 +444,7 @@ class _Compiler:
             if w is None:
                 w = bufs[key] = len(bufs)
             f[bo] = w
-            ck = (*(f[r] for r in rbs), w)
+            ck = (*reads(f), w)
             ev = cache.get(ck)
             if ev is None:
                 ev = cache[ck] = event(ck[:-1], w)

@@ -750,9 +750,9 @@ def _variant(
     # the base's memory after them and reuse their records (checked: `_PrefixShare.trim`)
     before: list[Any] = []
     run_inputs = inputs
-    from_prefix = share is not None and share.trim(variant, func_name)
-    if from_prefix:
-        assert share is not None
+    from_prefix = False
+    if share is not None and share.trim(variant, func_name):
+        from_prefix = True
         before, run_inputs = share.records, share.state
     try:
         prog = compile_module(variant, func=func_name)
