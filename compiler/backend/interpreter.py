@@ -95,6 +95,9 @@ _CTX = 1  # buffer context: iterations of the enclosing unrolls / pipelined rang
 _BUFS = 2  # the current task's buffer table: (value, context) -> buffer id
 _SLOG = 3  # None, or the running task's log of its stores (threaded tasks, see _spmd)
 _FIRST_SLOT = 4
+_THREADED_SNAPSHOT_LIMIT = 64 << 20
+"""A threaded scope first copies the memrefs it writes (to undo an overlap); above this
+many bytes of them it runs serially instead."""
 
 
 class InterpreterError(PtoDiagnostic):
@@ -614,6 +617,8 @@ def _spmd(c: _Compiler, op: pto.SpmdOp) -> Thunk:
         restored, nothing recorded) when two tasks wrote one element after all, for the
         serial run to decide: the static proof is not trusted with the outputs alone."""
         written = [f[s] for s in wr_slots]
+        if sum(m.nbytes for m in written) > _THREADED_SNAPSHOT_LIMIT:
+            return False  # the snapshot would cost more than the threads save
         before = [(m, m.copy()) for m in written]
         logs: list[list[Any]] = [[] for _ in range(n)]
         events: list[list[OpEvent]] = [[] for _ in range(n)]

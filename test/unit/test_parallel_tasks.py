@@ -447,3 +447,15 @@ def test_never_written_arguments_are_not_copied(monkeypatch: pytest.MonkeyPatch)
     out = _run(_mm(), inp, "1", monkeypatch).outputs
     assert not np.shares_memory(out["a"], inp["a"])
     assert out["o"].tobytes() == _reference(_inputs()).tobytes()
+
+
+def test_a_scope_writing_much_memory_runs_serially(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Above the snapshot limit the threaded run is not tried; the result is the same."""
+    import ptoc.backend.interpreter as interp
+
+    monkeypatch.setattr(interp, "_THREADED_SNAPSHOT_LIMIT", 1024)  # `o` is 16 KiB
+    count = _Threaded(monkeypatch)
+    inp = _inputs()
+    got = _run(_mm(), inp, "2", monkeypatch)
+    assert count.calls == 0
+    _assert_same(got, _run(_mm(), inp, "1", monkeypatch))
