@@ -59,8 +59,8 @@ from ptoc.backend import numerics as nm
 from ptoc.backend.batched import compile_scope
 from ptoc.backend.blas import single_threaded_blas
 from ptoc.backend.parallel import (
-    READ_ONLY_OPS, disjoint_stores, independent_tasks, memref_root, run_tasks, scope_memory,
-    threads,
+    disjoint_stores, independent_tasks, memref_root, run_tasks, scope_memory, threads,
+    written_by,
 )
 from ptoc.backend.numerics import BF16, NpArray, NumericError
 from ptoc.backend.record import (
@@ -1839,10 +1839,7 @@ class Program:
                 )
         # arguments no op of the function can write (every op taking a memref other than
         # a load, a read or a reshape counts as writing it) are not copied: see `run`
-        written = {
-            memref_root(v) for o in fn.walk() if o.name not in READ_ONLY_OPS
-            for v in o.operands if _is_memref(v.type)
-        }
+        written = {r for o in fn.walk() for r in written_by(o)}
         self._never_written = frozenset(
             i for i, a in enumerate(block.args) if _is_memref(a.type) and a not in written
         )

@@ -35,14 +35,14 @@ from typing import Any
 import numpy as np
 from xdsl.dialects import memref
 from xdsl.dialects.builtin import MemRefType
-from xdsl.ir import OpResult, SSAValue
+from xdsl.ir import Operation, OpResult, SSAValue
 
 from ptoc.dialects import pto
 from ptoc.dialects.pto_tiles import LoadValidOp
 
 __all__ = ["READ_ONLY_OPS", "ScopeMemory", "disjoint_stores", "independent_tasks",
            "memref_root", "readonly_roots", "run_tasks", "scope_memory", "threads",
-           "written_roots"]
+           "written_by", "written_roots"]
 
 READ_ONLY_OPS = frozenset({
     "pto.load", "pto.load_valid", "pto.read", "memref.collapse_shape", "memref.expand_shape",
@@ -62,6 +62,14 @@ def memref_root(v: SSAValue) -> SSAValue:
     ):
         v = v.op.src
     return v
+
+
+def written_by(op: Operation) -> list[SSAValue]:
+    """The root memrefs `op` may write: those of every memref operand, unless the op is
+    one of `READ_ONLY_OPS`."""
+    if op.name in READ_ONLY_OPS:
+        return []
+    return [memref_root(v) for v in op.operands if isinstance(v.type, MemRefType)]
 
 
 @dataclass(frozen=True)
@@ -90,18 +98,16 @@ def scope_memory(spmd: pto.SpmdOp) -> ScopeMemory:
             has_matmul = True
         elif isinstance(o, pto.SpmdOp):
             plain = False
-        mems = [v for v in o.operands if isinstance(v.type, MemRefType)]
-        if not mems:
-            continue
-        roots = [memref_root(v) for v in mems]
-        if o.name in READ_ONLY_OPS:
+        wrote = written_by(o)
+        if wrote:
+            written.update(wrote)
+            if not isinstance(o, pto.StoreOp) or o.atomic_kind is not None:
+                plain = False
+        elif o.name in READ_ONLY_OPS:
+            roots = [memref_root(v) for v in o.operands if isinstance(v.type, MemRefType)]
             used.update(roots)
             if isinstance(o, _READS):
                 reads.extend(roots)
-        else:
-            written.update(roots)
-            if not isinstance(o, pto.StoreOp) or o.atomic_kind is not None:
-                plain = False
     outside = {r for r in used | written if not spmd.is_ancestor(r.owner)}
     readonly = frozenset((used - written) & outside)
     candidate = plain and has_matmul and all(r in readonly for r in reads)
