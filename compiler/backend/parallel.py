@@ -205,25 +205,34 @@ def run_tasks(
     frame: list[Any],
 ) -> None:
     """`run_one(t, frame_copy)` for every task `t` of `order`, on `nthreads` threads, each
-    with its own copy of `frame`; raises the error of the first failing task of `order`."""
+    with its own copy of `frame`; raises the error of the first failing task of `order`.
+    An interrupt of the calling thread (Ctrl-C) stops the other threads after their
+    current task and is raised at once."""
     pos = {t: i for i, t in enumerate(order)}
     parts = [list(order[k::nthreads]) for k in range(nthreads)]
-    failed: dict[int, BaseException] = {}
+    failed: dict[int, Exception] = {}
+    stop = threading.Event()
 
     def work(part: list[int]) -> None:
         f = list(frame)
         with np.errstate(all="ignore"):  # numpy's error state is per thread
             for t in part:
+                if stop.is_set():
+                    return
                 try:
                     run_one(t, f)
-                except BaseException as e:  # reported in task order below
+                except Exception as e:  # reported in task order below
                     failed[t] = e
                     return
 
     pool = _executor(nthreads)
     futures = [pool.submit(work, p) for p in parts[1:]]
-    work(parts[0])
-    for fu in futures:
-        fu.result()
+    try:
+        work(parts[0])
+        for fu in futures:
+            fu.result()
+    except BaseException:
+        stop.set()
+        raise
     if failed:
         raise failed[min(failed, key=pos.__getitem__)]

@@ -459,3 +459,24 @@ def test_a_scope_writing_much_memory_runs_serially(monkeypatch: pytest.MonkeyPat
     got = _run(_mm(), inp, "2", monkeypatch)
     assert count.calls == 0
     _assert_same(got, _run(_mm(), inp, "1", monkeypatch))
+
+
+def test_an_interrupt_stops_the_other_threads() -> None:
+    """Ctrl-C in the calling thread is raised at once; the other thread starts no new
+    task after it."""
+    import threading
+    import time
+
+    ran: list[int] = []
+    main = threading.get_ident()
+
+    def one(t: int, _f: list[Any]) -> None:
+        if threading.get_ident() == main and t == 2:
+            raise KeyboardInterrupt
+        time.sleep(0.01)
+        ran.append(t)
+
+    with pytest.raises(KeyboardInterrupt):
+        parallel.run_tasks(list(range(40)), 2, one, [None])
+    time.sleep(0.1)
+    assert len(ran) < 10, ran  # the odd tasks stopped soon after the even thread's 2
