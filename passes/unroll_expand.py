@@ -27,7 +27,7 @@ from dataclasses import dataclass
 
 from xdsl.context import Context
 from xdsl.dialects import arith
-from xdsl.dialects.builtin import IntegerAttr, ModuleOp
+from xdsl.dialects.builtin import IntegerAttr, ModuleOp, TensorType
 from xdsl.ir import Block, Operation, Region, SSAValue
 from xdsl.passes import ModulePass
 from xdsl.pattern_rewriter import (
@@ -142,13 +142,21 @@ def _expanded_size(op: Operation, limit: int) -> int:
 
 
 def expand_unroll(unroll: UnrollOp) -> list[Operation]:
-    """Replace `unroll` by one copy of its body per iteration; return the new ops."""
+    """Replace `unroll` by one copy of its body per iteration; return the new ops.
+
+    The body's scalar constants move before the unroll, once, instead of being copied
+    (the cleanup's CSE would merge the copies again; a scalar constant records no event,
+    so the execution record is the same). Tile constants are copied: each is a fill."""
     body: Block = unroll.body.block
     term = body.last_op
     loc = unroll.location
     index_name = unroll.index.name_hint
     carried: list[SSAValue] = list(unroll.iter_args)
     created: list[Operation] = []
+    for child in list(body.ops):  # scalar constants: one for all copies
+        if isinstance(child, arith.ConstantOp) and not isinstance(child.result.type, TensorType):
+            child.detach()
+            Rewriter.insert_op(child, InsertPoint.before(unroll))
     for k in range(unroll.trip_count):
         index = const_index(k, loc, index_name)
         Rewriter.insert_op(index, InsertPoint.before(unroll))

@@ -19,8 +19,10 @@ from xdsl.printer import Printer
 from xdsl.utils.exceptions import DiagnosticException
 
 import ptoc
+from ptoc.diagnostics import verify
 from ptoc.dialects import pto
 from ptoc.passes import SpmdCoarsen, SpmdCoarsenPass, UnrollExpandPass
+from ptoc.passes.unroll_expand import expand_unroll
 
 ROOT = Path(__file__).resolve().parents[2]
 SOFTMAX_POOL = ROOT / "examples" / "softmax_pool.mlir"
@@ -180,6 +182,24 @@ def test_expand_structure(g: int) -> None:
         assert isinstance(add, arith.AddiOp) and add.lhs == muli[0].result
         kc = add.rhs.owner
         assert isinstance(kc, arith.ConstantOp) and kc.value.value.data == k  # type: ignore[attr-defined]
+
+
+def test_expansion_moves_scalar_constants_out_once() -> None:
+    """`expand_unroll` itself (before any cleanup) does not copy the body's scalar
+    constants: they move before the unroll, and the copies use them."""
+    module = ptoc.run_pipeline(seed(), "pto-spmd-coarsen{factor=4}")
+    (unroll,) = ops_of(module, pto.UnrollOp)
+    assert isinstance(unroll, pto.UnrollOp)
+    body_consts = [o for o in unroll.body.block.ops if isinstance(o, arith.ConstantOp)]
+    assert body_consts
+    (spmd,) = ops_of(module, pto.SpmdOp)
+    before = len([o for o in spmd.walk() if isinstance(o, arith.ConstantOp)])
+    expand_unroll(unroll)
+    after = [o for o in spmd.walk() if isinstance(o, arith.ConstantOp)]
+    assert len(after) == before + 4  # only the four copies' index constants are new
+    for c in body_consts:
+        assert c.parent is spmd.body.block  # moved, once
+    verify(module)
 
 
 def test_guard_structure() -> None:
