@@ -265,7 +265,9 @@ def simplify_index_arith(ctx: Context, region: Region) -> None:
     whose operands or users CSE changed (and their users) only: that is where a merge
     can enable a fold."""
     walker = _WorklistWalker(_ScalarIntCanonicalization(ctx))
-    seed: list[Operation] | None = None
+    # the first run starts from the ops the pattern can rewrite, in the order the
+    # walker's own full worklist would pop them (the others it would pop and leave)
+    seed: list[Operation] | None = [o for o in region.walk() if is_scalar_int_arith(o)]
     while True:
         walker.run(region, seed)
         ops = list(region.walk())
