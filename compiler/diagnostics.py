@@ -227,26 +227,47 @@ def register_op_check(check: Callable[[Operation], str | None]) -> None:
 # copies of a body) verifies each distinct op once. ptoc's own checks below still run
 # on every op.
 _MEMO_DIALECTS = frozenset({"arith", "math"})
+# The same holds for these `pto` memory ops (no traits; their verifiers check types and
+# index operands, and `pto.load` the tile against the unified buffer of the target that
+# an enclosing module names): their key adds the attributes of every enclosing module.
+_MEMO_OPS = frozenset({"pto.load", "pto.store", "pto.read"})
 _VERIFIED: set[tuple[Any, ...]] = set()
 _VERIFIED_MAX = 1 << 14
 
 
+def _modules_around(op: Operation) -> tuple[Any, ...]:
+    found: list[Any] = []
+    p = op.parent_op()
+    while p is not None:
+        if isinstance(p, ModuleOp):
+            found.append(tuple(sorted(p.attributes.items())))
+        p = p.parent_op()
+    return tuple(found)
+
+
 def _verified_key(op: Operation) -> tuple[Any, ...] | None:
-    if op.dialect_name() not in _MEMO_DIALECTS or op.regions or op.successors:
+    """`op`'s memo key, or None when it is to be verified every time."""
+    if op.regions or op.successors:
+        return None
+    memo_op = op.name in _MEMO_OPS
+    if not memo_op and op.dialect_name() not in _MEMO_DIALECTS:
         return None
     props = op.properties
     if any(isinstance(v, DenseIntOrFPElementsAttr) for v in props.values()):
         return None
     try:
-        return (
+        key = (
             op.name,
             tuple(v.type for v in op.operands),
             tuple(r.type for r in op.results),
             tuple(sorted(props.items())),
             tuple(sorted(op.attributes.items())),
+            _modules_around(op) if memo_op else (),
         )
-    except TypeError:  # an unhashable attribute: verify it every time
+        hash(key)
+    except TypeError:  # an unhashable or unorderable attribute: verify it every time
         return None
+    return key
 
 
 def verify(module: ModuleOp) -> None:

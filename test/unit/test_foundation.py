@@ -361,3 +361,27 @@ def test_verify_memo_never_passes_a_bad_op() -> None:
         with pytest.raises(PtoDiagnostic) as err:
             ptoc.diagnostics.verify(module)
         assert err.value.op is bad
+
+
+def test_verify_memo_of_loads_keys_on_the_target(tmp_path: Path) -> None:
+    """A `pto.load` remembered as verified under the default target is verified again
+    under a target whose unified buffer its tile does not fit: the memo of pto memory
+    ops keys on the enclosing modules' attributes (where `pto.target` is)."""
+    small = tmp_path / "tiny_ub.toml"
+    small.write_text('extends = "a2a3"\n\n[memory]\nub_bytes = 1024\n')
+    body = (
+        "  func.func @k(%m: memref<64x64xf32>) {\n"
+        '    pto.spmd %t = 0 to 4 name "s" core vector {\n'
+        "      %c0 = arith.constant 0 : index\n"
+        "      %v = pto.load %m[%t, %c0] : memref<64x64xf32> -> tensor<16x64xf32>\n"
+        "      pto.store %v, %m[%t, %c0] : tensor<16x64xf32>, memref<64x64xf32>\n"
+        "    }\n"
+        "    func.return\n"
+        "  }\n"
+    )
+    ok = ptoc.parse("builtin.module {\n" + body + "}\n", "ok.mlir")
+    for _ in range(2):
+        ptoc.diagnostics.verify(ok)  # remembered
+    text = 'builtin.module attributes {pto.target = "' + str(small) + '"} {\n' + body + "}\n"
+    with pytest.raises(PtoDiagnostic, match="does not fit"):
+        ptoc.parse(text, "tiny.mlir")
