@@ -786,19 +786,13 @@ def _load(c: _Compiler, op: pto.LoadOp) -> Thunk:
             s0, s1 = m.shape
             if i < 0 or j < 0 or i + t0 > s0 or j + t1 > s1:
                 raise _oob(op, "load", (i, j), tile, m.shape)
-            return m[i:i + t0, j:j + t1].copy()
+            box = m[i:i + t0, j:j + t1]
+            if not view:
+                return box.copy()
+            box.flags.writeable = False
+            return box
 
-        def view2(f: Frame) -> Any:
-            m = f[ms]
-            i, j = f[a], f[b]
-            s0, s1 = m.shape
-            if i < 0 or j < 0 or i + t0 > s0 or j + t1 > s1:
-                raise _oob(op, "load", (i, j), tile, m.shape)
-            v = m[i:i + t0, j:j + t1]
-            v.flags.writeable = False
-            return v
-
-        compute: Compute = view2 if view else load2
+        compute: Compute = load2
     else:
 
         def loadn(f: Frame) -> Any:

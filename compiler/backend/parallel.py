@@ -41,8 +41,7 @@ from ptoc.dialects import pto
 from ptoc.dialects.pto_tiles import LoadValidOp
 
 __all__ = ["READ_ONLY_OPS", "ScopeMemory", "disjoint_stores", "independent_tasks",
-           "memref_root", "readonly_roots", "run_tasks", "scope_memory", "threads",
-           "written_by", "written_roots"]
+           "memref_root", "run_tasks", "scope_memory", "threads", "written_by"]
 
 READ_ONLY_OPS = frozenset({
     "pto.load", "pto.load_valid", "pto.read", "memref.collapse_shape", "memref.expand_shape",
@@ -112,16 +111,6 @@ def scope_memory(spmd: pto.SpmdOp) -> ScopeMemory:
     readonly = frozenset((used - written) & outside)
     candidate = plain and has_matmul and all(r in readonly for r in reads)
     return ScopeMemory(readonly, frozenset(written & outside), candidate)
-
-
-def readonly_roots(spmd: pto.SpmdOp) -> frozenset[SSAValue]:
-    """`ScopeMemory.readonly` of `spmd`."""
-    return scope_memory(spmd).readonly
-
-
-def written_roots(spmd: pto.SpmdOp) -> frozenset[SSAValue]:
-    """`ScopeMemory.written` of `spmd`."""
-    return scope_memory(spmd).written
 
 
 def disjoint_stores(logs: Sequence[Sequence[tuple[Any, Sequence[int], Sequence[int]]]]) -> bool:

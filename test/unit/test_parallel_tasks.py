@@ -238,9 +238,9 @@ def test_a_tile_of_a_memref_the_scope_writes_is_a_copy(monkeypatch: pytest.Monke
 
 
 def test_read_only_roots() -> None:
-    roots = {r.name_hint for r in parallel.readonly_roots(_scope(INPLACE))}
+    roots = {r.name_hint for r in parallel.scope_memory(_scope(INPLACE)).readonly}
     assert roots == set()  # %a is written, %o only written
-    roots = {r.name_hint for r in parallel.readonly_roots(_scope(_mm()))}
+    roots = {r.name_hint for r in parallel.scope_memory(_scope(_mm())).readonly}
     assert roots == {"a", "b"}
 
 
