@@ -460,7 +460,7 @@ def sweep(
 
     return _sweep_points(
         module, ctx, scope, factors, count, inner, remainder, func_name, inputs, mach,
-        check_passes, compare_outputs, progress, done, share,
+        check_passes, compare_outputs, progress, done, share, len(todo) > 1,
     )
 
 
@@ -480,13 +480,13 @@ def _sweep_points(
     progress: ProgressFn | None,
     done: dict[int, tuple[TunePoint, dict[str, Any] | None]],
     share: _PrefixShare | Literal[False] | None,
+    several: bool,
 ) -> list[TunePoint]:
-    """`share`: the prefix share, False for none, None to build it when first needed."""
+    """`share`: the prefix share, False for none, None to build it when first needed
+    (once `several` variants run it pays for itself; factor 1 uses it too)."""
     points: list[TunePoint] = []
     baseline: dict[str, np.ndarray] | None = None
     baseline_tried = False
-    # the prefix share pays for itself once a second variant runs (factor 1 uses it too)
-    several = sum(1 for g in factors if g <= count and (count % g == 0 or remainder == "guard")) > 1
     for i, g in enumerate(factors):
         if progress is not None:
             progress(i, len(factors), g)
@@ -624,9 +624,9 @@ def _worker_init(text: str, args: _WorkerArgs) -> None:
 
 @dataclass(frozen=True)
 class _Unwritten:
-    """A worker's stand-in for an output that no op of its variant writes: the array the
-    variant started from (`prefix`: the prefix share's memory, else the sweep's inputs),
-    so that it need not be sent back."""
+    """The stand-in for an output that no op of a variant writes: the array the variant
+    started from (`prefix`: the prefix share's memory, else the sweep's inputs), so that
+    a worker need not send it back and the comparison need not look at it again."""
 
     prefix: bool
 
@@ -634,17 +634,16 @@ class _Unwritten:
 def _worker_variant(g: int) -> tuple[TunePoint, dict[str, Any] | None]:
     (scope, count, inner, remainder, func_name, inputs, mach, check_passes,
      share) = _worker_state["args"]
-    point, outputs = _variant(
+    return _variant(
         _worker_state["module"], _worker_state["ctx"], scope, g, count, inner, remainder,
         func_name, inputs, mach, check_passes, share, keep_written=True,
     )
-    return point, outputs
 
 
 def _resolve(
     outputs: dict[str, Any] | None, inputs: Mapping[str, np.ndarray], share: _PrefixShare | None
 ) -> dict[str, np.ndarray] | None:
-    """A worker's outputs with every `_Unwritten` replaced by the array it stands for."""
+    """A variant's outputs with every `_Unwritten` replaced by the array it stands for."""
     if outputs is None:
         return None
     out: dict[str, np.ndarray] = {}
