@@ -58,7 +58,7 @@ from xdsl.ir import Attribute, Block, Operation, SSAValue
 
 from ptoc.backend import numerics as nm
 from ptoc.backend.numerics import NumericError
-from ptoc.backend.record import EventKind, OpEvent, bracketed_iterations, gm_bursts
+from ptoc.backend.record import EventKind, OpEvent, gm_bursts
 from ptoc.dialects import int_semantics, pto
 
 __all__ = ["ScopePlan", "compile_scope", "per_task_only"]
@@ -1093,10 +1093,6 @@ def _loop(c: _Compiler, op: Operation, block: Block, inits: Sequence[SSAValue],
     fwd_back = c.forward(tile_args, [c.bslot(v) for v in tile_yields]) if rec else None
     fwd_out = c.forward(_tiles(op.results), [c.bslot(a) for a in tile_args]) if rec else None
     rotate = rec and (unrolled or stages > 1)
-    marks = (
-        (OpEvent("loop_begin", op.name, (), "", 0), OpEvent("loop_end", op.name, (), "", 0))
-        if rec and not unrolled else None
-    )
 
     def run(b: B) -> None:
         vals = [g(b) for g in init_g]
@@ -1106,12 +1102,7 @@ def _loop(c: _Compiler, op: Operation, block: Block, inits: Sequence[SSAValue],
         if fwd_in is not None:
             fwd_in(b)
         parent = b[_BCTX]
-        its = bounds(b)
-        main = bracketed_iterations(len(its), stages) if marks is not None else -1
-        if main > 0:
-            for cl in b[_CTX].groups():
-                cl.events.append(marks[0])  # pyright: ignore[reportOptionalSubscript]
-        for it, i in enumerate(its):
+        for it, i in enumerate(bounds(b)):
             b[idx] = i
             for s, v in zip(arg_s, vals, strict=True):
                 b[s] = v
@@ -1124,9 +1115,6 @@ def _loop(c: _Compiler, op: Operation, block: Block, inits: Sequence[SSAValue],
                 vals[j] = _to_var(vals[j], n, t)
             if fwd_back is not None:
                 fwd_back(b)
-            if it + 1 == main:
-                for cl in b[_CTX].groups():
-                    cl.events.append(marks[1])  # pyright: ignore[reportOptionalSubscript]
         if rotate:
             b[_BCTX] = parent
         for s, v in zip(res_s, vals, strict=True):

@@ -71,7 +71,6 @@ from ptoc.backend.record import (
     ScopeRecord,
     Side,
     TaskRecord,
-    bracketed_iterations,
     gm_bursts,
 )
 from ptoc.diagnostics import PtoDiagnostic
@@ -664,21 +663,11 @@ def _loop(
     yields = body.yields
     thunks = body.thunks
     rotate = c.v.record and (unrolled or stages > 1)
-    # a runtime loop that ran brackets its events in the record (see ptoc.backend.record)
-    marks = (
-        (OpEvent("loop_begin", op.name, (), "", 0, side=c.side),
-         OpEvent("loop_end", op.name, (), "", 0, side=c.side))
-        if c.v.record and not unrolled else None
-    )
 
     def run(f: Frame) -> None:
         vals = [f[s] for s in init]
         parent = f[_CTX]
-        its = bounds(f)
-        main = bracketed_iterations(len(its), stages) if marks is not None else -1
-        if main > 0:
-            f[_EV](marks[0])  # pyright: ignore[reportOptionalSubscript]
-        for it, i in enumerate(its):
+        for it, i in enumerate(bounds(f)):
             f[idx] = i
             for s, v in zip(args, vals, strict=False):
                 f[s] = v
@@ -687,8 +676,6 @@ def _loop(
             for th in thunks:
                 th(f)
             vals = [f[s] for s in yields]
-            if it + 1 == main:
-                f[_EV](marks[1])  # pyright: ignore[reportOptionalSubscript]
         if rotate:
             f[_CTX] = parent
         for s, v in zip(results, vals, strict=False):

@@ -26,11 +26,6 @@ argument it is (or is a view of), or, for a scratch tensor made inside the kerne
   part: `rows`, `row_bytes` and `nbytes` count it, while `shape` is the full tile.
 * `read` / `write` (one scalar from / to GM) carry `tensor` and `offset` (the flat,
   row-major element index in the root tensor), so that a scalar data cache can be modelled.
-* `loop_begin` / `loop_end` bracket the events of one execution of a runtime loop
-  (`pto.range`, `scf.for`; not `pto.unroll`, which is unrolled at trace time) that ran at
-  least one iteration; `op` is the loop op's name, nothing else is set. Nested loops nest
-  their brackets. They cost nothing themselves: the cost model places the synchronisation
-  that the device code puts around a loop's boundaries (see `ptoc.costmodel.task`).
 * `side` is "" except inside a `pto.section` of a mixed (`core mix`) task, where it is
   "cube" or "vector": the side of the cluster that runs the op. A `handoff` event (data
   handed from one side to the other, `pto.handoff`) has the producing side as `side`;
@@ -55,8 +50,6 @@ EventKind = Literal[
     "matmul",  # cube op (M pipe; its operands come through L1/L0)
     "handoff",  # a tile handed between the cube and vector sides of a mixed task
     "sort",  # sort / merge-sort of a tile along its last axis (V pipe)
-    "loop_begin",  # a runtime loop (`pto.range`, `scf.for`) starts its first iteration
-    "loop_end",  # ... and has finished its last one
 ]
 
 Side = Literal["", "cube", "vector"]
@@ -172,11 +165,3 @@ def gm_bursts(tile: Sequence[int], mshape: Sequence[int], itemsize: int) -> tupl
             inner *= x
         stride = inner * itemsize
     return rows, row_bytes, stride
-
-
-def bracketed_iterations(n: int, stages: int) -> int:
-    """How many of a runtime loop's `n` iterations its `loop_begin` / `loop_end` bracket:
-    all of them, except that a `pipeline = K` loop is recorded as PyPTO lowers
-    `pl.pipeline(stage=K)` (LowerPipelineLoops): a loop over groups of K iterations, then
-    the `n % K` remainder as straight-line copies after it."""
-    return n - n % stages if stages > 1 else n

@@ -34,7 +34,6 @@ _SECTIONS: dict[str, tuple[str, ...]] = {
         "vector_latency",
         "instr_issue_cycles",
         "in_order_pipes",
-        "loop_boundary_sync",
         "ub_block_bytes",
         "gather_block_cycles",
         "sort_cycles_per_repeat",
@@ -133,7 +132,6 @@ class Machine:
     vector_latency: tuple[tuple[str, int], ...]
     instr_issue_cycles: float
     in_order_pipes: int
-    loop_boundary_sync: int
     ub_block_bytes: int
     gather_block_cycles: float
     sort_cycles_per_repeat: float

@@ -158,55 +158,6 @@ def _sides(events: Sequence[OpEvent]) -> list[str]:
     return side
 
 
-def _pipe_kind(e: OpEvent, cube_result: bool) -> str:
-    """The pipe an event runs on (as `op_cost` decides it), from its kind alone."""
-    k = e.kind
-    if k == "load":
-        return "MTE2"
-    if k == "store":
-        return "FIXPIPE" if cube_result else "MTE3"
-    if k in ("vector", "sort"):
-        return "V"
-    if k == "matmul":
-        return "M"
-    if k == "handoff":
-        return "MTE3"
-    return "S"
-
-
-def _loop_readers(
-    events: Sequence[OpEvent], side_of: Sequence[str] | None
-) -> dict[int, dict[int, set[tuple[str, str]]]]:
-    """For each `loop_begin` (by index): the pipes (side, pipe) that read each buffer
-    inside that loop execution, nested loops included."""
-    out: dict[int, dict[int, set[tuple[str, str]]]] = {}
-    stack: list[dict[int, set[tuple[str, str]]]] = []
-    cube: set[int] = set()
-    for i, e in enumerate(events):
-        k = e.kind
-        if k == "loop_begin":
-            fr: dict[int, set[tuple[str, str]]] = {}
-            out[i] = fr
-            stack.append(fr)
-            continue
-        if k == "loop_end":
-            if stack:
-                stack.pop()
-            continue
-        if stack and e.reads:
-            key = (side_of[i] if side_of is not None else "",
-                   _pipe_kind(e, any(b in cube for b in e.reads)))
-            for fr in stack:
-                for b in e.reads:
-                    fr.setdefault(b, set()).add(key)
-        if e.writes is not None:
-            if k == "matmul":
-                cube.add(e.writes)
-            else:
-                cube.discard(e.writes)
-    return out
-
-
 def schedule_task(
     events: Sequence[OpEvent],
     m: Machine,
@@ -254,31 +205,8 @@ def schedule_task(
         return got
 
     s_key = ("", "S")
-    # runtime loops: the device code synchronises a buffer reused across iterations by a
-    # flag pair per back edge, balanced by a compensating pair around the loop (PTOAS
-    # InsertSync): the reader pipe sets a flag before the loop (it fires once that pipe
-    # has finished what came before), the first write inside waits for it; after the
-    # loop the writer pipe waits for the last iteration's reads
-    readers = _loop_readers(events, side_of) if m.loop_boundary_sync > 0 and any(
-        e.kind == "loop_begin" for e in events) else None
-    open_loops: list[tuple[dict[tuple[str, str], float], dict[int, set[tuple[str, str]]],
-                           dict[int, tuple[str, str]]]] = []
-    floor: dict[tuple[str, str], float] = {}  # a pipe starts nothing before this
-    done: dict[tuple[str, str], float] = {}  # the last completion of an op of each pipe
     for i, e in enumerate(events):
         kind = e.kind
-        if kind == "loop_begin" or kind == "loop_end":
-            if readers is None:
-                continue
-            if kind == "loop_begin":
-                open_loops.append((dict(done), readers[i], {}))
-            elif open_loops:
-                _snap, _rd, written = open_loops.pop()
-                for b, wkey in written.items():
-                    t = last_read.get(b, 0.0)
-                    if t > floor.get(wkey, 0.0):
-                        floor[wkey] = t
-            continue
         reads = e.reads
         if kind == "scalar" and side_of is None and not reads and e.writes is None:
             # fast path of the general code below for index arithmetic on the scalar unit
@@ -359,19 +287,6 @@ def schedule_task(
             if waw > start:
                 start = waw
         key2 = (sd, pipe)
-        if open_loops and w is not None:
-            for snap, rd, written in open_loops:
-                if w not in written:
-                    written[w] = key2
-                    for rkey in rd.get(w, ()):
-                        if rkey != key2:
-                            t = snap.get(rkey, 0.0)
-                            if t > start:
-                                start = t
-        if floor:
-            t = floor.get(key2, 0.0)
-            if t > start:
-                start = t
         if pipe == "S" or in_order:
             if pipe_free[key2] > start:
                 start = pipe_free[key2]
@@ -380,8 +295,6 @@ def schedule_task(
             start = slots[key2].place(start, cost.occupancy)
         end = start + cost.latency
         busy[pipe] += cost.occupancy
-        if readers is not None and done.get(key2, 0.0) < end:
-            done[key2] = end
         if pipe == "S":
             issue[sd] = end
         for b in reads:
