@@ -241,6 +241,35 @@ def test_sweep_inputs_not_modified() -> None:
         assert np.array_equal(ins[k], copy[k])
 
 
+def test_sweep_puts_the_garbage_collector_back() -> None:
+    """The sweep freezes the heap it starts with and collects the young generation less
+    often (`_sweep_gc`); afterwards, and after a sweep that fails, the collector is as
+    it was: nothing stays frozen (a long-lived process would never free it), and the
+    thresholds are the caller's."""
+    import gc
+
+    m = ptoc.parse(ROWS)
+    saved = gc.get_threshold()
+    try:
+        gc.set_threshold(123, 7, 9)
+        seen: list[tuple[int, tuple[int, int, int]]] = []
+
+        def progress(*_: Any) -> None:
+            seen.append((gc.get_freeze_count(), gc.get_threshold()))
+
+        tuning.sweep(m, "rows", [1, 2], inputs=_inputs(), machine="a2a3", progress=progress)
+        assert seen and all(n > 0 and t[0] >= 50_000 for n, t in seen)  # tuned during
+        assert gc.get_freeze_count() == 0 and gc.get_threshold() == (123, 7, 9)
+        def interrupt(*_: Any) -> None:
+            raise KeyboardInterrupt
+
+        with pytest.raises(KeyboardInterrupt):  # from inside the sweep
+            tuning.sweep(m, "rows", [1, 2], inputs=_inputs(), machine="a2a3", progress=interrupt)
+        assert gc.get_freeze_count() == 0 and gc.get_threshold() == (123, 7, 9)
+    finally:
+        gc.set_threshold(*saved)
+
+
 @dataclass(frozen=True)
 class _RejectSmallLaunches(ModulePass):
     """A stand-in legality check: rejects a `rows` scope of fewer than 4 tasks."""
