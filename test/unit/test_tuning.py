@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import gc
 import json
 from dataclasses import dataclass
 from typing import Any
@@ -245,9 +246,7 @@ def test_sweep_puts_the_garbage_collector_back() -> None:
     """The sweep freezes the heap it starts with and collects the young generation less
     often (`_sweep_gc`); afterwards, and after a sweep that fails, the collector is as
     it was: nothing stays frozen (a long-lived process would never free it), and the
-    thresholds are the caller's."""
-    import gc
-
+    thresholds are the caller's; a caller's own frozen objects stay frozen."""
     m = ptoc.parse(ROWS)
     saved = gc.get_threshold()
     try:
@@ -260,13 +259,23 @@ def test_sweep_puts_the_garbage_collector_back() -> None:
         tuning.sweep(m, "rows", [1, 2], inputs=_inputs(), machine="a2a3", progress=progress)
         assert seen and all(n > 0 and t[0] >= 50_000 for n, t in seen)  # tuned during
         assert gc.get_freeze_count() == 0 and gc.get_threshold() == (123, 7, 9)
+
         def interrupt(*_: Any) -> None:
             raise KeyboardInterrupt
 
         with pytest.raises(KeyboardInterrupt):  # from inside the sweep
             tuning.sweep(m, "rows", [1, 2], inputs=_inputs(), machine="a2a3", progress=interrupt)
         assert gc.get_freeze_count() == 0 and gc.get_threshold() == (123, 7, 9)
+        # a caller's own frozen objects stay frozen: the sweep freezes nothing then
+        gc.freeze()
+        mine = gc.get_freeze_count()
+        seen.clear()
+        tuning.sweep(m, "rows", [1, 2], inputs=_inputs(), machine="a2a3", progress=progress)
+        # (the count can only fall: a frozen object whose last reference goes is freed)
+        assert seen and all(0 < n <= mine for n, _ in seen)
+        assert 0 < gc.get_freeze_count() <= mine and gc.get_threshold() == (123, 7, 9)
     finally:
+        gc.unfreeze()
         gc.set_threshold(*saved)
 
 
