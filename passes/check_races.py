@@ -14,6 +14,7 @@ constants and casts.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import cast
 
 from xdsl.context import Context
 from xdsl.dialects.builtin import ModuleOp
@@ -85,8 +86,12 @@ class CheckRacesPass(ModulePass):
     not exactly a box there (not aligned, not contiguous, dynamic inner extents) the
     write is "may race: undecided" (error).
 
-    Assumed: distinct memref arguments do not alias; index arithmetic does not
-    overflow; a memref created inside the scope is private to its task. The pass does
+    Index arithmetic wraps as the interpreter's does (two's complement, `index` is 64
+    bits): an `i32` product that may leave the `i32` range is analysed with its
+    wrap-around, so tasks whose rows only collide after the wrap are a race. Assumed:
+    distinct memref arguments do not alias; a 64-bit value computed from values of
+    unknown magnitude (arguments, `index` / `i64` reads) does not overflow; a memref
+    created inside the scope is private to its task. The pass does
     not change the IR. Only write/write conflicts are checked, with one exception:
 
     * **atomic adds** (`pto.store ... atomic add`): two atomic adds to the same element
@@ -141,7 +146,23 @@ def _pair_phrase(s1: Operation, s2: Operation, w: Witness | None) -> str:
     return f"({_store_phrase(s1, l1)} and {_store_phrase(s2, l2)})"
 
 
-def _message(v: Verdict, mem: str, s1: Operation, s2: Operation) -> str:
+def _wrap_phrase(wraps: list[tuple[SSAValue, int]]) -> str:
+    v, bits = wraps[0]
+    owner = cast(OpResult, v).op
+    more = f" (and {len(wraps) - 1} more)" if len(wraps) > 1 else ""
+    name = f"%{v.name_hint} " if v.name_hint else ""
+    what = f"the index value {name}({owner.name} at {_where(owner)}){more}"
+    if bits >= 64:
+        return f"{what} may leave the 64-bit range, where it wraps around at run time"
+    return (
+        f"{what} may wrap around in i{bits} arithmetic, and is analysed as it wraps "
+        f"at run time; compute indices in index to rule that out"
+    )
+
+
+def _message(
+    v: Verdict, mem: str, s1: Operation, s2: Operation, *, hint_distinct: bool = True
+) -> str:
     w = v.witness
     pair = _pair_phrase(s1, s2, w)
     when = f" when the task count is at least {v.min_tasks}" if v.min_tasks is not None else ""
@@ -164,7 +185,7 @@ def _message(v: Verdict, mem: str, s1: Operation, s2: Operation) -> str:
             f"{pair}: the indices depend on {', '.join(v.unknowns) or 'unknown values'}, "
             "unknown at compile time"
         )
-        if any("(read from memory)" in u for u in v.unknowns):
+        if hint_distinct and any("(read from memory)" in u for u in v.unknowns):
             msg += (
                 f"; if different rows of the table hold different values, add "
                 f"{{{DISTINCT_ATTR}}} to the pto.read"
@@ -231,7 +252,10 @@ def check_scope(spmd: SpmdOp, max_points: int = DEFAULT_MAX_POINTS) -> list[Find
                     if s1 in warned or s2 in warned:
                         continue
                     warned.update((s1, s2))
-                msg = _message(v, _mem_name(mem), s1, s2)
+                wraps = builder.wrapping([*s1.operands, *s2.operands])
+                msg = _message(v, _mem_name(mem), s1, s2, hint_distinct=not wraps)
+                if wraps:
+                    msg += "; " + _wrap_phrase(wraps)
                 if v.kind == "race" and (_runtime_valid(s1) or _runtime_valid(s2)):
                     msg += (
                         "; a pto.store_valid with a runtime valid extent is taken as its "

@@ -26,8 +26,12 @@ Three layers, each usable on its own:
 3. **The IR bridge** (`IndexBuilder`): expressions for the `index` values inside one
    `pto.spmd` (and the conditions of `scf.if`s), and the `Access` of each `pto.store`.
 
-Assumptions (documented in `pto-check-races`): integer arithmetic does not overflow;
-distinct memref arguments do not alias; a `pto.read` of a memref that no task of the
+Integer arithmetic is the two's complement arithmetic of `ptoc.dialects.int_semantics`:
+an op whose exact result may leave its type's range is modelled with the wrap-around
+(`iN`, N <= 32), or left opaque (wider types, where the exact range is known to leave
+int64). Assumptions (documented in `pto-check-races`): a 64-bit value computed from
+values of unknown magnitude (function arguments, `index` / `i64` reads) does not
+overflow; distinct memref arguments do not alias; a `pto.read` of a memref that no task of the
 scope stores to returns the same value for the same indices in every task.
 """
 
@@ -156,6 +160,8 @@ class App:
     distinct: bool = False
     name: str = field(default="", compare=False)
     is_read: bool = field(default=False, compare=False)
+    lo: int | None = field(default=None, compare=False)
+    hi: int | None = field(default=None, compare=False)  # inclusive: its type's range
 
     def __str__(self) -> str:
         inner = ", ".join(str(a) for a in self.args)
@@ -434,7 +440,7 @@ def bounds_atom(a: Atom) -> Interval:
         return -(a.c - 1), a.c - 1
     if isinstance(a, Mul):
         return _imul(bounds(a.a), bounds(a.b))
-    return None, None
+    return a.lo, a.hi
 
 
 def bounds(e: Expr) -> Interval:
@@ -1150,6 +1156,8 @@ class IndexBuilder:
         self._loops: dict[Operation, tuple[LoopVar | None, int | None]] = {}
         self.written: set[SSAValue] = set()
         self.distinct: set[SSAValue] = set()
+        self.wraps: dict[SSAValue, int] = {}
+        """Results of narrow integer ops modelled with their wrap-around, and their bits."""
         for op in spmd.body.walk():
             if isinstance(op, WRITE_OPS):
                 self.written.add(op.dest)
@@ -1163,6 +1171,22 @@ class IndexBuilder:
         node: Operation | Block = v.op if isinstance(v, OpResult) else cast(BlockArgument, v).block
         return self.spmd.is_ancestor(node)
 
+    def wrapping(self, values: Iterable[SSAValue]) -> list[tuple[SSAValue, int]]:
+        """The values (and bits) among the integer def chains of `values` that may wrap
+        around, in the order found (after `expr` has built them)."""
+        out: list[tuple[SSAValue, int]] = []
+        seen: set[SSAValue] = set()
+        stack = list(values)
+        while stack:
+            v = stack.pop()
+            if v in seen:
+                continue
+            seen.add(v)
+            if v in self.wraps:
+                out.append((v, self.wraps[v]))
+            stack.extend(self._deps(v))
+        return out
+
     def _key(self, v: SSAValue) -> int:
         k = self._keys.get(v)
         if k is None:
@@ -1171,7 +1195,8 @@ class IndexBuilder:
 
     def _leaf(self, v: SSAValue) -> Expr:
         kind: VarKind = OPAQUE if self.inside(v) else UNIFORM
-        return var(Var(self._key(v), kind, 0, _name(v, "?")))
+        lo, hi = _type_range(v.type)
+        return var(Var(self._key(v), kind, 0, _name(v, "?"), lo, hi))
 
     def expr(self, v: SSAValue) -> Expr:
         """The expression of an integer or index value."""
@@ -1240,6 +1265,7 @@ class IndexBuilder:
                     op.source in self.distinct,
                     _name(op.source, "memref"),
                     True,
+                    *_type_range(v.type),
                 )
             )
         if op.dialect_name() != "arith" or not all(_is_int(o.type) for o in op.operands):
@@ -1262,10 +1288,20 @@ class IndexBuilder:
             if folded is not None:
                 return const(folded)
         e = _arith_expr(name, xs)
+        if name in ("arith.extui", "arith.index_castui"):
+            src = int_semantics.width(op.operands[0].type)
+            if src is not None and 1 < src <= _WRAP_BITS:
+                e = mod(xs[0], 1 << src)  # the operand's bits read as unsigned
+        if e is not None and bits is not None:
+            exact = e
+            e = _wrapped(e, bits)
+            if e is not exact:
+                self.wraps[op.results[0]] = bits
         if e is not None:
             return e
         props = ",".join(f"{k}={p}" for k, p in sorted(op.properties.items()))
-        return atom(App(f"{name}{{{props}}}", tuple(xs), False, name))
+        lo, hi = _type_range(op.results[0].type) if op.results else (None, None)
+        return atom(App(f"{name}{{{props}}}", tuple(xs), False, name, False, lo, hi))
 
     # ------------------------------------------------------------------ loops
 
@@ -1544,6 +1580,43 @@ def _const_divisor(x: Expr) -> int | None:
     return x.const if x.is_const and x.const != 0 else None
 
 
+_WRAP_BITS = 32
+"""Widths whose wrap-around is modelled exactly: their products stay inside int64."""
+
+
+def _type_range(t: Attribute) -> Interval:
+    """The values a scalar of type `t` can hold (unbounded for 64-bit and other types).
+
+    64-bit values are left unbounded: a bound of +-2**63 would only make every sum of
+    two of them look like an overflow, and such values (arguments, reads) already make
+    a verdict depend on memory.
+    """
+    bits = int_semantics.width(t)
+    if bits is None or bits > _WRAP_BITS:
+        return None, None
+    if bits == 1:
+        return 0, 1
+    return -(1 << (bits - 1)), (1 << (bits - 1)) - 1
+
+
+def _wrapped(e: Expr, bits: int) -> Expr | None:
+    """`e` as a `bits`-bit op computes it: `e` itself when its exact value provably fits
+    the type, the two's complement wrap-around of `e` for narrow types, else None (an
+    opaque value)."""
+    if bits == 1:
+        lo, hi = bounds(e)
+        return e if lo is not None and hi is not None and 0 <= lo and hi <= 1 else None
+    lo, hi = bounds(e)
+    half = 1 << (bits - 1)
+    if lo is not None and hi is not None and -half <= lo and hi < half:
+        return e
+    if bits <= _WRAP_BITS:
+        return sub(mod(add(e, const(half)), 1 << bits), const(half))
+    if bits >= int_semantics.INDEX_WIDTH and (lo is None or hi is None):
+        return e  # unknown magnitude: assumed not to overflow (module docstring)
+    return None
+
+
 def _arith_expr(name: str, xs: Sequence[Expr]) -> Expr | None:
     """The expression of an `arith` op on expressions `xs`, or None to leave it opaque."""
     if name == "arith.addi":
@@ -1552,8 +1625,8 @@ def _arith_expr(name: str, xs: Sequence[Expr]) -> Expr | None:
         return sub(xs[0], xs[1])
     if name == "arith.muli":
         return mul(xs[0], xs[1])
-    if name in ("arith.index_cast", "arith.extsi"):
-        return xs[0]
+    if name in ("arith.index_cast", "arith.extsi", "arith.trunci"):
+        return xs[0]  # the caller wraps it into the result type
     if name in ("arith.index_castui", "arith.extui"):
         lo, _ = bounds(xs[0])
         return xs[0] if lo is not None and lo >= 0 else None
@@ -1589,6 +1662,8 @@ def _arith_expr(name: str, xs: Sequence[Expr]) -> Expr | None:
             return floordiv(x, 1 << k)
     if name == "arith.andi":
         for a, m in ((xs[0], xs[1]), (xs[1], xs[0])):
+            if m.is_const and m.const == -1:
+                return a  # all bits set
             if m.is_const and m.const >= 0 and (m.const + 1) & m.const == 0:
                 return mod(a, m.const + 1)
     return None

@@ -566,3 +566,102 @@ def test_atomic_add_against_a_read_in_another_task_is_a_race() -> None:
     # each of the two atomic stores against the load: tasks 0 and 1 share the window
     assert len(got) == 2
     assert got[0].startswith("error: race: task 0 atomically adds to acc[0:16, 0:128], which task 1 reads")
+
+
+# --------------------------------------------------------------------------- wrap-around
+
+# Row indices computed in narrow integer types wrap around at run time (two's
+# complement, `ptoc.dialects.int_semantics`, which the interpreter runs). The check
+# must analyse the wrapped values: a chain that only collides after a wrap is a race,
+# and one that never collides is proved disjoint. Ground truth: the chain evaluated
+# per task with the interpreter's integer functions.
+
+_WIDTHS = (8, 16, 32)
+_STEP = st.one_of(
+    st.tuples(st.sampled_from(["addi", "subi", "muli"]), st.integers(-300, 70000)),
+    st.tuples(st.just("shli"), st.integers(0, 20)),
+    st.tuples(st.sampled_from(["divsi", "remsi", "floordivsi"]), st.integers(1, 40)),
+    st.tuples(st.just("andi"), st.sampled_from([3, 15, 255, 4095])),
+    st.tuples(st.sampled_from(["extsi", "extui", "trunci"]), st.sampled_from(_WIDTHS)),
+)
+
+
+def _chain_kernel(n: int, start: int, steps: list[tuple[str, int]], final: str) -> tuple[str, list[int]]:
+    """The kernel text, and the row each task stores (by the interpreter's semantics)."""
+    from ptoc.dialects import int_semantics as ints
+
+    lines = [f"    %v0 = arith.index_cast %t : index to i{start}"]
+    rows = [ints.wrap(t, start) for t in range(n)]
+    bits, k = start, 0
+    for name, arg in steps:
+        src = f"%v{k}"
+        k += 1
+        if name in ("extsi", "extui", "trunci"):
+            to = arg
+            if (name == "trunci") != (to < bits) or to == bits:
+                k -= 1
+                continue  # not a legal cast between these widths
+            lines.append(f"    %v{k} = arith.{name} {src} : i{bits} to i{to}")
+            if name == "extui":
+                rows = [ints.unsigned(r, bits) for r in rows]
+            rows = [ints.wrap(r, to) for r in rows]
+            bits = to
+            continue
+        c = ints.wrap(arg, bits)
+        fn = ints.binary_op(name, bits)
+        assert fn is not None
+        lines.append(f"    %c{k} = arith.constant {c} : i{bits}")
+        lines.append(f"    %v{k} = arith.{name} {src}, %c{k} : i{bits}")
+        rows = [fn(r, c) for r in rows]
+    last = f"%v{k}"
+    if final == "extui":
+        lines.append(f"    %w = arith.extui {last} : i{bits} to i64")
+        lines.append("    %r = arith.index_cast %w : i64 to index")
+        rows = [ints.unsigned(r, bits) for r in rows]
+    else:
+        lines.append(f"    %r = arith.index_cast {last} : i{bits} to index")
+    body = "\n".join(lines)
+    text = f"""
+func.func @chain(%x: memref<1x64xf32>, %out: memref<65536x64xf32>) {{
+  pto.spmd %t = 0 to {n} {{
+    %c0 = arith.constant 0 : index
+{body}
+    %v = pto.load %x[%c0, %c0] : memref<1x64xf32> -> tensor<1x64xf32>
+    pto.store %v, %out[%r, %c0] : tensor<1x64xf32>, memref<65536x64xf32>
+  }}
+  func.return
+}}
+"""
+    return text, rows
+
+
+@given(
+    st.integers(2, 24),
+    st.sampled_from(_WIDTHS),
+    st.lists(_STEP, min_size=1, max_size=5),
+    st.sampled_from(["index_cast", "extui"]),
+)
+@settings(max_examples=300, deadline=None)
+def test_narrow_integer_rows_are_analysed_as_they_wrap(
+    n: int, start: int, steps: list[tuple[str, int]], final: str
+) -> None:
+    text, rows = _chain_kernel(n, start, steps, final)
+    spmd = next(op for op in ptoc.parse(text, "k.mlir").walk() if isinstance(op, SpmdOp))
+    findings = check_scope(spmd)
+    collide = len(set(rows)) < n
+    # sound: a collision is never passed, a race always has a real witness
+    assert bool(findings) == collide, (text, rows)
+    for f in findings:
+        w = f.verdict.witness
+        assert f.verdict.kind == "race" and w is not None, (text, f.message)
+        assert rows[w.tasks[0]] == rows[w.tasks[1]]
+
+
+def test_an_i32_product_that_wraps_to_one_row_is_a_race() -> None:
+    # t * 2^30 * 2^30 is 0 in i32 for every task: every task writes row 0
+    text, rows = _chain_kernel(8, 32, [("muli", 1 << 30), ("muli", 1 << 30)], "index_cast")
+    assert set(rows) == {0}
+    spmd = next(op for op in ptoc.parse(text, "k.mlir").walk() if isinstance(op, SpmdOp))
+    (f,) = check_scope(spmd)
+    assert f.severity == "error" and f.verdict.kind == "race"
+    assert "may wrap around in i32 arithmetic" in f.message
