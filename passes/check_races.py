@@ -1,7 +1,8 @@
 """`pto-check-races`: prove that the tasks of a `pto.spmd` store to disjoint memory.
 
 The tasks of one `pto.spmd` run in any order and in parallel, so two tasks must never
-write the same element of a memref. For every pair of `pto.store`s of a scope to the
+write the same element of a memref, and no task may read an element another task
+writes. For every pair of `pto.store`s of a scope to the
 same memref (a store paired with itself, and every two different stores), the pass
 decides whether two *different* tasks can write overlapping boxes
 `[i0, i0+t0) x [i1, i1+t1) ...` (the tile shape is the stored tensor's). The indices are
@@ -91,15 +92,18 @@ class CheckRacesPass(ModulePass):
     wrap-around, so tasks whose rows only collide after the wrap are a race. Assumed:
     distinct memref arguments do not alias; a 64-bit value computed from values of
     unknown magnitude (arguments, `index` / `i64` reads) does not overflow; a memref
-    created inside the scope is private to its task. The pass does
-    not change the IR. Only write/write conflicts are checked, with one exception:
+    created inside the scope is private to its task. The pass does not change the IR.
+
+    Reads are checked against writes: a `pto.load` / `pto.load_valid` / `pto.read` of
+    elements that another task of the scope writes (by a store or an atomic add) is a
+    race, since what it reads depends on the task order (`race: task 1 writes
+    out[1, 0:8], which task 0 reads ...`); a read of the task's own writes is not. A read
+    through a view that is not a box of the base tensor is a "may race" warning.
 
     * **atomic adds** (`pto.store ... atomic add`): two atomic adds to the same element
       by different tasks are not a race (the adds commute; only the fp rounding order
       varies, docs/numerics.md). An atomic add against a plain store of the same element
-      in another task is a race, and so is an atomic add against a `pto.load` /
-      `pto.load_valid` / `pto.read` of the same element in another task (what the read
-      sees depends on the task order).
+      in another task is a race.
     """
 
     name = "pto-check-races"
@@ -264,7 +268,7 @@ def check_scope(spmd: SpmdOp, max_points: int = DEFAULT_MAX_POINTS) -> list[Find
                 if v.kind == "race" and (_atomic(s1) or _atomic(s2)):
                     msg += "; an atomic add and a plain store of one element do not commute"
                 findings.append(Finding(severity, s1, msg, v))
-    findings.extend(_atomic_reads(builder, by_mem, warned, max_points))
+    findings.extend(_read_races(builder, by_mem, warned, max_points))
     return findings
 
 
@@ -279,54 +283,71 @@ def _scope_of(op: Operation) -> SpmdOp | None:
     return p
 
 
-def _atomic_reads(
+def _read_races(
     builder: IndexBuilder,
     by_mem: dict[SSAValue, list[tuple[WriteLike, Access]]],
     warned: set[Operation],
     max_points: int,
 ) -> list[Finding]:
-    """An atomic-add store against a load or read of the same elements in another task:
-    what the read sees depends on whether the add came first, so it is a race as a plain
-    store would be (the check does not otherwise pair reads with writes)."""
-    adds = {m: [(s, a) for s, a in ws if _atomic(s)] for m, ws in by_mem.items()}
-    if not any(adds.values()):
-        return []
+    """A write against a load or read of the same elements in another task. The tasks of
+    a scope run in any order, so what the read sees depends on whether the other task's
+    write (or atomic add) came first: a race as two writes would be."""
     out: list[Finding] = []
+    if not by_mem:
+        return out
     for rd in builder.spmd.body.walk():
         if not isinstance(rd, (LoadOp, LoadValidOp, ReadOp)) or _scope_of(rd) is not builder.spmd:
             continue
         base = base_memref(rd.source)
-        if not adds.get(base):
+        writes = by_mem.get(base)
+        if not writes:
             continue
         acc = builder.memory_access(rd, _where(rd))
         if acc is None:
-            continue
+            continue  # never runs
+        mem = _mem_name(base)
         mapped = builder.base_access(rd.source, acc)
         if isinstance(mapped, str):
-            continue  # the view is not a box of the base: no finding for a read
-        for st, a1 in adds[base]:
+            v = Verdict("may", "undecided", detail=mapped)
+            msg = (
+                f"may race: cannot prove that no other task writes what this "
+                f"{rd.name.removeprefix('pto.')} reads of {mem} through the view "
+                f"{_mem_name(rd.source)}: {mapped}"
+            )
+            out.append(Finding("warning", rd, msg, v))
+            continue
+        for st, a1 in writes:
             v = decide(a1, mapped, builder.task, builder.count, max_points=max_points)
             if v.kind == "disjoint":
                 continue
             severity = "error" if v.kind == "race" or v.how == "undecided" else "warning"
             if severity == "warning":
-                if st in warned:
+                if st in warned or rd in warned:
                     continue
-                warned.add(st)
+                warned.update((st, rd))
             pair = _pair_phrase(st, rd, v.witness)
-            mem = _mem_name(base)
             if v.kind == "race":
                 w = v.witness
                 assert w is not None
+                verb = "atomically adds to" if _atomic(st) else "writes"
+                when = (
+                    f" when the task count is at least {v.min_tasks}"
+                    if v.min_tasks is not None
+                    else ""
+                )
                 msg = (
-                    f"race: task {w.tasks[0]} atomically adds to {mem}[{', '.join(w.region)}], "
-                    f"which task {w.tasks[1]} reads {pair}; the value read depends on the "
-                    "order of the tasks"
+                    f"race: task {w.tasks[0]} {verb} {mem}[{', '.join(w.region)}], "
+                    f"which task {w.tasks[1]} reads {pair}{when}; the value read depends "
+                    "on the order of the tasks"
                 )
             else:
+                what = "an atomic add" if _atomic(st) else "a store"
                 msg = (
-                    f"may race: cannot prove that no other task reads what an atomic add "
+                    f"may race: cannot prove that no other task reads what {what} "
                     f"writes in {mem} {pair}: {v.detail or ', '.join(v.unknowns)}"
                 )
+            wraps = builder.wrapping([*st.operands, *rd.operands])
+            if wraps:
+                msg += "; " + _wrap_phrase(wraps)
             out.append(Finding(severity, st, msg, v))
     return out
