@@ -299,6 +299,18 @@ def _read_races(
         if not isinstance(rd, (LoadOp, LoadValidOp, ReadOp)) or _scope_of(rd) is not builder.spmd:
             continue
         base = base_memref(rd.source)
+        if builder.inside(base):
+            continue  # the task's own scratch
+        if isinstance(base, OpResult) and not isinstance(base.op, memref.AllocOp):
+            # a view the check does not model may alias any tensor the scope writes
+            why = f"it is made by {base.op.name}, which the check does not model as a view"
+            v = Verdict("may", "undecided", detail=why)
+            msg = (
+                f"may race: cannot prove that no other task writes what this "
+                f"{rd.name.removeprefix('pto.')} reads of {_mem_name(base)}: {why}"
+            )
+            out.append(Finding("warning", rd, msg, v))
+            continue
         writes = by_mem.get(base)
         if not writes:
             continue
