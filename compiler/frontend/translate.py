@@ -41,9 +41,9 @@ from __future__ import annotations
 import ast
 import math
 import operator
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 from xdsl.dialects import arith, func, memref, scf, tensor
 from xdsl.dialects import math as mathd
@@ -423,9 +423,10 @@ class Translator:
         arg_names: list[str] = []
         if fdef.args.vararg or fdef.args.kwarg or fdef.args.kwonlyargs or fdef.args.posonlyargs:
             raise self.err(fdef, "kernel parameters must be plain positional parameters")
+        bound = self.bind_dynamic_dims(fdef, kf)
         for a in fdef.args.args:
             self.node = a
-            arg_types.append(self.param_type(kf, a))
+            arg_types.append(self.param_type(kf, a, bound.get(a.arg, {})))
             arg_names.append(a.arg)
         body = Block(arg_types=arg_types)
         self.parent_of[body] = None
@@ -477,7 +478,47 @@ class Translator:
                     return n, file, source
         raise self.err(node, f"cannot find the source of kernel '{kf.__name__}' in {file}")
 
-    def param_type(self, kf: KernelFunction, a: ast.arg) -> Attribute:
+    def bind_dynamic_dims(self, fdef: ast.FunctionDef, kf: KernelFunction
+                          ) -> dict[str, dict[int, ast.expr]]:
+        """The `param.bind_dynamic(dim, N)` statements of the entry's top level: each makes
+        that dimension of the parameter dynamic (`?`), as PyPTO's `@pl.jit` reads them
+        (over the annotation's extent there, if that is a number)."""
+        params = {a.arg: a for a in fdef.args.args}
+        out: dict[str, dict[int, ast.expr]] = {}
+        for st in fdef.body:
+            got = self.bind_dynamic_call(st, params, kf.fn.__globals__)
+            if got is not None:
+                out.setdefault(got[0], {})[got[1]] = cast(ast.Call, cast(ast.Expr, st).value).args[0]
+        return out
+
+    def bind_dynamic_call(self, st: ast.stmt, params: Mapping[str, ast.arg],
+                          globals_: Mapping[str, Any]) -> tuple[str, int] | None:
+        """(parameter, dim) of a valid `param.bind_dynamic(dim, N)` statement, None for
+        another statement; a malformed one is a located error."""
+        if not (isinstance(st, ast.Expr) and isinstance(st.value, ast.Call)
+                and isinstance(st.value.func, ast.Attribute)
+                and st.value.func.attr == "bind_dynamic"):
+            return None
+        call = st.value
+        recv = cast(ast.Attribute, call.func).value
+        if not isinstance(recv, ast.Name) or recv.id not in params:
+            raise self.err(recv, "bind_dynamic is called on a tensor parameter of the entry "
+                           "('x.bind_dynamic(0, N)')")
+        if call.keywords or len(call.args) != 2:
+            raise self.err(call, "bind_dynamic takes two arguments: the dimension (an int "
+                           "literal) and a pl.dynamic(...) variable")
+        dim_node, dv_node = call.args
+        if not (isinstance(dim_node, ast.Constant) and type(dim_node.value) is int):
+            raise self.err(dim_node, "the dimension of bind_dynamic must be an int literal")
+        dv = globals_.get(dv_node.id) if isinstance(dv_node, ast.Name) else None
+        if not isinstance(dv, DynVar):
+            raise self.err(dv_node, "the second argument of bind_dynamic must name a "
+                           "module-level pl.dynamic(...) variable")
+        return recv.id, dim_node.value
+
+    def param_type(self, kf: KernelFunction, a: ast.arg,
+                   dynamic: Mapping[int, ast.expr] | None = None) -> Attribute:
+        dynamic = dynamic or {}
         ann = kf.fn.__annotations__.get(a.arg)
         if isinstance(ann, str):
             try:
@@ -488,8 +529,14 @@ class Translator:
             raise self.err(a, f"parameter '{a.arg}' needs a type: pl.Tensor[[dims], dtype]")
         if isinstance(ann, TensorAnnotation):
             dims: list[int] = []
-            for d in ann.shape:
-                if isinstance(d, DynVar):
+            for i in sorted(dynamic):
+                if not 0 <= i < len(ann.shape):
+                    raise self.err(dynamic[i], f"bind_dynamic({i}, ...) of '{a.arg}': it has "
+                                   f"{len(ann.shape)} dimensions")
+            for i, d in enumerate(ann.shape):
+                if i in dynamic:
+                    dims.append(DYNAMIC_INDEX)
+                elif isinstance(d, DynVar):
                     dims.append(DYNAMIC_INDEX)
                 elif isinstance(d, int) and not isinstance(d, bool) and d > 0:
                     dims.append(d)
@@ -503,6 +550,23 @@ class Translator:
                            "constant (pto-tune --set sweeps those)")
         raise self.err(a, f"unsupported annotation of '{a.arg}': {ann!r} (expected "
                        "pl.Tensor[[dims], dtype], optionally in pl.Out[...] / pl.InOut[...])")
+
+    def s_bind_dynamic(self, s: ast.Expr) -> None:
+        """`x.bind_dynamic(dim, N)`: a declaration (the entry's signature already has
+        the `?`; in an inlined function the dimension is the caller's)."""
+        call = cast(ast.Call, s.value)
+        recv = cast(ast.Attribute, call.func).value
+        v = self.lookup(recv) if isinstance(recv, ast.Name) else None
+        if not _is_mem(v):
+            raise self.err(recv, "bind_dynamic is called on a tensor parameter "
+                           "('x.bind_dynamic(0, N)')")
+        rank = len(cast(MemRefType[Attribute], cast(SSAValue, v).type).get_shape())
+        params = {cast(ast.Name, recv).id: ast.arg(cast(ast.Name, recv).id)}
+        got = self.bind_dynamic_call(s, params, self.frame.globals)
+        assert got is not None
+        if not 0 <= got[1] < rank:
+            raise self.err(call.args[0], f"bind_dynamic({got[1]}, ...): the tensor has "
+                           f"{rank} dimensions")
 
     def elem_type(self, dt: Any, node: ast.AST | None) -> Attribute:
         if isinstance(dt, DType) and dt.name in _DTYPE_TO_TYPE:
@@ -546,6 +610,9 @@ class Translator:
                 return  # a docstring or string comment
             if not isinstance(s.value, ast.Call):
                 raise self.err(s, "an expression statement must be a call")
+            if isinstance(s.value.func, ast.Attribute) and s.value.func.attr == "bind_dynamic":
+                self.s_bind_dynamic(s)
+                return
             self.expr(s.value)
         elif isinstance(s, ast.Return):
             self.s_return(s)
@@ -702,7 +769,7 @@ class Translator:
         var = s.target.id
         (lb, ub, step), stage = self.range_bounds(call, kind)
         self.node = s
-        lbv, ubv, stv = (self.index(v, call) for v in (lb, ub, step))
+        lbv, ubv, stv = (self.loop_bound(v, call) for v in (lb, ub, step))
         env = self.frame.env
         assigned = self.assigned_in(s.body) - {var}
         carried = sorted(n for n in assigned if n in env)
@@ -1240,6 +1307,14 @@ class Translator:
             return self.ssa(v, None, node)
         raise self.err(node, f"expected an INDEX value, got {_describe(v)}; convert with "
                        "pl.cast(x, pl.INDEX)")
+
+    def loop_bound(self, v: Value, node: ast.AST) -> SSAValue:
+        """A loop bound as an index value: PyPTO's loop variable is INDEX whatever the
+        integer type of a bound (`parse_for_loop`), so an INT32 bound (a count read from
+        memory) is widened, with its sign."""
+        if _is_ssa(v) and isinstance(v.type, IntegerType) and v.type.width.data > 1:
+            return self.res(arith.IndexCastOp(self.ssa(v, None, node), INDEX))
+        return self.index(v, node)
 
     # ------------------------------------------------------------------ arithmetic
 
