@@ -1482,6 +1482,19 @@ def _reassociation(op: memref.CollapseShapeOp | memref.ExpandShapeOp) -> list[li
     ]
 
 
+@_handles("memref.dim")
+def _dim(c: _Compiler, op: memref.DimOp) -> Thunk:
+    s, ix = c.slot(op.source), c.slot(op.index)
+
+    def dim(f: Frame) -> Any:
+        m, i = f[s], f[ix]
+        if not 0 <= i < m.ndim:
+            raise InterpreterError(op, f"memref.dim {i} of a rank-{m.ndim} memref")
+        return int(m.shape[i])
+
+    return c.value_op(op, dim, "scalar", nan_check=False)
+
+
 @_handles("memref.collapse_shape")
 def _collapse(c: _Compiler, op: memref.CollapseShapeOp) -> Thunk:
     s = c.slot(op.src)

@@ -2035,6 +2035,23 @@ class Translator:
     def pl_tensor__read(self, node: ast.Call) -> Value:
         return self.pl_read(node)
 
+    def pl_tensor__dim(self, node: ast.Call) -> Value:
+        """`pl.tensor.dim(t, axis)`: the extent of a dimension (a number for a static one,
+        `memref.dim` of a dynamic one), as INDEX: ptoc types dimensions INDEX, and
+        PyPTO's INT64 has the same 64 bits."""
+        a = self.args(node, ["tensor", "axis"], 2, "pl.tensor.dim")
+        b = self.gm(self.expr(a["tensor"]), a["tensor"], "pl.tensor.dim")
+        axis = self.static(a["axis"])
+        shape = _shape(b.type)
+        if type(axis) is not int or not -len(shape) <= axis < len(shape):
+            raise self.err(a["axis"], f"pl.tensor.dim's axis must be an int in "
+                           f"[{-len(shape)}, {len(shape)}) for a rank-{len(shape)} tensor")
+        axis %= len(shape)
+        if shape[axis] != DYNAMIC_INDEX:
+            return shape[axis]  # static: a module constant in effect
+        self.node = node
+        return self.res(memref.DimOp.from_source_and_index(b, self.const(axis, INDEX)))
+
     def _offsets_list(self, node: ast.expr, what: str) -> list[ast.expr]:
         if not isinstance(node, (ast.List, ast.Tuple)):
             raise self.err(node, f"{what} must be a list")
