@@ -258,7 +258,7 @@ class PtoOptMain(xDSLOptMain):
         )
         arg_parser.add_argument(
             "--set", metavar="NAME=VALUE", action="append", default=[],
-            help="a .py kernel: replace a module constant before importing (repeatable)",
+            help="a .py kernel: replace a module constant before importing, or give a scalar parameter of the entry its value (PyPTO specializes those) (repeatable)",
         )
 
     def setup_pipeline(self) -> None:

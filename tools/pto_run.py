@@ -92,7 +92,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--max-tasks", type=_positive, default=DEFAULT_MAX_TASKS, metavar="N",
                    help=f"the most tasks one scope may launch (default {DEFAULT_MAX_TASKS})")
     p.add_argument("--set", metavar="NAME=VALUE", action="append", default=[],
-                   help="a .py kernel: replace a module constant before importing (repeatable)")
+                   help="a .py kernel: replace a module constant before importing, or give a scalar parameter of the entry its value (PyPTO specializes those) (repeatable)")
     add_parse_timeout(p)
     return p
 

@@ -95,7 +95,8 @@ def build_parser() -> argparse.ArgumentParser:
                    "scope whose tasks, span and Exec% are shown)")
     p.add_argument("--set", metavar="NAME=V1,V2", action="append", default=[],
                    help="a .py kernel: re-import it with each value of this module constant "
-                   "(several --set make a grid) instead of coarsening a scope")
+                   "or scalar parameter of the entry (several --set make a grid) instead of "
+                   "coarsening a scope")
     fac = p.add_mutually_exclusive_group()
     fac.add_argument(
         "--factors",

@@ -26,7 +26,7 @@ from xdsl.utils.exceptions import DiagnosticException
 from ptoc.diagnostics import PtoDiagnostic, location_of, verify
 from ptoc.frontend.errors import FrontendError, render
 from ptoc.frontend.language import KernelFunction
-from ptoc.frontend.loader import LoadedKernelFile, load_file, parse_value
+from ptoc.frontend.loader import LoadedKernelFile, load_file, parse_value, unknown_constant
 from ptoc.frontend.translate import CARRIED_TENSORS_ATTR, Translator
 
 KERNEL_SUFFIX = ".py"
@@ -81,7 +81,12 @@ def load_kernel(path: str, func: str | None = None,
     """The `pto` module of the entry `func` (default: the file's one `@pl.jit`) of the
     kernel file at `path`, its module constants overridden by `constants`."""
     loaded = load_file(path, constants)
-    kf = _entry(loaded, func)
+    try:
+        kf = _entry(loaded, func)
+    except FrontendError:
+        if loaded.leftover:  # a --set that names nothing comes first
+            raise unknown_constant(loaded, next(iter(loaded.leftover)), ()) from None
+        raise
     tr = Translator(loaded)
     try:
         module = tr.translate(kf)

@@ -14,7 +14,7 @@ import os
 import signal
 import sys
 import traceback
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from types import FrameType
@@ -39,6 +39,8 @@ class LoadedKernelFile:
     tree: ast.Module
     globals: dict[str, Any]
     sources: dict[str, tuple[str, ast.Module]] = field(default_factory=dict[str, tuple[str, ast.Module]])
+    leftover: dict[str, Any] = field(default_factory=dict[str, Any])
+    """`constants` that are no module constant: values of the entry's scalar parameters."""
 
     def kernels(self) -> dict[str, KernelFunction]:
         return {k: v for k, v in self.globals.items() if isinstance(v, KernelFunction)}
@@ -89,10 +91,12 @@ def parse_value(text: str) -> Any:
         return text
 
 
-def _override(path: str, source: str, tree: ast.Module, constants: Mapping[str, Any]) -> None:
+def _override(path: str, source: str, tree: ast.Module, constants: Mapping[str, Any]
+              ) -> dict[str, Any]:
     """Replace the values of top-level `NAME = ...` (or bind NAME right after the
-    `from m import NAME` that binds it); an unknown NAME is an error listing the module's
-    constants."""
+    `from m import NAME` that binds it). The names that are no module constant are
+    returned: they may be scalar parameters of the entry (`unknown_constant` is the
+    error for one that is not)."""
     done: set[str] = set()
     body: list[ast.stmt] = []
     for stmt in tree.body:
@@ -117,20 +121,25 @@ def _override(path: str, source: str, tree: ast.Module, constants: Mapping[str, 
                     done.add(bound)
     tree.body = body
     ast.fix_missing_locations(tree)
-    missing = [n for n in constants if n not in done]
-    if missing:
-        have = sorted(
-            t.id
-            for s in tree.body
-            if isinstance(s, ast.Assign)
-            for t in s.targets
-            if isinstance(t, ast.Name) and isinstance(s.value, ast.Constant)
-        )
-        listed = ", ".join(have) if have else "none"
-        raise FrontendError(
-            path, 0, 0,
-            f"--set {missing[0]}: the file has no module-level constant '{missing[0]}' "
-            f"(its literal constants: {listed})", source)
+    return {n: v for n, v in constants.items() if n not in done}
+
+
+def unknown_constant(loaded: LoadedKernelFile, name: str, scalars: Sequence[str]) -> FrontendError:
+    """The error for `--set NAME` when NAME is neither a module constant nor a scalar
+    parameter of the entry."""
+    have = sorted(
+        t.id
+        for s in loaded.tree.body
+        if isinstance(s, ast.Assign)
+        for t in s.targets
+        if isinstance(t, ast.Name) and isinstance(s.value, ast.Constant)
+    )
+    listed = ", ".join(have) if have else "none"
+    params = f"; its entry's scalar parameters: {', '.join(scalars)}" if scalars else ""
+    return FrontendError(
+        loaded.path, 0, 0,
+        f"--set {name}: the file has no module-level constant '{name}' "
+        f"(its literal constants: {listed}{params})", loaded.source)
 
 
 def _timeout(_signum: int, _frame: FrameType | None) -> None:
@@ -177,8 +186,9 @@ def load_file(path: str, constants: Mapping[str, Any] | None = None) -> LoadedKe
     """Run the top level of the kernel file at `path` (see the module docstring)."""
     source = _read(path)
     tree = _parse(path, source)
+    leftover: dict[str, Any] = {}
     if constants:
-        _override(path, source, tree, constants)
+        leftover = _override(path, source, tree, constants)
     try:
         code = compile(tree, path, "exec")
     except (SyntaxError, ValueError) as e:
@@ -214,7 +224,7 @@ def load_file(path: str, constants: Mapping[str, Any] | None = None) -> LoadedKe
             file = getattr(sys.modules.get(name), "__file__", None) or ""
             if os.path.dirname(os.path.abspath(file)) == folder:
                 sys.modules.pop(name, None)
-    return LoadedKernelFile(path, source, tree, g)
+    return LoadedKernelFile(path, source, tree, g, leftover=leftover)
 
 
-__all__ = ["LoadedKernelFile", "load_file", "parse_value"]
+__all__ = ["LoadedKernelFile", "load_file", "parse_value", "unknown_constant"]

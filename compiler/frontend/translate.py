@@ -83,7 +83,7 @@ from ptoc.frontend.language import (
     ScalarAnnotation,
     TensorAnnotation,
 )
-from ptoc.frontend.loader import LoadedKernelFile
+from ptoc.frontend.loader import LoadedKernelFile, unknown_constant
 
 MAX_UNROLL = 1024
 """PyPTO's UnrollLoops limit on the trip count of a `pl.unroll`."""
@@ -299,6 +299,9 @@ class Translator:
 
     def __init__(self, loaded: LoadedKernelFile):
         self.loaded = loaded
+        self.scalars: dict[str, Any] = dict(loaded.leftover)
+        """Values of the entry's scalar parameters (`--set NAME=VALUE`): PyPTO's `@pl.jit`
+        specializes a scalar argument, substituting its value as a literal."""
         self.parent_of: dict[Block, Block | None] = {}
         self._block: Block = Block()
         self.parent_of[self._block] = None
@@ -424,12 +427,16 @@ class Translator:
         if fdef.args.vararg or fdef.args.kwarg or fdef.args.kwonlyargs or fdef.args.posonlyargs:
             raise self.err(fdef, "kernel parameters must be plain positional parameters")
         bound = self.bind_dynamic_dims(fdef, kf)
+        specialized = self.specialize_scalars(kf, fdef)
         for a in fdef.args.args:
             self.node = a
+            if a.arg in specialized:
+                continue
             arg_types.append(self.param_type(kf, a, bound.get(a.arg, {})))
             arg_names.append(a.arg)
         body = Block(arg_types=arg_types)
         self.parent_of[body] = None
+        self.frame.env.update(specialized)
         for arg, n in zip(body.args, arg_names):
             arg.name_hint = n
             self.frame.env[n] = arg
@@ -478,6 +485,49 @@ class Translator:
                     return n, file, source
         raise self.err(node, f"cannot find the source of kernel '{kf.__name__}' in {file}")
 
+    def param_annotation(self, kf: KernelFunction, a: ast.arg) -> Any:
+        """The annotation of a parameter, evaluated (a string one in the module's globals)."""
+        ann = kf.fn.__annotations__.get(a.arg)
+        if isinstance(ann, str):
+            try:
+                ann = eval(ann, kf.fn.__globals__)  # a module-level annotation
+            except Exception as e:  # the annotation is module code: any error is the user's
+                raise self.err(a, f"cannot evaluate the annotation of '{a.arg}': {e}") from None
+        return ann
+
+    def specialize_scalars(self, kf: KernelFunction, fdef: ast.FunctionDef) -> dict[str, Any]:
+        """The values of the entry's scalar parameters, as PyPTO's `@pl.jit` specializes
+        them: given with `--set NAME=VALUE`, else the signature's default; each becomes a
+        literal in the body (an int is INDEX, as a literal is) and leaves the signature."""
+        defaults = dict(zip([a.arg for a in fdef.args.args][-len(fdef.args.defaults):],
+                            fdef.args.defaults)) if fdef.args.defaults else {}
+        names = [a.arg for a in fdef.args.args
+                 if isinstance(self.param_annotation(kf, a), (ScalarAnnotation, DType))]
+        for n in self.scalars:
+            if n not in names:
+                raise unknown_constant(self.loaded, n, names)
+        out: dict[str, Any] = {}
+        for a in fdef.args.args:
+            if a.arg not in names:
+                continue
+            if a.arg in self.scalars:
+                v = self.scalars[a.arg]
+            elif a.arg in defaults:
+                d = defaults[a.arg]
+                if not (isinstance(d, ast.Constant) and isinstance(d.value, (bool, int, float))):
+                    raise self.err(d, f"the default of scalar parameter '{a.arg}' must be a "
+                                   "number (pl.RUNTIME, an unspecialized scalar, is not "
+                                   f"supported yet; give the value with --set {a.arg}=VALUE)")
+                v = d.value
+            else:
+                raise self.err(a, f"scalar parameter '{a.arg}' needs a value: PyPTO "
+                               "specializes a scalar argument at call time (its value "
+                               f"becomes a literal); give it with --set {a.arg}=VALUE")
+            if not isinstance(v, (bool, int, float)):
+                raise self.err(a, f"--set {a.arg}={v!r}: a scalar parameter takes a number")
+            out[a.arg] = v
+        return out
+
     def bind_dynamic_dims(self, fdef: ast.FunctionDef, kf: KernelFunction
                           ) -> dict[str, dict[int, ast.expr]]:
         """The `param.bind_dynamic(dim, N)` statements of the entry's top level: each makes
@@ -519,12 +569,7 @@ class Translator:
     def param_type(self, kf: KernelFunction, a: ast.arg,
                    dynamic: Mapping[int, ast.expr] | None = None) -> Attribute:
         dynamic = dynamic or {}
-        ann = kf.fn.__annotations__.get(a.arg)
-        if isinstance(ann, str):
-            try:
-                ann = eval(ann, kf.fn.__globals__)  # a module-level annotation
-            except Exception as e:  # the annotation is module code: any error is the user's
-                raise self.err(a, f"cannot evaluate the annotation of '{a.arg}': {e}") from None
+        ann = self.param_annotation(kf, a)
         if ann is None:
             raise self.err(a, f"parameter '{a.arg}' needs a type: pl.Tensor[[dims], dtype]")
         if isinstance(ann, TensorAnnotation):
@@ -544,10 +589,6 @@ class Translator:
                     raise self.err(a, f"dimension {d!r} of '{a.arg}' must be a positive int or "
                                    "a pl.dynamic(...)")
             return MemRefType(self.elem_type(ann.dtype, a), dims)
-        if isinstance(ann, (ScalarAnnotation, DType)):
-            raise self.err(a, f"scalar parameter '{a.arg}' is not supported yet: PyPTO "
-                           "specializes scalar arguments at call time; make it a module "
-                           "constant (pto-tune --set sweeps those)")
         raise self.err(a, f"unsupported annotation of '{a.arg}': {ann!r} (expected "
                        "pl.Tensor[[dims], dtype], optionally in pl.Out[...] / pl.InOut[...])")
 
