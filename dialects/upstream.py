@@ -85,7 +85,9 @@ def _identity_layout(t: MemRefType[Attribute]) -> bool:
     return isinstance(t.layout, NoneAttr)
 
 
-def _groups(op: memref.CollapseShapeOp | memref.ExpandShapeOp) -> list[list[int]] | None:
+def _groups(
+    op: memref.CollapseShapeOp | memref.ExpandShapeOp | tensor.CollapseShapeOp | tensor.ExpandShapeOp,
+) -> list[list[int]] | None:
     reassoc = op.reassociation
     out: list[list[int]] = []
     if not isinstance(reassoc, ArrayAttr):
@@ -155,6 +157,38 @@ def _reshape_problem(
     return None
 
 
+def _tile_reshape_problem(
+    op: tensor.CollapseShapeOp | tensor.ExpandShapeOp, big: Attribute, small: Attribute
+) -> str | None:
+    """A tile reshape (`pl.reshape` of a tile): static shapes, one element type, the
+    dimensions of `big` (the higher rank) grouped in order into those of `small`."""
+    name = op.name
+    if not isinstance(big, TensorType) or not isinstance(small, TensorType):
+        return f"{name} works on tiles (tensor types)"
+    if big.get_element_type() != small.get_element_type():  # pyright: ignore[reportUnknownMemberType]
+        return f"{name} keeps the element type"
+    bs, ss = _shape(big), _shape(small)
+    if any(d < 0 for d in bs + ss):
+        return f"{name} on tiles needs static shapes, got {big} and {small}"
+    groups = _groups(op)
+    if groups is None or [d for g in groups for d in g] != list(range(len(bs))) or any(
+        not g for g in groups
+    ):
+        return f"{name}: the reassociation must group the {len(bs)} dimensions in order"
+    if len(groups) != len(ss):
+        return f"{name}: {len(groups)} groups for a rank-{len(ss)} tile"
+    for i, g in enumerate(groups):
+        n = 1
+        for d in g:
+            n *= bs[d]
+        if n != ss[i]:
+            return f"{name}: dimensions {g} of tensor<{_dims(bs)}> hold {n} elements, not {ss[i]}"
+    if isinstance(op, tensor.ExpandShapeOp):
+        if list(op.static_output_shape.get_values()) != list(bs) or op.dynamic_output_shape:
+            return f"{name}: output_shape must be the result's static shape"
+    return None
+
+
 def _in_task(op: Operation) -> bool:
     p = op.parent_op()
     while p is not None:
@@ -179,6 +213,10 @@ def upstream_use_violation(op: Operation) -> str | None:
         if op.result.type != op.dest.type:
             return "tensor.insert_slice result and destination types differ"
         return _slice_problem(op, op.dest.type, op.source.type)
+    if isinstance(op, tensor.CollapseShapeOp):
+        return _tile_reshape_problem(op, op.src.type, op.result.type)
+    if isinstance(op, tensor.ExpandShapeOp):
+        return _tile_reshape_problem(op, op.result.type, op.src.type)
     if isinstance(op, memref.CollapseShapeOp):
         return _reshape_problem(op, op.src.type, op.result.type)
     if isinstance(op, memref.ExpandShapeOp):

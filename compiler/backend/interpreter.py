@@ -1564,6 +1564,14 @@ def _check_window(
         )
 
 
+@_handles("tensor.collapse_shape", "tensor.expand_shape")
+def _tile_reshape(c: _Compiler, op: Operation) -> Thunk:
+    (s,) = c.operands(op)
+    shape = _shape_of(op.results[0].type)
+    # a copy in the new shape: tiles are values, and reshaping moves no element
+    return c.value_op(op, lambda f: f[s].reshape(shape).copy(), "vector", nan_check=False)
+
+
 @_handles("tensor.extract_slice")
 def _extract_slice(c: _Compiler, op: tensor.ExtractSliceOp) -> Thunk:
     s = c.slot(op.source)

@@ -2350,7 +2350,7 @@ class Translator:
         a = self.args(node, ["x", "shape"], 2, "pl.reshape")
         src = self.expr(a["x"])
         if _is_tile(src):
-            raise self.err(node, "pl.reshape of a tile is not supported yet")
+            return self.tile_reshape(cast(SSAValue, src), a["shape"], node)
         b = self.gm(src, a["x"], "pl.reshape")
         shape = self.static_ints(a["shape"], "pl.reshape's shape")
         self.node = node
@@ -2394,6 +2394,36 @@ class Translator:
                             "static_output_shape": DenseArrayBase.from_list(IntegerType(64),
                                                                             shape)})
         return self.res(op)
+
+    def tile_reshape(self, t: SSAValue, shape_node: ast.expr, node: ast.Call) -> Value:
+        """`pl.reshape` of a tile: the same elements in row-major order in another static
+        shape, as `tensor.collapse_shape` to one dimension and `tensor.expand_shape` to
+        the new shape (either is left out where the rank is already one)."""
+        shape = self.static_ints(shape_node, "pl.reshape's shape")
+        self.node = node
+        old = list(_shape(t.type))
+        if any(d <= 0 for d in shape):
+            raise self.err(shape_node, "pl.reshape of a tile needs positive extents")
+        if math.prod(old) != math.prod(shape):
+            raise self.err(node, f"shape mismatch: pl.reshape of a {old} tile "
+                           f"({math.prod(old)} elements) to {shape} ({math.prod(shape)})")
+        if shape == old:
+            return t
+        elem = _elem(t.type)
+        n = math.prod(old)
+
+        def group(rank: int) -> ArrayAttr[ArrayAttr[IntegerAttr]]:
+            return ArrayAttr([ArrayAttr([IntegerAttr(d, IntegerType(64)) for d in range(rank)])])
+
+        flat = t
+        if len(old) > 1:
+            flat = self.res(tensor.CollapseShapeOp.create(
+                operands=[t], result_types=[TensorType(elem, [n])],
+                properties={"reassociation": group(len(old))}))
+        if len(shape) == 1:
+            return flat
+        return self.res(tensor.ExpandShapeOp(flat, [], group(len(shape)), shape,
+                                             TensorType(elem, shape)))
 
     def pl_const(self, node: ast.Call) -> Value:
         a = self.args(node, ["value", "dtype"], 2, "pl.const")

@@ -84,3 +84,18 @@ func.func @f(%a: tensor<4x64xf32>, %b: tensor<4x64xf32>) {
   %c = arith.cmpf olt, %a, %b : tensor<4x64xf32>
   func.return
 }
+
+// -----
+// A tile reshape (pl.reshape of a tile) keeps the element count.
+func.func @f(%a: tensor<16x1xf32>) {
+  // expected-error@+1 {{'tensor.collapse_shape' op tensor.collapse_shape: dimensions [0, 1] of tensor<16x1> hold 16 elements, not 15}}
+  %c = tensor.collapse_shape %a [[0, 1]] : tensor<16x1xf32> into tensor<15xf32>
+  func.return
+}
+
+// -----
+func.func @f(%a: tensor<16xf32>) {
+  // expected-error@+1 {{'tensor.expand_shape' op expected dimension 0 of collapsed type to be static value of 32}}
+  %e = tensor.expand_shape %a [[0, 1]] output_shape [4, 8] : tensor<16xf32> into tensor<4x8xf32>
+  func.return
+}
