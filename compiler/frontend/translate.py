@@ -145,6 +145,11 @@ def _bits(t: Attribute) -> int:
     return 32
 
 
+def _dims_text(shape: Sequence[int]) -> str:
+    """`[T, 64]`-style text of a shape, `?` for a dimension known only at run time."""
+    return "[" + ", ".join("?" if d == DYNAMIC_INDEX else str(d) for d in shape) + "]"
+
+
 def _type_text(t: Attribute) -> str:
     if isinstance(t, TensorType):
         shape = list(t.get_shape())  # pyright: ignore[reportUnknownArgumentType]
@@ -1246,6 +1251,23 @@ class Translator:
         v = self.expr(node)
         return v
 
+    def extents(self, node: ast.expr, what: str) -> list[int | SSAValue]:
+        """A shape list whose entries are compile-time ints or INDEX values (a
+        `pl.tensor.dim` of a dynamic dimension, or arithmetic on one)."""
+        if not isinstance(node, (ast.List, ast.Tuple)):
+            return list(self.static_ints(node, what))
+        out: list[int | SSAValue] = []
+        for e in node.elts:
+            v = self.expr(e)
+            if isinstance(v, int) and not isinstance(v, bool):
+                out.append(v)
+            elif _is_ssa(v) and v.type == INDEX:
+                out.append(self.ssa(v, None, e))
+            else:
+                raise self.err(e, f"{what}: each extent is a compile-time int or an INDEX "
+                               f"value (e.g. from pl.tensor.dim), got {_describe(v)}")
+        return out
+
     def static_ints(self, node: ast.expr, what: str) -> list[int]:
         v = self.static(node)
         if not isinstance(v, list) or not all(
@@ -2187,16 +2209,22 @@ class Translator:
     def pl_create_tensor(self, node: ast.Call) -> Value:
         a = self.args(node, ["shape", "dtype", "layout", "manual_dep", "init_value"], 2,
                       "pl.create_tensor")
-        shape = self.static_ints(a["shape"], "pl.create_tensor's shape")
-        t = self.elem_type(self.static(a["dtype"]), a["dtype"])
-        self.node = node
         if self.task is None:
-            # a scratch tensor in global memory (PyPTO: runtime-allocated DDR buffer)
+            ext = self.extents(a["shape"], "pl.create_tensor's shape")
+            t = self.elem_type(self.static(a["dtype"]), a["dtype"])
+            self.node = node
+            # a scratch tensor in global memory (PyPTO: runtime-allocated DDR buffer);
+            # an extent may be known only at run time (pl.tensor.dim of an input)
             if "init_value" in a:
                 raise self.err(a["init_value"], "init_value= of an orchestration "
                                "pl.create_tensor is not supported yet")
-            mt = MemRefType(t, shape)
-            return self.res(memref.AllocOp([], [], mt))
+            if any(isinstance(d, int) and d <= 0 for d in ext):
+                raise self.err(a["shape"], "pl.create_tensor needs positive extents")
+            mt = MemRefType(t, [d if isinstance(d, int) else DYNAMIC_INDEX for d in ext])
+            return self.res(memref.AllocOp([d for d in ext if not isinstance(d, int)], [], mt))
+        shape = self.static_ints(a["shape"], "pl.create_tensor's shape")
+        t = self.elem_type(self.static(a["dtype"]), a["dtype"])
+        self.node = node
         init = self.expr(a["init_value"]) if "init_value" in a else 0
         # PyPTO's tile.create: an on-chip buffer; ptoc fills it (with init_value or 0)
         return self._fill(node, shape, t, init)
@@ -2352,8 +2380,11 @@ class Translator:
         if _is_tile(src):
             return self.tile_reshape(cast(SSAValue, src), a["shape"], node)
         b = self.gm(src, a["x"], "pl.reshape")
-        shape = self.static_ints(a["shape"], "pl.reshape's shape")
+        ext = self.extents(a["shape"], "pl.reshape's shape")
         self.node = node
+        if any(not isinstance(d, int) for d in ext) or DYNAMIC_INDEX in _shape(b.type):
+            return self.dynamic_reshape(b, ext, node)
+        shape = [cast(int, d) for d in ext]
         old = list(_shape(b.type))
         if any(d < 0 for d in old) or any(d <= 0 for d in shape):
             raise self.err(node, "pl.reshape needs static, positive shapes")
@@ -2394,6 +2425,44 @@ class Translator:
                             "static_output_shape": DenseArrayBase.from_list(IntegerType(64),
                                                                             shape)})
         return self.res(op)
+
+    def dynamic_reshape(self, b: SSAValue, ext: list[int | SSAValue], node: ast.Call) -> Value:
+        """`pl.reshape` of a GM tensor where a dimension is known only at run time: a view
+        through one dimension (`memref.collapse_shape`, then `memref.expand_shape` with
+        the new extents as its output_shape). The interpreter checks the element count
+        at run time, so extents that do not multiply to the tensor's size are an error
+        there, not a silent view."""
+        old = list(_shape(b.type))
+        static = [d if isinstance(d, int) else DYNAMIC_INDEX for d in ext]
+        if any(isinstance(d, int) and d <= 0 for d in ext):
+            raise self.err(node, "pl.reshape needs positive extents")
+        n_dyn = sum(1 for d in static if d == DYNAMIC_INDEX)
+        if n_dyn > 1:
+            raise self.err(node, f"pl.reshape to {_dims_text(static)}: at most one extent may "
+                           "be known only at run time (the others give its value)")
+        if n_dyn == 0 or len(ext) == 1:
+            raise self.err(node, f"pl.reshape of a {_dims_text(old)} tensor to "
+                           f"{_dims_text(static)} is not supported: a dynamic shape is "
+                           "reshaped into a rank >= 2 shape with one runtime extent")
+        if old == static:
+            return b
+        elem = _elem(b.type)
+
+        def group(rank: int) -> ArrayAttr[ArrayAttr[IntegerAttr]]:
+            return ArrayAttr([ArrayAttr([IntegerAttr(d, IntegerType(64)) for d in range(rank)])])
+
+        flat = b
+        if len(old) > 1:
+            n = DYNAMIC_INDEX if DYNAMIC_INDEX in old else math.prod(old)
+            flat = self.res(memref.CollapseShapeOp.create(
+                operands=[b], result_types=[MemRefType(elem, [n])],
+                properties={"reassociation": group(len(old))}))
+        dyn = [d for d in ext if not isinstance(d, int)]
+        return self.res(memref.ExpandShapeOp.create(
+            operands=[flat, *dyn], result_types=[MemRefType(elem, static)],
+            properties={"reassociation": group(len(static)),
+                        "static_output_shape": DenseArrayBase.from_list(IntegerType(64),
+                                                                        static)}))
 
     def tile_reshape(self, t: SSAValue, shape_node: ast.expr, node: ast.Call) -> Value:
         """`pl.reshape` of a tile: the same elements in row-major order in another static
