@@ -2130,15 +2130,20 @@ class Translator:
         shape = self.static_ints(a["shapes"], "pl.load's shapes")
         self.node = node
         if "valid_shape" in a:
-            valid = self._offsets_list(a["valid_shape"], "pl.load's valid_shape")
-            if len(valid) != len(shape):
-                raise self.err(a["valid_shape"], "valid_shape= needs one extent per dimension")
-            vs = self.offsets(valid, node)
-            o = self.offsets(offs, node)
-            self.need_task(node, "loading a tile")
-            t = TensorType(_elem(b.type), shape)
-            return self.res(pto_tiles.LoadValidOp(b, o, vs, t))
+            return self.load_valid(b, offs, shape, a["valid_shape"], node, "pl.load")
         return self.load(b, self.offsets(offs, node), shape, node)
+
+    def load_valid(self, b: SSAValue, offs: list[ast.expr], shape: list[int],
+                   valid_node: ast.expr, node: ast.Call, what: str) -> Value:
+        """A tile of `shape` from GM whose valid region is `valid_shape` (pto.load_valid)."""
+        valid = self._offsets_list(valid_node, f"{what}'s valid_shape")
+        if len(valid) != len(shape):
+            raise self.err(valid_node, "valid_shape= needs one extent per dimension")
+        vs = self.offsets(valid, node)
+        o = self.offsets(offs, node)
+        self.need_task(node, "loading a tile")
+        t = TensorType(_elem(b.type), shape)
+        return self.res(pto_tiles.LoadValidOp(b, o, vs, t))
 
     def pl_tile__load(self, node: ast.Call) -> Value:
         return self.pl_load(node)
@@ -2146,14 +2151,20 @@ class Translator:
     def pl_slice(self, node: ast.Call) -> Value:
         a = self.args(node, ["tensor", "shape", "offset", "valid_shape", "drop_dims",
                              "pad_value", "clamp"], 3, "pl.slice")
-        if any(k in a for k in ("valid_shape", "drop_dims", "pad_value")):
-            raise self.err(node, "pl.slice valid_shape= / drop_dims= / pad_value= are not "
-                           "supported yet")
+        if any(k in a for k in ("drop_dims", "pad_value")):
+            raise self.err(node, "pl.slice drop_dims= / pad_value= are not supported yet")
+        if "clamp" in a and self.static(a["clamp"]) is not False:
+            raise self.err(a["clamp"], "pl.slice clamp= is not supported yet")
         src = self.expr(a["tensor"])
         b = src if _is_tile(src) else self.gm(src, a["tensor"], "pl.slice")
         shape = self.static_ints(a["shape"], "pl.slice's shape")
         offs = self._offsets_list(a["offset"], "pl.slice's offset")
         self.node = node
+        if "valid_shape" in a:
+            if _is_tile(b):
+                raise self.err(a["valid_shape"], "valid_shape= of a pl.slice of a tile is "
+                               "not supported yet (a slice of a GM tensor takes it)")
+            return self.load_valid(b, offs, shape, a["valid_shape"], node, "pl.slice")
         if _is_tile(b):
             idx = ast.Tuple(elts=[ast.Slice(lower=o, upper=ast.BinOp(left=o, op=ast.Add(),
                                                                       right=ast.Constant(n)))
