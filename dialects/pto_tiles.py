@@ -490,10 +490,23 @@ ColExpandSubOp = _expand("col_expand_sub", 0, "sub", _expand_doc("col_expand_sub
 ColExpandDivOp = _expand("col_expand_div", 0, "div", _expand_doc("col_expand_div", 0, "/"))
 ColExpandMaxOp = _expand("col_expand_max", 0, "max", _expand_doc("col_expand_max", 0, "max"))
 ColExpandMinOp = _expand("col_expand_min", 0, "min", _expand_doc("col_expand_min", 0, "min"))
+RowExpandOp = _expand("row_expand", 1, "rhs", """The plain row broadcast: `[R, C], [R, 1] -> [R, C]`,
+every element of row `i` is `v[i, 0]`; the first operand gives the shape (PyPTO
+`pl.row_expand(target, row_vec)`; its values are not read).
+
+`%r = pto.row_expand %x, %v : tensor<16x64xf32>, tensor<16x1xf32> -> tensor<16x64xf32>`
+""")
+ColExpandOp = _expand("col_expand", 0, "rhs", """The plain column broadcast: `[R, C], [1, C] -> [R, C]`,
+every row is `v[0, :]`; the first operand gives the shape (PyPTO
+`pl.col_expand(target, col_vec)`; its values are not read).
+
+`%r = pto.col_expand %x, %v : tensor<16x64xf32>, tensor<1x64xf32> -> tensor<16x64xf32>`
+""")
 
 EXPAND_OPS: tuple[type[_ExpandOp], ...] = (
     RowExpandAddOp, RowExpandSubOp, RowExpandDivOp, RowExpandMaxOp, RowExpandMinOp,
     ColExpandAddOp, ColExpandSubOp, ColExpandDivOp, ColExpandMaxOp, ColExpandMinOp,
+    RowExpandOp, ColExpandOp,
 )
 
 

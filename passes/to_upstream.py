@@ -427,6 +427,8 @@ _INT_BIN: dict[str, type[Operation]] = {
 
 def _binop(b: _B, fn: str, x: SSAValue, y: SSAValue) -> SSAValue:
     """The interpreter's tile binary `fn` on two scalars (signless ints are signed)."""
+    if fn == "rhs":  # the plain broadcast: the vector's value
+        return y
     t = x.type
     if isinstance(t, IntegerType) and t.signedness.data.name != "SIGNLESS":
         raise _NotLowered(f"'{fn}' on {t} (upstream arith takes signless integers)")

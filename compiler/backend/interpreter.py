@@ -1653,6 +1653,8 @@ def _div_fn(dt: np.dtype[Any]) -> Callable[[Any, Any], Any]:
 
 
 def _binary_fn(name: str, dt: np.dtype[Any]) -> Callable[[Any, Any], Any]:
+    if name == "rhs":  # the plain broadcast (pto.row_expand / pto.col_expand)
+        return lambda _a, b: np.array(b, dtype=dt)
     if name == "div":
         return _div_fn(dt)
     if dt.kind in "iu" and name in ("add", "sub", "mul"):

@@ -294,6 +294,7 @@ _EXPANDS: dict[str, tuple[type[Operation], int]] = {
     "row_expand_min": (pto_tiles.RowExpandMinOp, 1), "col_expand_add": (pto_tiles.ColExpandAddOp, 0),
     "col_expand_sub": (pto_tiles.ColExpandSubOp, 0), "col_expand_div": (pto_tiles.ColExpandDivOp, 0),
     "col_expand_max": (pto_tiles.ColExpandMaxOp, 0), "col_expand_min": (pto_tiles.ColExpandMinOp, 0),
+    "row_expand": (pto_tiles.RowExpandOp, 1), "col_expand": (pto_tiles.ColExpandOp, 0),
 }
 
 _CMP_TYPES = {0: "eq", 1: "ne", 2: "lt", 3: "le", 4: "gt", 5: "ge"}
