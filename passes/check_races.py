@@ -201,6 +201,15 @@ def _message(
     )
 
 
+def _unmodelled(base: SSAValue) -> str | None:
+    """Why the check cannot place a memref in memory: made by an op that is neither a
+    kernel argument, a scratch tensor nor a modelled view, it may alias any other tensor
+    (so it is never "disjoint"); None for a memref the check models."""
+    if isinstance(base, OpResult) and not isinstance(base.op, memref.AllocOp):
+        return f"it is made by {base.op.name}, which the check does not model as a view"
+    return None
+
+
 def _runtime_valid(op: Operation) -> bool:
     """A `pto.store_valid` with a valid extent not known at compile time."""
     return isinstance(op, StoreValidOp) and any(
@@ -217,10 +226,8 @@ def check_scope(spmd: SpmdOp, max_points: int = DEFAULT_MAX_POINTS) -> list[Find
         base = base_memref(store.dest)
         if builder.inside(base):
             continue  # a memref created by the task itself is private to it
-        if isinstance(base, OpResult) and not isinstance(base.op, memref.AllocOp):
-            # a memref made by an op that is neither a kernel argument, a scratch
-            # tensor nor a modelled view may alias another tensor: never "disjoint"
-            why = f"it is made by {base.op.name}, which the check does not model as a view"
+        why = _unmodelled(base)
+        if why is not None:
             v = Verdict("may", "undecided", detail=why)
             msg = (
                 f"may race: cannot prove that different tasks write disjoint parts of "
@@ -301,9 +308,8 @@ def _read_races(
         base = base_memref(rd.source)
         if builder.inside(base):
             continue  # the task's own scratch
-        if isinstance(base, OpResult) and not isinstance(base.op, memref.AllocOp):
-            # a view the check does not model may alias any tensor the scope writes
-            why = f"it is made by {base.op.name}, which the check does not model as a view"
+        why = _unmodelled(base)
+        if why is not None:
             v = Verdict("may", "undecided", detail=why)
             msg = (
                 f"may race: cannot prove that no other task writes what this "
