@@ -360,6 +360,15 @@ def _finish_parse(op: Operation, parser: Parser) -> None:
 # --------------------------------------------------------------------------- spmd
 
 
+AFTER_ATTR = "pto.after"
+"""Attribute of a `pto.spmd` (an array of integers): the `pto.task_id`s of the scopes whose
+latest launch this launch waits for, besides the dependences of its GM tensors (PyPTO's
+`deps=`; the frontend writes it)."""
+
+TASK_ID_ATTR = "pto.task_id"
+"""Attribute of a `pto.spmd` (an integer) that a later `pto.after` names."""
+
+
 @irdl_op_definition
 class SpmdOp(IRDLOperation):
     """`N` independent tasks of one kernel scope.

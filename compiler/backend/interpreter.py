@@ -46,7 +46,9 @@ import numpy as np
 from xdsl.dialects import arith, func, memref, scf, tensor
 from xdsl.dialects.builtin import (
     DYNAMIC_INDEX,
+    ArrayAttr,
     IndexType,
+    IntegerAttr,
     IntegerType,
     MemRefType,
     ModuleOp,
@@ -131,6 +133,8 @@ class _RunState:
     """Whether scopes may run all their tasks at once (`ptoc.backend.batched`)."""
     widened: _Widened = field(default_factory=lambda: _Widened())
     """Matmul operands widened from read-only tiles of the running scope (`_widen`)."""
+    launches: dict[int, int] = field(default_factory=dict[int, int])
+    """The record index of the latest launch of each `pto.task_id` (for `pto.after`)."""
 
 
 class _Widened:
@@ -566,7 +570,25 @@ def _spmd(c: _Compiler, op: pto.SpmdOp) -> Thunk:
     # tasks that provably cannot see each other run on two threads (ptoc.backend.parallel)
     nthreads = threads() if independent_tasks(op, mem) else 1
 
+    task_key = op.attributes.get(pto.TASK_ID_ATTR)
+    after_attr = op.attributes.get(pto.AFTER_ATTR)
+    key = task_key.value.data if isinstance(task_key, IntegerAttr) else None
+    after_keys = tuple(
+        a.value.data for a in after_attr.data if isinstance(a, IntegerAttr)
+    ) if isinstance(after_attr, ArrayAttr) else ()
+
     def run(f: Frame) -> None:
+        first = len(state.record.scopes)
+        run_scope(f)
+        if rec and len(state.record.scopes) > first:
+            if after_keys:
+                known = state.launches
+                state.record.scopes[first].after = tuple(
+                    sorted({known[k] for k in after_keys if k in known}))
+            if key is not None:
+                state.launches[key] = first
+
+    def run_scope(f: Frame) -> None:
         n: int = static if static is not None else f[cs]
         if n < 0:
             raise InterpreterError(op, f"task count is negative: {n}")

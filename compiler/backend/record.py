@@ -127,6 +127,9 @@ class ScopeRecord:
     name: str
     core: CoreKind
     tasks: list[TaskRecord] = field(default_factory=list["TaskRecord"])
+    after: tuple[int, ...] = ()
+    """Indices (in the record) of earlier launches this one waits for by an explicit
+    dependence (`pto.after`, PyPTO's `deps=`), besides those of its GM tensors."""
 
 
 @dataclass(slots=True)

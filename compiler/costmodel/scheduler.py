@@ -8,7 +8,8 @@ fields of the machine file):
   its blocks `aicpu_submit_us`; a block cannot be claimed before it is submitted.
 - Scope-to-scope dependences come from the GM tensors the scopes read and write (as the
   runtime's tensor map derives them, at whole-tensor granularity): a scope waits for
-  every earlier scope it has a RAW, WAR or WAW conflict with. Consecutive independent
+  every earlier scope it has a RAW, WAR or WAW conflict with, and for the launches its
+  explicit dependences name (PyPTO's `deps=`, `ScopeRecord.after`). Consecutive independent
   scopes form one batch whose tasks are dispatched together (they overlap); a batch
   starts when the scopes it depends on are done. A scope with an access of unknown
   tensor depends on everything before it.
@@ -79,6 +80,9 @@ class ScopeTimes:
     gm_bytes: Sequence[float] = ()
     reads: frozenset[int] | None = None
     writes: frozenset[int] | None = None
+    after: frozenset[int] = frozenset()
+    """Positions (in the kernel's scope list) of earlier scopes this one waits for by an
+    explicit dependence (PyPTO's `deps=`: `ScopeRecord.after`)."""
 
 
 class Scheduler:
@@ -321,8 +325,12 @@ class Scheduler:
         return out, done
 
 
-def _depends(a: ScopeTimes, b: ScopeTimes) -> bool:
-    """Does the later scope `b` depend on the earlier `a` (RAW, WAR or WAW on a tensor)?"""
+def _depends(scopes: Sequence[ScopeTimes], i: int, j: int) -> bool:
+    """Does the later scope `j` depend on the earlier `i`: RAW, WAR or WAW on a tensor,
+    or an explicit dependence (`deps=`)?"""
+    a, b = scopes[i], scopes[j]
+    if i in b.after:
+        return True
     if a.reads is None or a.writes is None or b.reads is None or b.writes is None:
         return True
     return bool(a.writes & (b.reads | b.writes)) or bool(a.reads & b.writes)
@@ -348,11 +356,11 @@ def schedule_scopes(scopes: Sequence[ScopeTimes], m: Machine) -> KernelReport:
     while i < len(scopes):
         # the batch: scopes i..j-1, none depending on another of the batch
         j = i + 1
-        while j < len(scopes) and not any(_depends(scopes[k], scopes[j]) for k in range(i, j)):
+        while j < len(scopes) and not any(_depends(scopes, k, j) for k in range(i, j)):
             j += 1
         ready = 0.0
         for k in range(i):
-            if any(_depends(scopes[k], scopes[b]) for b in range(i, j)):
+            if any(_depends(scopes, k, b) for b in range(i, j)):
                 ready = max(ready, done[k])
         batch = list(scopes[i:j])
         slots, bdone = sched.run_batch(batch, ready, submitted[i:j])
@@ -463,7 +471,7 @@ def scope_times(scope: ScopeRecord, m: Machine) -> ScopeTimes:
         s = task_schedule(task.events, m, mixed)
         ex.append(entry + m.us(s.cycles))
         by.append(s.gm_bytes)
-    return ScopeTimes(scope.name, scope.core, ex, by, r, w)
+    return ScopeTimes(scope.name, scope.core, ex, by, r, w, frozenset(scope.after))
 
 
 def task_times_us(

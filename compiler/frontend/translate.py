@@ -187,7 +187,29 @@ def _is_const(v: Value) -> bool:
     return isinstance(v, (bool, int, float)) and not isinstance(v, DType)
 
 
+@dataclass(frozen=True)
+class TaskIds:
+    """A PyPTO task id (`with pl.spmd(...) as tid`, `pl.system.task_dummy(deps=...)`): the
+    `pto.task_id` numbers of the scopes whose latest launch it stands for (empty: ready at
+    once). Compile-time only: it becomes the `pto.after` of the scopes that name it in
+    `deps=`."""
+
+    ids: frozenset[int]
+
+
+@dataclass
+class TaskIdCell:
+    """A task-id name that a runtime loop reassigns (`prev = tid` in the body): every id
+    it takes in the loop, gathered as the body is translated. A `deps=` that names it
+    waits for the latest launch of each, so the first iteration waits for the value
+    before the loop and a later one for the previous iteration's."""
+
+    ids: set[int]
+
+
 def _describe(v: Value) -> str:
+    if isinstance(v, (TaskIds, TaskIdCell)):
+        return "a task id"
     if isinstance(v, SSAValue):
         if isinstance(v.type, (TensorType, MemRefType)):
             return _type_text(v.type)
@@ -305,6 +327,10 @@ class Translator:
 
     def __init__(self, loaded: LoadedKernelFile):
         self.loaded = loaded
+        self.task_counter = 0
+        """The last `pto.task_id` given to a scope (`with ... as tid`)."""
+        self.pending_after: list[tuple[pto.SpmdOp, list[TaskIds | TaskIdCell]]] = []
+        """Scopes with `deps=`, for `finish_after`."""
         self.scalars: dict[str, Any] = dict(loaded.leftover)
         """Values of the entry's scalar parameters (`--set NAME=VALUE`): PyPTO's `@pl.jit`
         specializes a scalar argument, substituting its value as a literal."""
@@ -470,6 +496,7 @@ class Translator:
                                f"{_describe(v)}: an "
                                "entry writes its results into its pl.Out / pl.InOut tensor "
                                "parameters and may return only those")
+        self.finish_after()
         self.add(func.ReturnOp())
         f = func.FuncOp(kf.__name__, FunctionType.from_lists(arg_types, []), Region(body))
         f.location = FileLineColLoc(StringAttr(file), IntAttr(fdef.lineno),
@@ -684,7 +711,10 @@ class Translator:
             self.frame.declared[name] = v.type
             if v.name_hint is None and not isinstance(v, BlockArgument):
                 v.name_hint = name
-        elif _is_const(v) or isinstance(v, tuple):
+        elif isinstance(v, TaskIds) and isinstance(self.frame.env.get(name), TaskIdCell):
+            cast(TaskIdCell, self.frame.env[name]).ids.update(v.ids)
+            return  # reassigned in a runtime loop: the cell keeps every value
+        elif _is_const(v) or isinstance(v, (tuple, TaskIds, TaskIdCell)):
             pass
         else:
             raise self.err(node, f"cannot assign {_describe(v)} to '{name}' in a kernel body")
@@ -816,10 +846,13 @@ class Translator:
         var = s.target.id
         (lb, ub, step), stage = self.range_bounds(call, kind)
         self.node = s
-        lbv, ubv, stv = (self.loop_bound(v, call) for v in (lb, ub, step))
+        lbv, ubv, stv = (self.widened_index(v, call) for v in (lb, ub, step))
         env = self.frame.env
         assigned = self.assigned_in(s.body) - {var}
-        carried = sorted(n for n in assigned if n in env)
+        for n in assigned:
+            if isinstance(env.get(n), TaskIds):  # a task id the loop reassigns
+                env[n] = TaskIdCell(set(cast(TaskIds, env[n]).ids))
+        carried = sorted(n for n in assigned if n in env and not isinstance(env[n], TaskIdCell))
         future = self.future.names() if self.future is not None else set()
         escaping = sorted(n for n in assigned if n not in env and n in future)
         tensors = [n for n in carried if _is_mem(env[n])]
@@ -1132,7 +1165,7 @@ class Translator:
         return "cube" if cube else "vector"
 
     def open_task(self, node: ast.AST, count: Value, name: str | None,
-                  body: Callable[[SSAValue], None]) -> None:
+                  body: Callable[[SSAValue], None]) -> pto.SpmdOp:
         if self.task is not None:
             raise self.err(node, f"a task scope cannot be nested in another (this is inside "
                            f"'{self.task_name}')")
@@ -1160,6 +1193,7 @@ class Translator:
         spmd.properties["core"] = pto.CoreKindAttr(pto.CoreKind(self.task_core(spmd)))
         self.node = node
         self.add(spmd)
+        return spmd
 
     def scope_kwargs(self, call: ast.Call, allowed: set[str], what: str) -> dict[str, Any]:
         out: dict[str, Any] = {}
@@ -1167,7 +1201,7 @@ class Translator:
             if kw.arg not in allowed:
                 raise self.err(kw, f"{what} takes no keyword '{kw.arg}' here (supported: "
                                f"{', '.join(sorted(allowed))})")
-            out[kw.arg] = self.static(kw.value)
+            out[kw.arg] = self.task_deps(kw.value) if kw.arg == "deps" else self.static(kw.value)
         name = out.get("name_hint")
         if name is not None and (not isinstance(name, str) or not name.isidentifier()):
             raise self.err(call, "name_hint must be a string literal that is an identifier")
@@ -1200,9 +1234,11 @@ class Translator:
                                                            "manual_scope", "cluster"):
             raise self.err(item.context_expr, "with takes pl.at(...), pl.spmd(...) or "
                            "pl.scope()")
-        if item.optional_vars is not None:
-            raise self.err(item.optional_vars, "'with ... as tid' (task ids, deps=) is not "
-                           "supported yet")
+        tid = item.optional_vars
+        if tid is not None and not isinstance(tid, ast.Name):
+            raise self.err(tid, "'with ... as tid' binds one name")
+        if tid is not None and path not in ("at", "spmd"):
+            raise self.err(tid, f"pl.{path} has no task id")
         trim = frozenset(self.frame.env)
         if path in ("scope", "manual_scope"):
             if self.task is not None:
@@ -1212,7 +1248,8 @@ class Translator:
         if path == "cluster":
             raise self.err(call, "pl.cluster is not supported yet")
         if path == "at":
-            kw = self.scope_kwargs(call, {"level", "name_hint", "allow_early_resolve"}, "pl.at")
+            kw = self.scope_kwargs(call, {"level", "name_hint", "allow_early_resolve", "deps"},
+                                   "pl.at")
             level = kw.get("level", call.args[0] if call.args else None)
             if call.args:
                 level = self.static(call.args[0])
@@ -1221,8 +1258,8 @@ class Translator:
                                "(one task); other levels are distributed hierarchies")
             count: Value = 1
         else:
-            kw = self.scope_kwargs(call, {"name_hint", "sync_start", "allow_early_resolve"},
-                                   "pl.spmd")
+            kw = self.scope_kwargs(call, {"name_hint", "sync_start", "allow_early_resolve",
+                                          "deps"}, "pl.spmd")
             if len(call.args) != 1:
                 raise self.err(call, "pl.spmd takes one positional argument, the task count")
             count = self.expr(call.args[0])
@@ -1230,7 +1267,48 @@ class Translator:
         def body(task: SSAValue) -> None:
             self.stmts(s.body, self.future, trim)
 
-        self.open_task(s, count, kw.get("name_hint"), body)
+        spmd = self.open_task(s, count, kw.get("name_hint"), body)
+        deps: list[TaskIds | TaskIdCell] | None = kw.get("deps")
+        if deps:
+            self.pending_after.append((spmd, deps))
+        if tid is not None:
+            self.task_counter += 1
+            spmd.attributes[pto.TASK_ID_ATTR] = IntegerAttr(self.task_counter, IntegerType(64))
+            self.bind_name(tid.id, TaskIds(frozenset({self.task_counter})), tid)
+
+    def task_deps(self, node: ast.expr) -> list[TaskIds | TaskIdCell]:
+        """`deps=[t1, t2, ...]`: the task ids named (PyPTO: explicit dependence edges
+        besides those of the GM tensors); a loop-reassigned one as its cell, read when the
+        translation ends (`finish_after`)."""
+        if not isinstance(node, (ast.List, ast.Tuple)):
+            raise self.err(node, "deps= takes a list of task ids: deps=[tid, ...] (a "
+                           "comprehension over a task-id array is not supported yet)")
+        out: list[TaskIds | TaskIdCell] = []
+        for e in node.elts:
+            v = self.expr(e)
+            if not isinstance(v, (TaskIds, TaskIdCell)):
+                raise self.err(e, f"deps= takes task ids ('with ... as tid', "
+                               f"pl.system.task_dummy), got {_describe(v)}")
+            out.append(v)
+        return out
+
+    def pl_system__task_dummy(self, node: ast.Call) -> Value:
+        """`pl.system.task_dummy(deps=[...])`: a task id ready when all of `deps` are,
+        which launches nothing."""
+        a = self.args(node, ["deps"], 0, "pl.system.task_dummy")
+        deps = self.task_deps(a["deps"]) if "deps" in a else []
+        if any(isinstance(d, TaskIdCell) for d in deps):
+            raise self.err(node, "pl.system.task_dummy of a task id that a loop reassigns "
+                           "is not supported yet")
+        return TaskIds(frozenset(i for d in deps for i in d.ids))
+
+    def finish_after(self) -> None:
+        """Write each scope's `pto.after`: the ids its `deps=` named, loop cells complete."""
+        for spmd, deps in self.pending_after:
+            ids = sorted({i for d in deps for i in d.ids})
+            if ids:
+                spmd.attributes[pto.AFTER_ATTR] = ArrayAttr(
+                    [IntegerAttr(i, IntegerType(64)) for i in ids])
 
     # ------------------------------------------------------------------ expressions
 
@@ -1372,10 +1450,12 @@ class Translator:
         raise self.err(node, f"expected an INDEX value, got {_describe(v)}; convert with "
                        "pl.cast(x, pl.INDEX)")
 
-    def loop_bound(self, v: Value, node: ast.AST) -> SSAValue:
-        """A loop bound as an index value: PyPTO's loop variable is INDEX whatever the
-        integer type of a bound (`parse_for_loop`), so an INT32 bound (a count read from
-        memory) is widened, with its sign."""
+    def widened_index(self, v: Value, node: ast.AST) -> SSAValue:
+        """An integer scalar of any width as an index value, widened with its sign: where
+        PyPTO takes any integer (a loop bound: its loop variable is INDEX whatever the
+        bounds' type, `parse_for_loop`; a `pl.read` index, an INT32 value read from a
+        table in pypto-lib HEAD), ptoc inserts the `arith.index_cast` PyPTO's codegen
+        would."""
         if _is_ssa(v) and isinstance(v.type, IntegerType) and v.type.width.data > 1:
             return self.res(arith.IndexCastOp(self.ssa(v, None, node), INDEX))
         return self.index(v, node)
@@ -1701,7 +1781,8 @@ class Translator:
         if len(idx) != len(_shape(base.type)):
             raise self.err(node, f"pl.read of a rank-{len(_shape(base.type))} tensor takes "
                            f"{len(_shape(base.type))} indices, got {len(idx)}")
-        offs = self.offsets(idx, node)
+        offs = [self.widened_index(self.expr(i) if isinstance(i, ast.expr) else i, node)
+                for i in idx]
         op = pto.ReadOp(base, offs, _elem(base.type))
         if base in self.distinct:
             op.attributes[DISTINCT_ROWS_ATTR] = UnitAttr()
