@@ -68,7 +68,7 @@ from ptoc.backend.interpreter import compile_module
 from ptoc.backend.record import ExecutionRecord
 from ptoc.costmodel import Machine, load_machine, simulate
 from ptoc.diagnostics import Diagnostic, diagnostic_sink, verify
-from ptoc.dialects.pto import SpmdOp, UnrollOp
+from ptoc.dialects.pto import AFTER_ATTR, SpmdOp, UnrollOp
 from ptoc.passes import available_passes
 
 if TYPE_CHECKING:
@@ -614,6 +614,8 @@ class _PrefixShare:
         if not all(isinstance(o, SpmdOp) or (o.name.startswith("arith.") and not o.regions)
                    for o in prefix):
             return None
+        if any(AFTER_ATTR in o.attributes for o in module.walk() if isinstance(o, SpmdOp)):
+            return None  # explicit dependences name launches by their place in one record
         cut = module.clone()
         ctop = cls._top(cut, func_name)
         assert ctop is not None

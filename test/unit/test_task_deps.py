@@ -130,3 +130,18 @@ def test_malformed_dependences_are_located_errors(tmp_path: Path, body: str, mes
         load_kernel(str(_kernel(tmp_path, text)))
     assert message in str(e.value)
     assert "deps_kernel.py:" in str(e.value)
+
+
+def test_a_sweep_does_not_share_a_prefix_that_dependences_name(tmp_path: Path) -> None:
+    # pto-tune reuses the run of the scopes before the tuned one; with deps= the record
+    # positions that pto.after resolves to belong to one whole run, so it runs it whole
+    from ptoc.tuning.factor_sweep import _PrefixShare  # pyright: ignore[reportPrivateUsage]
+
+    path = _kernel(tmp_path)
+    rng = np.random.default_rng(0)
+    ins = {"x": rng.standard_normal((16, 64)).astype(np.float32),
+           "y": np.zeros((16, 64), np.float32), "z": np.zeros((16, 64), np.float32)}
+    with_deps = load_kernel(str(path), constants={"DEPS": 1})
+    without = load_kernel(str(path), constants={"DEPS": 0})
+    assert _PrefixShare.build(with_deps, None, "b", ins) is None
+    assert _PrefixShare.build(without, None, "b", ins) is not None
