@@ -205,6 +205,16 @@ class TaskIdCell:
     before the loop and a later one for the previous iteration's."""
 
     ids: set[int]
+    links: list[TaskIdCell] = field(default_factory=list["TaskIdCell"])
+    """Cells whose ids this one also stands for (a dummy task over a loop's task id)."""
+
+    def all_ids(self, seen: frozenset[int] = frozenset()) -> set[int]:
+        """Every id, through the links (read when the translation ends)."""
+        out = set(self.ids)
+        for c in self.links:
+            if id(c) not in seen:
+                out |= c.all_ids(seen | {id(self)})
+        return out
 
 
 def _describe(v: Value) -> str:
@@ -711,8 +721,14 @@ class Translator:
             self.frame.declared[name] = v.type
             if v.name_hint is None and not isinstance(v, BlockArgument):
                 v.name_hint = name
-        elif isinstance(v, TaskIds) and isinstance(self.frame.env.get(name), TaskIdCell):
-            cast(TaskIdCell, self.frame.env[name]).ids.update(v.ids)
+        elif isinstance(v, (TaskIds, TaskIdCell)) and isinstance(self.frame.env.get(name),
+                                                                 TaskIdCell):
+            cell = cast(TaskIdCell, self.frame.env[name])
+            if isinstance(v, TaskIdCell):
+                if v is not cell:
+                    cell.links.append(v)
+            else:
+                cell.ids.update(v.ids)
             return  # reassigned in a runtime loop: the cell keeps every value
         elif _is_const(v) or isinstance(v, (tuple, TaskIds, TaskIdCell)):
             pass
@@ -1280,10 +1296,19 @@ class Translator:
         """`deps=[t1, t2, ...]`: the task ids named (PyPTO: explicit dependence edges
         besides those of the GM tensors); a loop-reassigned one as its cell, read when the
         translation ends (`finish_after`)."""
-        if not isinstance(node, (ast.List, ast.Tuple)):
-            raise self.err(node, "deps= takes a list of task ids: deps=[tid, ...] (a "
-                           "comprehension over a task-id array is not supported yet)")
+        if not isinstance(node, (ast.List, ast.Tuple, ast.ListComp)):
+            raise self.err(node, "deps= takes a list of task ids: deps=[tid, ...]")
         out: list[TaskIds | TaskIdCell] = []
+        if isinstance(node, ast.ListComp):
+            # [arr[i] for i in range(n)]: PyPTO unrolls it; every element of a task-id
+            # array is its cell
+            elt = node.elt
+            if (len(node.generators) == 1 and isinstance(elt, ast.Subscript)
+                    and isinstance(elt.value, ast.Name)
+                    and isinstance(self.frame.env.get(elt.value.id), TaskIdCell)):
+                return [cast(TaskIdCell, self.frame.env[elt.value.id])]
+            raise self.err(node, "a deps= comprehension is supported over a task-id array "
+                           "only: deps=[tids[i] for i in range(n)]")
         for e in node.elts:
             v = self.expr(e)
             if not isinstance(v, (TaskIds, TaskIdCell)):
@@ -1292,20 +1317,33 @@ class Translator:
             out.append(v)
         return out
 
+    def pl_array__create(self, node: ast.Call) -> Value:
+        """`pl.array.create(n, pl.TASK_ID)`: an array of task ids (a compile-time cell
+        of every id stored in it); arrays of other element types are not supported."""
+        a = self.args(node, ["size", "dtype"], 2, "pl.array.create")
+        dt = self.static(a["dtype"])
+        if not (isinstance(dt, DType) and dt.name == "TASK_ID"):
+            raise self.err(a["dtype"], "pl.array.create is supported for task ids "
+                           "(pl.TASK_ID) only")
+        self.static(a["size"])
+        return TaskIdCell(set())
+
     def pl_system__task_dummy(self, node: ast.Call) -> Value:
         """`pl.system.task_dummy(deps=[...])`: a task id ready when all of `deps` are,
         which launches nothing."""
         a = self.args(node, ["deps"], 0, "pl.system.task_dummy")
         deps = self.task_deps(a["deps"]) if "deps" in a else []
-        if any(isinstance(d, TaskIdCell) for d in deps):
-            raise self.err(node, "pl.system.task_dummy of a task id that a loop reassigns "
-                           "is not supported yet")
-        return TaskIds(frozenset(i for d in deps for i in d.ids))
+        cells = [d for d in deps if isinstance(d, TaskIdCell)]
+        ids = frozenset(i for d in deps if isinstance(d, TaskIds) for i in d.ids)
+        if not cells:
+            return TaskIds(ids)
+        return TaskIdCell(set(ids), cells)  # over a loop's or an array's ids
 
     def finish_after(self) -> None:
         """Write each scope's `pto.after`: the ids its `deps=` named, loop cells complete."""
         for spmd, deps in self.pending_after:
-            ids = sorted({i for d in deps for i in d.ids})
+            ids = sorted({i for d in deps
+                          for i in (d.all_ids() if isinstance(d, TaskIdCell) else d.ids)})
             if ids:
                 spmd.attributes[pto.AFTER_ATTR] = ArrayAttr(
                     [IntegerAttr(i, IntegerType(64)) for i in ids])
@@ -1406,6 +1444,9 @@ class Translator:
         if isinstance(node, ast.Call):
             return self.call(node)
         if isinstance(node, ast.Subscript):
+            arr = self.task_id_array(node)
+            if arr is not None:
+                return arr
             return self.load_subscript(node)
         if isinstance(node, (ast.List, ast.Tuple)):
             return tuple(self.expr(e) for e in node.elts)
@@ -1845,7 +1886,29 @@ class Translator:
             return "add"
         raise self.err(node, f"atomic must be pl.AtomicType.Add, got {v!r}")
 
+    def task_id_array(self, node: ast.Subscript) -> TaskIdCell | None:
+        """`arr[i]` of a task-id array (`pl.array.create(n, pl.TASK_ID)`): the array's
+        cell (any element may stand for any id stored in it), or None for another base."""
+        if not isinstance(node.value, ast.Name):
+            return None
+        v = self.frame.env.get(node.value.id)
+        if not isinstance(v, TaskIdCell):
+            return None
+        self.expr(node.slice)  # the index is evaluated (and must be valid) all the same
+        return v
+
     def store_subscript(self, t: ast.Subscript, value_node: ast.expr) -> None:
+        arr = self.task_id_array(t)
+        if arr is not None:
+            v = self.expr(value_node)
+            if not isinstance(v, (TaskIds, TaskIdCell)):
+                raise self.err(value_node, f"a task-id array holds task ids, got {_describe(v)}")
+            if isinstance(v, TaskIdCell):
+                if v is not arr:
+                    arr.links.append(v)
+            else:
+                arr.ids.update(v.ids)
+            return
         base = self.expr(t.value)
         b = self.gm(base, t.value, "a slice store")
         lowers, extents, scalar = self.slice_window(b, t.slice, t, False)

@@ -145,3 +145,34 @@ def test_a_sweep_does_not_share_a_prefix_that_dependences_name(tmp_path: Path) -
     without = load_kernel(str(path), constants={"DEPS": 0})
     assert _PrefixShare.build(with_deps, None, "b", ins) is None
     assert _PrefixShare.build(without, None, "b", ins) is not None
+
+
+def test_task_id_arrays_and_comprehensions(tmp_path: Path) -> None:
+    # pypto-lib HEAD: tids = pl.array.create(N, pl.TASK_ID); tids[g] = tid in a loop;
+    # deps=[tids[i] for i in range(N)]: the consumer waits for every launch stored
+    text = '''
+import pypto.language as pl
+
+
+@pl.jit
+def k(x: pl.Tensor[[16, 64], pl.FP32], y: pl.Out[pl.Tensor[[16, 64], pl.FP32]],
+      z: pl.Out[pl.Tensor[[16, 64], pl.FP32]]):
+    tids = pl.array.create(2, pl.TASK_ID)
+    for g in pl.range(2):
+        with pl.at(level=pl.Level.CORE_GROUP, name_hint="a") as ta:
+            r = g * 8
+            y[r:r + 8, 0:64] = pl.mul(x[r:r + 8, 0:64], 2.0)
+        tids[g] = ta
+    join = pl.system.task_dummy(deps=[tids[i] for i in range(2)])
+    with pl.at(level=pl.Level.CORE_GROUP, name_hint="b", deps=[join]):
+        z[0:16, 0:64] = pl.mul(x[0:16, 0:64], 3.0)
+    return y, z
+'''
+    module = load_kernel(str(_kernel(tmp_path, text)))
+    rng = np.random.default_rng(0)
+    ins = {"x": rng.standard_normal((16, 64)).astype(np.float32),
+           "y": np.zeros((16, 64), np.float32), "z": np.zeros((16, 64), np.float32)}
+    rec = compile_module(module).run(ins).record
+    assert [s.name for s in rec.scopes] == ["a", "a", "b"]
+    # the latest launch of the scope the array holds: the second a
+    assert [s.after for s in rec.scopes] == [(), (), (1,)]
