@@ -23,7 +23,7 @@ from ptoc.diagnostics import PtoDiagnostic, describe_pipeline_error, verify
 from ptoc.dialects import PTO
 from ptoc.passes import available_passes
 
-UPSTREAM_DIALECTS = ("builtin", "func", "arith", "math", "scf", "memref", "tensor")
+UPSTREAM_DIALECTS = ("builtin", "func", "arith", "math", "scf", "memref", "tensor", "linalg")
 
 
 def context() -> Context:

@@ -221,6 +221,17 @@ def upstream_use_violation(op: Operation) -> str | None:
         return _reshape_problem(op, op.src.type, op.result.type)
     if isinstance(op, memref.ExpandShapeOp):
         return _reshape_problem(op, op.result.type, op.src.type)
+    if op.name == "linalg.fill" and any(isinstance(o.type, MemRefType) for o in op.operands):
+        # the GM form (pl.create_tensor(..., init_value=v)); a tile fill is tensor.splat
+        if len(op.operands) != 2 or op.results:
+            return "linalg.fill of a GM tensor takes one value and one memref, and has no result"
+        v, m = op.operands
+        mt = m.type
+        if not isinstance(mt, MemRefType) or v.type != mt.get_element_type():  # pyright: ignore[reportUnknownMemberType]
+            return "linalg.fill fills a memref with a scalar of its element type"
+        if _in_task(op):
+            return "linalg.fill of a GM tensor belongs outside pto.spmd (the orchestration)"
+        return None
     if isinstance(op, memref.AllocOp):
         t = op.memref.type
         if _in_task(op):

@@ -1492,6 +1492,20 @@ def _alloc(c: _Compiler, op: memref.AllocOp) -> Thunk:
     return c.value_op(op, alloc, None, nan_check=False)
 
 
+@_handles("linalg.fill")
+def _fill_gm(c: _Compiler, op: Operation) -> Thunk:
+    """`linalg.fill ins(%v) outs(%m : memref)`: an orchestration-level GM tensor filled
+    with one value (PyPTO's `pl.create_tensor(..., init_value=v)`, which the runtime
+    fills on the AICPU before any kernel writes it; no task, so nothing is recorded)."""
+    vs, ms = c.slot(op.operands[0]), c.slot(op.operands[1])
+    dt = nm.np_dtype(_elem_of(op.operands[1].type))
+
+    def fill(f: Frame, _op: Operation = op) -> None:
+        f[ms][...] = dt.type(f[vs]) if dt != np.bool_ else bool(f[vs])
+
+    return fill
+
+
 @_handles("memref.dealloc")
 def _dealloc(c: _Compiler, op: Operation) -> None:
     return None

@@ -46,6 +46,7 @@ from dataclasses import dataclass, field
 from typing import Any, cast
 
 from xdsl.dialects import arith, func, memref, scf, tensor
+from xdsl.dialects.linalg.ops import FillOp as _LinalgFill
 from xdsl.dialects import math as mathd
 from xdsl.dialects.builtin import (
     DYNAMIC_INDEX,
@@ -2371,13 +2372,22 @@ class Translator:
             self.node = node
             # a scratch tensor in global memory (PyPTO: runtime-allocated DDR buffer);
             # an extent may be known only at run time (pl.tensor.dim of an input)
-            if "init_value" in a:
-                raise self.err(a["init_value"], "init_value= of an orchestration "
-                               "pl.create_tensor is not supported yet")
             if any(isinstance(d, int) and d <= 0 for d in ext):
                 raise self.err(a["shape"], "pl.create_tensor needs positive extents")
             mt = MemRefType(t, [d if isinstance(d, int) else DYNAMIC_INDEX for d in ext])
-            return self.res(memref.AllocOp([d for d in ext if not isinstance(d, int)], [], mt))
+            buf = self.res(memref.AllocOp([d for d in ext if not isinstance(d, int)], [], mt))
+            if "init_value" in a:
+                # the runtime fills the new buffer on the AICPU before any kernel writes it
+                init = self.static(a["init_value"])
+                if not _is_const(init):
+                    raise self.err(a["init_value"], "init_value= takes a number")
+                if init != 0 and isinstance(t, (BFloat16Type, Float16Type)):
+                    raise self.err(a["init_value"], "init_value= of a BF16 / FP16 tensor must "
+                                   "be 0 (PyPTO's codegen rejects other values)")
+                self.node = node
+                fill = _LinalgFill([self.scalar_const_like(init, t, node)], [buf], [])
+                self.add(fill)
+            return buf
         shape = self.static_ints(a["shape"], "pl.create_tensor's shape")
         t = self.elem_type(self.static(a["dtype"]), a["dtype"])
         self.node = node

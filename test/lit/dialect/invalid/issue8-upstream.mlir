@@ -99,3 +99,14 @@ func.func @f(%a: tensor<16xf32>) {
   %e = tensor.expand_shape %a [[0, 1]] output_shape [4, 8] : tensor<16xf32> into tensor<4x8xf32>
   func.return
 }
+
+// -----
+// linalg.fill of a GM tensor (pl.create_tensor(..., init_value=v)) is orchestration code.
+func.func @f(%m: memref<4x8xf32>) {
+  pto.spmd %t = 0 to 2 {
+    %v = arith.constant 1.0 : f32
+    // expected-error@+1 {{'linalg.fill' op linalg.fill of a GM tensor belongs outside pto.spmd (the orchestration)}}
+    linalg.fill ins(%v : f32) outs(%m : memref<4x8xf32>)
+  }
+  func.return
+}
