@@ -2363,6 +2363,10 @@ class Translator:
                            "pl.create_tensor: not supported yet")
         return self._fill(node, shape, t, v)
 
+    def pl_tile__full(self, node: ast.Call) -> Value:
+        """`pl.tile.full(shape, dtype, value)`: the tile form of `pl.full` (in a task)."""
+        return self.pl_full(node)
+
     def pl_create_tensor(self, node: ast.Call) -> Value:
         a = self.args(node, ["shape", "dtype", "layout", "manual_dep", "init_value"], 2,
                       "pl.create_tensor")
