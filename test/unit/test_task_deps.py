@@ -51,11 +51,15 @@ def _kernel(tmp_path: Path, text: str = KERNEL) -> Path:
     return path
 
 
+def _inputs() -> dict[str, np.ndarray]:
+    rng = np.random.default_rng(0)
+    return {"x": rng.standard_normal((16, 64)).astype(np.float32),
+            "y": np.zeros((16, 64), np.float32), "z": np.zeros((16, 64), np.float32)}
+
+
 def _run(path: Path, deps: int) -> tuple[dict[str, np.ndarray], object, float]:
     module = load_kernel(str(path), constants={"DEPS": deps})
-    rng = np.random.default_rng(0)
-    ins = {"x": rng.standard_normal((16, 64)).astype(np.float32),
-           "y": np.zeros((16, 64), np.float32), "z": np.zeros((16, 64), np.float32)}
+    ins = _inputs()
     res = compile_module(module).run(ins)
     rep = simulate(res.record, load_machine("a2a3"))
     return res.outputs, res.record, rep.total_us
@@ -102,9 +106,7 @@ def k(x: pl.Tensor[[16, 64], pl.FP32], y: pl.Out[pl.Tensor[[16, 64], pl.FP32]],
     return y, z
 '''
     module = load_kernel(str(_kernel(tmp_path, text)))
-    rng = np.random.default_rng(0)
-    ins = {"x": rng.standard_normal((16, 64)).astype(np.float32),
-           "y": np.zeros((16, 64), np.float32), "z": np.zeros((16, 64), np.float32)}
+    ins = _inputs()
     rec = compile_module(module).run(ins).record
     # a0 b0 a1 b1: b waits for the a of its round; the second a for the first b (`prev`
     # names a task id only once it exists, so the first a waits for nothing)
@@ -138,9 +140,7 @@ def test_a_sweep_does_not_share_a_prefix_that_dependences_name(tmp_path: Path) -
     from ptoc.tuning.factor_sweep import _PrefixShare  # pyright: ignore[reportPrivateUsage]
 
     path = _kernel(tmp_path)
-    rng = np.random.default_rng(0)
-    ins = {"x": rng.standard_normal((16, 64)).astype(np.float32),
-           "y": np.zeros((16, 64), np.float32), "z": np.zeros((16, 64), np.float32)}
+    ins = _inputs()
     with_deps = load_kernel(str(path), constants={"DEPS": 1})
     without = load_kernel(str(path), constants={"DEPS": 0})
     assert _PrefixShare.build(with_deps, None, "b", ins) is None
@@ -169,9 +169,7 @@ def k(x: pl.Tensor[[16, 64], pl.FP32], y: pl.Out[pl.Tensor[[16, 64], pl.FP32]],
     return y, z
 '''
     module = load_kernel(str(_kernel(tmp_path, text)))
-    rng = np.random.default_rng(0)
-    ins = {"x": rng.standard_normal((16, 64)).astype(np.float32),
-           "y": np.zeros((16, 64), np.float32), "z": np.zeros((16, 64), np.float32)}
+    ins = _inputs()
     rec = compile_module(module).run(ins).record
     assert [s.name for s in rec.scopes] == ["a", "a", "b"]
     # the latest launch of the scope the array holds: the second a
