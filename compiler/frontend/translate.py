@@ -146,6 +146,12 @@ def _bits(t: Attribute) -> int:
     return 32
 
 
+def _one_group(rank: int) -> ArrayAttr[ArrayAttr[IntegerAttr]]:
+    """The reassociation that groups all `rank` dimensions into one (a reshape through one
+    dimension: collapse to it, expand from it)."""
+    return ArrayAttr([ArrayAttr([IntegerAttr(d, IntegerType(64)) for d in range(rank)])])
+
+
 def _dims_text(shape: Sequence[int]) -> str:
     """`[T, 64]`-style text of a shape, `?` for a dimension known only at run time."""
     return "[" + ", ".join("?" if d == DYNAMIC_INDEX else str(d) for d in shape) + "]"
@@ -2618,19 +2624,16 @@ class Translator:
             return b
         elem = _elem(b.type)
 
-        def group(rank: int) -> ArrayAttr[ArrayAttr[IntegerAttr]]:
-            return ArrayAttr([ArrayAttr([IntegerAttr(d, IntegerType(64)) for d in range(rank)])])
-
         flat = b
         if len(old) > 1:
             n = DYNAMIC_INDEX if DYNAMIC_INDEX in old else math.prod(old)
             flat = self.res(memref.CollapseShapeOp.create(
                 operands=[b], result_types=[MemRefType(elem, [n])],
-                properties={"reassociation": group(len(old))}))
+                properties={"reassociation": _one_group(len(old))}))
         dyn = [d for d in ext if not isinstance(d, int)]
         return self.res(memref.ExpandShapeOp.create(
             operands=[flat, *dyn], result_types=[MemRefType(elem, static)],
-            properties={"reassociation": group(len(static)),
+            properties={"reassociation": _one_group(len(static)),
                         "static_output_shape": DenseArrayBase.from_list(IntegerType(64),
                                                                         static)}))
 
@@ -2651,17 +2654,14 @@ class Translator:
         elem = _elem(t.type)
         n = math.prod(old)
 
-        def group(rank: int) -> ArrayAttr[ArrayAttr[IntegerAttr]]:
-            return ArrayAttr([ArrayAttr([IntegerAttr(d, IntegerType(64)) for d in range(rank)])])
-
         flat = t
         if len(old) > 1:
             flat = self.res(tensor.CollapseShapeOp.create(
                 operands=[t], result_types=[TensorType(elem, [n])],
-                properties={"reassociation": group(len(old))}))
+                properties={"reassociation": _one_group(len(old))}))
         if len(shape) == 1:
             return flat
-        return self.res(tensor.ExpandShapeOp(flat, [], group(len(shape)), shape,
+        return self.res(tensor.ExpandShapeOp(flat, [], _one_group(len(shape)), shape,
                                              TensorType(elem, shape)))
 
     def pl_const(self, node: ast.Call) -> Value:
