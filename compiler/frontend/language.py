@@ -160,6 +160,7 @@ class Placeholder:
 
 def _make_module() -> types.ModuleType:
     mod = types.ModuleType("pypto.language", "ptoc's stand-in for pypto.language")
+    mod.__path__ = []  # a package: `import pypto.language.distributed` is a stand-in too
     ns: dict[str, Any] = {
         "jit": _Jit(),
         "Tensor": _TensorMeta(),

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from types import FrameType
 from typing import Any
 
+from ptoc.frontend.absent import absent_modules
 from ptoc.frontend.errors import FrontendError
 from ptoc.frontend.language import KernelFunction, installed
 
@@ -203,7 +204,7 @@ def load_file(path: str, constants: Mapping[str, Any] | None = None) -> LoadedKe
     modules_before = set(sys.modules)
     sys.path.insert(0, folder)
     try:
-        with installed(), _time_limit(TOP_LEVEL_TIMEOUT_S):
+        with installed(), absent_modules(folder), _time_limit(TOP_LEVEL_TIMEOUT_S):
             exec(code, g)  # the kernel's own top level, as `import` would run it
     except FrontendError:
         raise

@@ -74,6 +74,7 @@ from xdsl.ir import Attribute, Block, BlockArgument, Operation, OpResult, Region
 
 from ptoc.dialects import pto, pto_tiles
 from ptoc.frontend import names
+from ptoc.frontend.absent import AbsentName, is_absent
 from ptoc.frontend.errors import FrontendError
 from ptoc.frontend.language import (
     LANGUAGE,
@@ -639,6 +640,10 @@ class Translator:
                     raise self.err(a, f"dimension {d!r} of '{a.arg}' must be a positive int or "
                                    "a pl.dynamic(...)")
             return MemRefType(self.elem_type(ann.dtype, a), dims)
+        if isinstance(ann, AbsentName):
+            raise self.err(a, f"the annotation of '{a.arg}', {ann!r}, comes from the module "
+                           f"'{ann.module}', which is not installed here (ptoc reads "
+                           "pl.Tensor[[dims], dtype], optionally in pl.Out[...] / pl.InOut[...])")
         raise self.err(a, f"unsupported annotation of '{a.arg}': {ann!r} (expected "
                        "pl.Tensor[[dims], dtype], optionally in pl.Out[...] / pl.InOut[...])")
 
@@ -1479,6 +1484,12 @@ class Translator:
             v = g[node.id]
             if isinstance(v, (bool, int, float)):
                 return v
+            if is_absent(v):
+                what = (f"{v!r}, from the module '{v.module}'" if isinstance(v, AbsentName)
+                        else f"the module '{v.__name__}'")
+                raise self.err(node, f"'{node.id}' is {what}, which is not installed here: a "
+                               "kernel body uses only pl.* operations, @pl.jit.inline / "
+                               "incore functions and number constants")
             if isinstance(v, (KernelFunction, DType)) or v is LANGUAGE:
                 return v
             raise self.err(node, f"global '{node.id}' is {type(v).__name__}, not an int, float "
@@ -1945,6 +1956,11 @@ class Translator:
             f = self.lookup(node.func)
             if isinstance(f, KernelFunction):
                 return self.inline_call(f, node)
+        root = node.func
+        while isinstance(root, ast.Attribute):
+            root = root.value
+        if isinstance(root, ast.Name) and root.id not in self.frame.env:
+            self.lookup(root)  # a name of a module that is not installed: said so
         raise self.err(node.func, "only pl.* operations and @pl.jit.inline / @pl.jit.incore "
                        "functions can be called in a kernel body")
 
