@@ -1826,15 +1826,52 @@ class Translator:
         lowers, extents, scalar = self.slice_window(t, idx, node, False)
         if scalar:
             raise self.err(node, "reading one element of a tile is not supported yet")
+        offs = self.tile_offsets(lowers, node)
+        self.node = node
+        rt = TensorType(_elem(t.type), extents)
+        op = tensor.ExtractSliceOp(t, offs, list(extents), [1] * len(extents), rt)
+        return self.res(op)
+
+    def tile_offsets(self, lowers: Sequence[ast.expr | int | Value], node: ast.AST
+                     ) -> list[int | SSAValue]:
+        """Offsets into a tile: a folded number stays static, another value is an index."""
         offs: list[int | SSAValue] = []
         for lo in lowers:
             v = self.expr(lo) if isinstance(lo, ast.expr) else lo
             offs.append(v if isinstance(v, int) and not isinstance(v, bool) else
                         self.index(v, node))
+        return offs
+
+    def tile_insert(self, tile: SSAValue, value: Value, lowers: Sequence[ast.expr | int | Value],
+                    extents: Sequence[int] | None, node: ast.AST) -> SSAValue:
+        """`tile[a:b, c:d] = v` / `pl.assemble(tile, v, [a, c])` on a tile: the tile with
+        the window replaced (`tensor.insert_slice`; PyPTO rebinds `tile` to the result)."""
+        self.need_task(node, "a slice store into a tile")
+        if not _is_tile(value):
+            raise self.err(node, f"a slice store into a tile stores a tile, got "
+                           f"{_describe(value)}")
+        v = self.ssa(value, None, node)
+        shape = list(_shape(v.type))
+        if extents is not None and shape != list(extents):
+            raise self.err(node, f"shape mismatch in a slice store: the window is "
+                           f"{list(extents)} but the value is {_describe(v)}")
+        dest = list(_shape(tile.type))
+        if len(shape) != len(dest):
+            raise self.err(node, f"a rank-{len(shape)} tile into a rank-{len(dest)} tile")
+        if _elem(v.type) != _elem(tile.type):
+            raise self.err(node, f"dtype mismatch in a slice store: {_describe(v)} into a "
+                           f"{_describe(tile)}; insert pl.cast")
+        offs = self.tile_offsets(lowers, node)
+        for d, (o, e, n) in enumerate(zip(offs, shape, dest, strict=True)):
+            if e > n or (isinstance(o, int) and not 0 <= o <= n - e):
+                raise self.err(node, f"the window [{o}, {o} + {e}) of dimension {d} is outside "
+                               f"the {dest} tile" if isinstance(o, int) else
+                               f"a [{e}] window does not fit dimension {d} of the {dest} tile")
         self.node = node
-        rt = TensorType(_elem(t.type), extents)
-        op = tensor.ExtractSliceOp(t, offs, list(extents), [1] * len(extents), rt)
-        return self.res(op)
+        static = [o if isinstance(o, int) else DYNAMIC_INDEX for o in offs]
+        dyn = [o for o in offs if not isinstance(o, int)]
+        return self.res(tensor.InsertSliceOp.get(v, tile, shape, static, [1] * len(shape),
+                                                 offsets=dyn))
 
     def read(self, base: SSAValue, idx: Sequence[ast.expr | int], node: ast.AST) -> SSAValue:
         if len(idx) != len(_shape(base.type)):
@@ -1928,6 +1965,18 @@ class Translator:
                 arr.ids.update(v.ids)
             return
         base = self.expr(t.value)
+        if _is_tile(base):
+            if not isinstance(t.value, ast.Name):
+                raise self.err(t.value, "a slice store into a tile rebinds the tile's name: "
+                               "store into a named tile")
+            tile = self.ssa(base, None, t.value)
+            lowers, extents, scalar = self.slice_window(tile, t.slice, t, False)
+            if scalar:
+                raise self.err(t, "writing one element of a tile is not supported yet")
+            v = self.expr(value_node)
+            self.node = t
+            self.bind_name(t.value.id, self.tile_insert(tile, v, lowers, extents, t), t.value)
+            return
         b = self.gm(base, t.value, "a slice store")
         lowers, extents, scalar = self.slice_window(b, t.slice, t, False)
         v = self.expr(value_node)
@@ -2360,7 +2409,17 @@ class Translator:
     def pl_assemble(self, node: ast.Call) -> Value:
         a = self.args(node, ["target", "src", "offsets", "atomic"], 3, "pl.assemble")
         atomic = self.atomic_kind(a.get("atomic"))
-        b = self.gm(self.expr(a["target"]), a["target"], "pl.assemble")
+        target = self.expr(a["target"])
+        if _is_tile(target):
+            if atomic is not None:
+                raise self.err(a["atomic"], "an atomic pl.assemble needs a global tensor "
+                               "target, got a tile")
+            tile = self.ssa(target, None, a["target"])
+            offs_t = self._offsets_list(a["offsets"], "pl.assemble's offsets")
+            v = self.expr(a["src"])
+            self.node = node
+            return self.tile_insert(tile, v, offs_t, None, node)
+        b = self.gm(target, a["target"], "pl.assemble")
         v = self.expr(a["src"])
         offs = self._offsets_list(a["offsets"], "pl.assemble's offsets")
         self.node = node
