@@ -213,6 +213,13 @@ def upstream_use_violation(op: Operation) -> str | None:
         if op.result.type != op.dest.type:
             return "tensor.insert_slice result and destination types differ"
         return _slice_problem(op, op.dest.type, op.source.type)
+    if isinstance(op, (tensor.ExtractOp, tensor.InsertOp)):
+        t = op.tensor.type if isinstance(op, tensor.ExtractOp) else op.dest.type
+        if not isinstance(t, TensorType) or any(d < 0 for d in _shape(t)):
+            return f"{op.name} on tiles needs a static shape, got {t}"
+        if len(op.indices) != len(_shape(t)):
+            return f"{op.name} takes one index per dimension: {len(op.indices)} for {t}"
+        return None
     if isinstance(op, tensor.CollapseShapeOp):
         return _tile_reshape_problem(op, op.src.type, op.result.type)
     if isinstance(op, tensor.ExpandShapeOp):

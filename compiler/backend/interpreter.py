@@ -1640,6 +1640,62 @@ def _insert_slice(c: _Compiler, op: tensor.InsertSliceOp) -> Thunk:
     return c.value_op(op, insert, "vector", nan_check=False)
 
 
+def _element_index(op: Operation, ix: Sequence[int], f: Frame, shape: Sequence[int]
+                   ) -> tuple[int, ...]:
+    idx = tuple(f[i] for i in ix)
+    for i, n in zip(idx, shape, strict=True):
+        if i < 0 or i >= n:
+            raise InterpreterError(op, f"element {list(idx)} is outside the {list(shape)} tile")
+    return idx
+
+
+@_handles("tensor.extract")
+def _extract(c: _Compiler, op: tensor.ExtractOp) -> Thunk:
+    """One element of a tile, read by the scalar unit (PyPTO's `pl.read` of a tile); it
+    waits for the tile (the event reads its buffer)."""
+    s = c.slot(op.tensor)
+    ix = [c.slot(i) for i in op.indices]
+    shape = _shape_of(op.tensor.type)
+    rt = op.result.type
+    as_int = isinstance(rt, (IntegerType, IndexType))
+
+    def extract(f: Frame) -> Any:
+        v = f[s][_element_index(op, ix, f, shape)]
+        return int(v) if as_int else v
+
+    if not c.v.record:
+        return c.value_op(op, extract, "scalar", nan_check=False)
+    o, rb, side = c.slot(op.result), c.bslot(op.tensor), c.side
+    dt, nb = _dtype_name(rt), _nbytes(rt)
+    cache: dict[int, OpEvent] = {}
+
+    def extract_rec(f: Frame, _op: Operation = op) -> None:  # _op: see _failing_op
+        f[o] = extract(f)
+        b = f[rb]
+        ev = cache.get(b)
+        if ev is None:
+            ev = cache[b] = OpEvent("scalar", op.name, (), dt, nb, (b,), side=side)
+        f[_EV](ev)
+
+    return extract_rec
+
+
+@_handles("tensor.insert")
+def _insert(c: _Compiler, op: tensor.InsertOp) -> Thunk:
+    """The tile with one element replaced by the scalar unit (PyPTO's `pl.write` of a
+    tile): a scalar-unit op on a new buffer that reads the old one."""
+    v, d = c.slot(op.scalar), c.slot(op.dest)
+    ix = [c.slot(i) for i in op.indices]
+    shape = _shape_of(op.dest.type)
+
+    def insert(f: Frame) -> Any:
+        out = f[d].copy()
+        out[_element_index(op, ix, f, shape)] = f[v]
+        return out
+
+    return c.value_op(op, insert, "scalar", nan_check=False)
+
+
 _CMP_FNS: dict[str, Callable[[Any, Any], Any]] = {
     "eq": np.equal, "ne": np.not_equal, "lt": np.less, "le": np.less_equal,
     "gt": np.greater, "ge": np.greater_equal,

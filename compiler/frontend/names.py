@@ -51,7 +51,23 @@ def assigned(stmts: Sequence[ast.stmt]) -> set[str]:
                 for item in node.items:
                     if item.optional_vars is not None:
                         out.update(target_names(item.optional_vars))
+            elif _element_write(node):
+                out.add(node.args[0].id)  # pyright: ignore[reportAttributeAccessIssue]
     return out
+
+
+def _element_write(node: ast.AST) -> bool:
+    """`pl.write(name, ...)` / `pl.tile.write` / `pl.tensor.write`: the first argument is
+    assigned (a tile is rebound to its updated value)."""
+    if not (isinstance(node, ast.Call) and node.args and isinstance(node.args[0], ast.Name)):
+        return False
+    f = node.func
+    if not (isinstance(f, ast.Attribute) and f.attr == "write"):
+        return False
+    v = f.value
+    if isinstance(v, ast.Attribute) and v.attr in ("tile", "tensor"):
+        v = v.value
+    return isinstance(v, ast.Name)
 
 
 def reads(node: ast.AST | None) -> set[str]:

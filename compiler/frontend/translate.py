@@ -225,6 +225,15 @@ class TaskIdCell:
         return out
 
 
+def _const_int(v: SSAValue) -> int | None:
+    """The value of an integer `arith.constant`, else None."""
+    if isinstance(v, OpResult) and isinstance(v.op, arith.ConstantOp):
+        a = v.op.value
+        if isinstance(a, IntegerAttr):
+            return int(a.value.data)
+    return None
+
+
 def _describe(v: Value) -> str:
     if isinstance(v, (TaskIds, TaskIdCell)):
         return "a task id"
@@ -2305,12 +2314,37 @@ class Translator:
 
     def pl_read(self, node: ast.Call) -> Value:
         a = self.args(node, ["tensor", "indices"], 2, "pl.read")
-        b = self.gm(self.expr(a["tensor"]), a["tensor"], "pl.read")
+        src = self.expr(a["tensor"])
         idx = a["indices"]
         if not isinstance(idx, (ast.List, ast.Tuple)):
             raise self.err(idx, "pl.read takes its indices as a list: pl.read(t, [i, j])")
+        if _is_tile(src):
+            return self.tile_element(self.ssa(src, None, a["tensor"]), list(idx.elts), node)
+        b = self.gm(src, a["tensor"], "pl.read")
         self.node = node
         return self.read(b, list(idx.elts), node)
+
+    def pl_tile__read(self, node: ast.Call) -> Value:
+        return self.pl_read(node)
+
+    def tile_element(self, tile: SSAValue, idx: Sequence[ast.expr], node: ast.AST) -> SSAValue:
+        """`pl.read(tile, [i, j])`: one element, read by the scalar unit (`tensor.extract`)."""
+        self.need_task(node, "reading an element of a tile")
+        shape = _shape(tile.type)
+        if len(idx) != len(shape):
+            raise self.err(node, f"pl.read of a rank-{len(shape)} tile takes {len(shape)} "
+                           f"indices, got {len(idx)}")
+        offs = [self.index(self.expr(i), i) for i in idx]
+        self.check_element(offs, shape, node)
+        self.node = node
+        return self.res(tensor.ExtractOp(tile, offs, _elem(tile.type)))
+
+    def check_element(self, offs: Sequence[SSAValue], shape: Sequence[int], node: ast.AST) -> None:
+        for d, (o, n) in enumerate(zip(offs, shape, strict=True)):
+            c = _const_int(o)
+            if c is not None and not 0 <= c < n:
+                raise self.err(node, f"index {c} is out of bounds for dimension {d} of the "
+                               f"{list(shape)} tile")
 
     def pl_tensor__read(self, node: ast.Call) -> Value:
         return self.pl_read(node)
@@ -2540,10 +2574,15 @@ class Translator:
 
     def pl_write(self, node: ast.Call) -> Value:
         a = self.args(node, ["tensor", "indices", "value"], 3, "pl.write")
-        b = self.gm(self.expr(a["tensor"]), a["tensor"], "pl.write")
+        dst = self.expr(a["tensor"])
         idx = a["indices"]
         if not isinstance(idx, (ast.List, ast.Tuple)):
             raise self.err(idx, "pl.write takes its indices as a list: pl.write(t, [i, j], v)")
+        if _is_tile(dst):
+            self.tile_write(a["tensor"], self.ssa(dst, None, a["tensor"]), list(idx.elts),
+                            a["value"], node)
+            return None
+        b = self.gm(dst, a["tensor"], "pl.write")
         v = self.expr(a["value"])
         self.node = node
         self.write(b, list(idx.elts), v, node)
@@ -2553,6 +2592,42 @@ class Translator:
 
     def pl_tensor__write(self, node: ast.Call) -> Value:
         return self.pl_write(node)
+
+    def pl_tile__write(self, node: ast.Call) -> Value:
+        return self.pl_write(node)
+
+    def tile_write(self, target: ast.expr, tile: SSAValue, idx: Sequence[ast.expr],
+                   value: ast.expr, node: ast.AST) -> None:
+        """`pl.write(tile, [i, j], v)`: PyPTO writes the element in the tile's buffer; as
+        values, the name is rebound to the tile with the element replaced
+        (`tensor.insert`), so a loop that writes a tile carries it."""
+        self.need_task(node, "writing an element of a tile")
+        if not isinstance(target, ast.Name):
+            raise self.err(target, "pl.write into a tile needs the tile's name (ptoc rebinds it)")
+        others = [n for n, v in self.frame.env.items() if v is tile and n != target.id]
+        if others:
+            raise self.err(target, f"pl.write into a tile that '{others[0]}' also names: "
+                           "PyPTO writes the buffer both names share, ptoc would update "
+                           f"'{target.id}' only; write through one name")
+        shape = _shape(tile.type)
+        if len(idx) != len(shape):
+            raise self.err(node, f"pl.write of a rank-{len(shape)} tile takes {len(shape)} "
+                           f"indices, got {len(idx)}")
+        offs = [self.index(self.expr(i), i) for i in idx]
+        self.check_element(offs, shape, node)
+        v = self.expr(value)
+        et = _elem(tile.type)
+        if _is_tile(v) or _is_mem(v):
+            raise self.err(value, f"pl.write stores a scalar, got {_describe(v)}")
+        s = self.scalar_const_like(v, et, value) if _is_const(v) else self.ssa(v, None, value)
+        if s.type != et:
+            if _is_int(s.type) and _is_int(et) and et != I1:
+                s = self.int_convert(s, et)
+            else:
+                raise self.err(value, f"dtype mismatch: writing a {_describe(s)} into a "
+                               f"{_describe(tile)}; insert pl.cast")
+        self.node = node
+        self.bind_name(target.id, self.res(tensor.InsertOp(s, tile, offs)), target)
 
     def pl_cmp(self, node: ast.Call) -> Value:
         a = self.args(node, ["lhs", "rhs", "cmp_type"], 2, "pl.cmp")

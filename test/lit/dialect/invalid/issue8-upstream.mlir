@@ -110,3 +110,18 @@ func.func @f(%m: memref<4x8xf32>) {
   }
   func.return
 }
+
+// -----
+// tensor.extract / tensor.insert (pl.read / pl.write of a tile) take one index per dimension.
+func.func @f(%a: tensor<4x64xf32>, %i: index) {
+  // expected-error@+1 {{'tensor.extract' op tensor.extract takes one index per dimension: 1 for tensor<4x64xf32>}}
+  %e = tensor.extract %a[%i] : tensor<4x64xf32>
+  func.return
+}
+
+// -----
+func.func @f(%a: tensor<4x64xf32>, %i: index, %v: f32) {
+  // expected-error@+1 {{'tensor.insert' op tensor.insert takes one index per dimension: 3 for tensor<4x64xf32>}}
+  %e = tensor.insert %v into %a[%i, %i, %i] : tensor<4x64xf32>
+  func.return
+}
