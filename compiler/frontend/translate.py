@@ -1731,6 +1731,12 @@ class Translator:
                 if not b[1]:
                     return a[0] * b[0], {k: b[0] * c for k, c in a[1].items()}
             return self.atom(node)
+        if isinstance(node, ast.BinOp) and isinstance(node.op, (ast.FloorDiv, ast.Mod)):
+            # constants fold (`ROPE_HEAD_DIM // 2`), with Python's (PyPTO's) floor semantics
+            a, b = self.linear(node.left), self.linear(node.right)
+            if a is not None and b is not None and not a[1] and not b[1] and b[0] != 0:
+                return (a[0] // b[0] if isinstance(node.op, ast.FloorDiv) else a[0] % b[0]), {}
+            return self.atom(node)
         if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub):
             a = self.linear(node.operand)
             if a is None:
@@ -2514,12 +2520,18 @@ class Translator:
         # PyPTO's tile.create: an on-chip buffer; ptoc fills it (with init_value or 0)
         return self._fill(node, shape, t, init)
 
-    def pl_create_tile(self, node: ast.Call) -> Value:
-        a = self.args(node, ["shape", "dtype", "target_memory"], 2, "pl.create_tile")
-        shape = self.static_ints(a["shape"], "pl.create_tile's shape")
+    def pl_create_tile(self, node: ast.Call, what: str = "pl.create_tile") -> Value:
+        # `transpose=` / `flat_layout=` choose the buffer's layout in L1, not its values
+        a = self.args(node, ["shape", "dtype", "target_memory", "transpose", "flat_layout"], 2,
+                      what)
+        shape = self.static_ints(a["shape"], f"{what}'s shape")
         t = self.elem_type(self.static(a["dtype"]), a["dtype"])
         self.node = node
         return self._fill(node, shape, t, 0)
+
+    def pl_tile__create(self, node: ast.Call) -> Value:
+        """`pl.tile.create(shape, dtype, ...)`: PyPTO's name of `pl.create_tile`."""
+        return self.pl_create_tile(node, "pl.tile.create")
 
     def pl_arange(self, node: ast.Call) -> Value:
         a = self.args(node, ["start", "shape", "dtype"], 2, "pl.arange")
