@@ -1916,7 +1916,9 @@ class Translator:
             else:
                 raise self.err(node, f"dtype mismatch: writing a {_describe(v)} into a "
                                f"{_type_text(base.type)}; insert pl.cast")
-        offs = self.offsets(idx, node)
+        # indices of any integer width, widened as for pl.read (PyPTO takes any IntLike)
+        offs = [self.widened_index(self.expr(i) if isinstance(i, ast.expr) else i, node)
+                for i in idx]
         self.add(pto_tiles.WriteOp(v, base, offs))
 
     def store(self, value: Value, base: SSAValue, offs: list[SSAValue],
@@ -2340,7 +2342,7 @@ class Translator:
         if len(idx) != len(shape):
             raise self.err(node, f"pl.read of a rank-{len(shape)} tile takes {len(shape)} "
                            f"indices, got {len(idx)}")
-        offs = [self.index(self.expr(i), i) for i in idx]
+        offs = [self.widened_index(self.expr(i), i) for i in idx]
         self.check_element(offs, shape, node)
         self.node = node
         return self.res(tensor.ExtractOp(tile, offs, _elem(tile.type)))
@@ -2625,7 +2627,7 @@ class Translator:
         if len(idx) != len(shape):
             raise self.err(node, f"pl.write of a rank-{len(shape)} tile takes {len(shape)} "
                            f"indices, got {len(idx)}")
-        offs = [self.index(self.expr(i), i) for i in idx]
+        offs = [self.widened_index(self.expr(i), i) for i in idx]
         self.check_element(offs, shape, node)
         v = self.expr(value)
         et = _elem(tile.type)
