@@ -1905,21 +1905,28 @@ class Translator:
         rank = len(_shape(base.type))
         if len(idx) != rank:
             raise self.err(node, f"a scalar write to a rank-{rank} tensor takes {rank} indices")
-        et = _elem(base.type)
+        v = self.written_scalar(value, base, node)
+        # indices of any integer width, widened as for pl.read (PyPTO takes any IntLike)
+        offs = [self.widened_index(self.expr(i) if isinstance(i, ast.expr) else i, node)
+                for i in idx]
+        self.add(pto_tiles.WriteOp(v, base, offs))
+
+    def written_scalar(self, value: Value, into: SSAValue, node: ast.AST) -> SSAValue:
+        """The scalar a write (`pl.write` into a GM tensor or a tile) stores, of `into`'s
+        element type: a number becomes a constant, an integer of another width is
+        converted; anything else is an error."""
+        et = _elem(into.type)
         if _is_tile(value) or _is_mem(value):
             raise self.err(node, f"a scalar write stores a scalar, got {_describe(value)}")
         v = self.scalar_const_like(value, et, node) if _is_const(value) else self.ssa(
             value, None, node)
         if v.type != et:
             if _is_int(v.type) and _is_int(et) and et != I1:
-                v = self.int_convert(v, et)
-            else:
-                raise self.err(node, f"dtype mismatch: writing a {_describe(v)} into a "
-                               f"{_type_text(base.type)}; insert pl.cast")
-        # indices of any integer width, widened as for pl.read (PyPTO takes any IntLike)
-        offs = [self.widened_index(self.expr(i) if isinstance(i, ast.expr) else i, node)
-                for i in idx]
-        self.add(pto_tiles.WriteOp(v, base, offs))
+                return self.int_convert(v, et)
+            into_text = _describe(into) if _is_tile(into) else _type_text(into.type)
+            raise self.err(node, f"dtype mismatch: writing a {_describe(v)} into a "
+                           f"{into_text}; insert pl.cast")
+        return v
 
     def store(self, value: Value, base: SSAValue, offs: list[SSAValue],
               extents: list[int] | None, node: ast.AST, atomic: str | None = None) -> None:
@@ -2338,21 +2345,25 @@ class Translator:
     def tile_element(self, tile: SSAValue, idx: Sequence[ast.expr], node: ast.AST) -> SSAValue:
         """`pl.read(tile, [i, j])`: one element, read by the scalar unit (`tensor.extract`)."""
         self.need_task(node, "reading an element of a tile")
-        shape = _shape(tile.type)
-        if len(idx) != len(shape):
-            raise self.err(node, f"pl.read of a rank-{len(shape)} tile takes {len(shape)} "
-                           f"indices, got {len(idx)}")
-        offs = [self.widened_index(self.expr(i), i) for i in idx]
-        self.check_element(offs, shape, node)
+        offs = self.element_indices(tile, idx, node, "pl.read")
         self.node = node
         return self.res(tensor.ExtractOp(tile, offs, _elem(tile.type)))
 
-    def check_element(self, offs: Sequence[SSAValue], shape: Sequence[int], node: ast.AST) -> None:
+    def element_indices(self, tile: SSAValue, idx: Sequence[ast.expr], node: ast.AST,
+                        what: str) -> list[SSAValue]:
+        """The indices of one element of `tile`: one per dimension, of any integer width
+        (widened to INDEX), constant ones inside the tile."""
+        shape = _shape(tile.type)
+        if len(idx) != len(shape):
+            raise self.err(node, f"{what} of a rank-{len(shape)} tile takes {len(shape)} "
+                           f"indices, got {len(idx)}")
+        offs = [self.widened_index(self.expr(i), i) for i in idx]
         for d, (o, n) in enumerate(zip(offs, shape, strict=True)):
             c = _const_int(o)
             if c is not None and not 0 <= c < n:
                 raise self.err(node, f"index {c} is out of bounds for dimension {d} of the "
                                f"{list(shape)} tile")
+        return offs
 
     def pl_tensor__read(self, node: ast.Call) -> Value:
         return self.pl_read(node)
@@ -2623,23 +2634,8 @@ class Translator:
             raise self.err(target, f"pl.write into a tile that '{others[0]}' also names: "
                            "PyPTO writes the buffer both names share, ptoc would update "
                            f"'{target.id}' only; write through one name")
-        shape = _shape(tile.type)
-        if len(idx) != len(shape):
-            raise self.err(node, f"pl.write of a rank-{len(shape)} tile takes {len(shape)} "
-                           f"indices, got {len(idx)}")
-        offs = [self.widened_index(self.expr(i), i) for i in idx]
-        self.check_element(offs, shape, node)
-        v = self.expr(value)
-        et = _elem(tile.type)
-        if _is_tile(v) or _is_mem(v):
-            raise self.err(value, f"pl.write stores a scalar, got {_describe(v)}")
-        s = self.scalar_const_like(v, et, value) if _is_const(v) else self.ssa(v, None, value)
-        if s.type != et:
-            if _is_int(s.type) and _is_int(et) and et != I1:
-                s = self.int_convert(s, et)
-            else:
-                raise self.err(value, f"dtype mismatch: writing a {_describe(s)} into a "
-                               f"{_describe(tile)}; insert pl.cast")
+        offs = self.element_indices(tile, idx, node, "pl.write")
+        s = self.written_scalar(self.expr(value), tile, value)
         self.node = node
         self.bind_name(target.id, self.res(tensor.InsertOp(s, tile, offs)), target)
 
