@@ -175,8 +175,7 @@ def absent_modules(folder: str) -> Iterator[list[str]]:
     try:
         yield finder.made
     finally:
-        with_suppressed = [m for m in sys.meta_path if m is not finder]
-        sys.meta_path[:] = with_suppressed
+        sys.meta_path[:] = [m for m in sys.meta_path if m is not finder]
         for name in finder.made:
             if isinstance(sys.modules.get(name), AbsentModule):
                 del sys.modules[name]
