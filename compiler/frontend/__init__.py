@@ -28,6 +28,7 @@ from ptoc.frontend.errors import FrontendError, render
 from ptoc.frontend.language import KernelFunction
 from ptoc.frontend.loader import LoadedKernelFile, load_file, parse_value, unknown_constant
 from ptoc.frontend.translate import CARRIED_TENSORS_ATTR, Translator
+from ptoc.frontend.valid_regions import store_valid_regions
 
 KERNEL_SUFFIX = ".py"
 
@@ -103,6 +104,7 @@ def load_kernel(path: str, func: str | None = None,
         detail = (str(e).strip().splitlines() or [type(e).__name__])[0]
         raise tr.err(None, f"cannot translate this construct ({type(e).__name__}: "
                      f"{detail})") from None
+    store_valid_regions(module)  # PyPTO stores only a tile's valid rectangle
     if verify_module:
         try:
             verify(module)

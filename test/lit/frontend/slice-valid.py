@@ -22,3 +22,5 @@ def k(x: pl.Tensor[[64, 64], pl.FP32], n: pl.Tensor[[1], pl.INT32],
 
 # CHECK: %t = pto.load_valid %x[%{{.*}}, %{{.*}}] valid[%rows, %{{.*}}] : memref<64x64xf32> -> tensor<16x64xf32>
 # CLAMP: slice-valid.py:18:53: error: pl.slice clamp= is not supported yet
+# The store of that tile writes its valid rows only, as PyPTO's store of a valid-region tile:
+# CHECK: pto.store_valid %t, %y[%{{.*}}, %{{.*}}] valid[%rows, %{{.*}}] : tensor<16x64xf32>, memref<64x64xf32>
