@@ -124,9 +124,16 @@ class _Flow:
             for i, res in enumerate(op.results):
                 self.set(res, _join([self.taint.get(e.operands[i]) for e in ends]))
             return
+        yielded: list[_Taint] = []
         for r in op.regions:
             for b in r.blocks:
                 self.block(b)
+                if b.last_op is not None and b.last_op is not op:
+                    yielded += [self.taint[x] for x in b.last_op.operands if x in self.taint]
+        if yielded:  # another op whose results come out of its regions: not followed
+            for res in op.results:
+                if _shape(res) is not None:
+                    self.set(res, _Unknown(yielded[0].origin))
         tainted = [(x, self.taint[x]) for x in op.operands if x in self.taint]
         if not tainted or not op.results:
             return
