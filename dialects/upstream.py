@@ -228,6 +228,11 @@ def upstream_use_violation(op: Operation) -> str | None:
         return _reshape_problem(op, op.src.type, op.result.type)
     if isinstance(op, memref.ExpandShapeOp):
         return _reshape_problem(op, op.result.type, op.src.type)
+    if op.name == "linalg.transpose":
+        ins, init = op.operands[0].type, op.operands[1].type
+        if not (isinstance(ins, TensorType) and isinstance(init, TensorType) and op.results):
+            return "linalg.transpose in a kernel transposes tiles (tensor types, with a result)"
+        return None
     if op.name == "linalg.fill" and any(isinstance(o.type, MemRefType) for o in op.operands):
         # the GM form (pl.create_tensor(..., init_value=v)); a tile fill is tensor.splat
         if len(op.operands) != 2 or op.results:

@@ -1506,6 +1506,21 @@ def _fill_gm(c: _Compiler, op: Operation) -> Thunk:
     return fill
 
 
+@_handles("linalg.transpose")
+def _transpose(c: _Compiler, op: Operation) -> Thunk:
+    """`linalg.transpose ins(%t) outs(%init) permutation = [...]` on tiles (PyPTO's
+    `pl.transpose`): the input's axes permuted; `%init` only gives the result's type."""
+    if op.results[0].type != op.operands[1].type or not _is_tile(op.operands[0].type):
+        raise InterpreterError(op, "linalg.transpose runs on tiles with a tile result")
+    s = c.slot(op.operands[0])
+    perm = [int(p) for p in op.properties["permutation"].get_values()]  # pyright: ignore[reportAttributeAccessIssue]
+
+    def transpose(f: Frame) -> Any:
+        return np.ascontiguousarray(np.transpose(f[s], perm))
+
+    return c.value_op(op, transpose, "vector", nan_check=False)
+
+
 @_handles("memref.dealloc")
 def _dealloc(c: _Compiler, op: Operation) -> None:
     return None

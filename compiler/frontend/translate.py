@@ -47,6 +47,7 @@ from typing import Any, cast
 
 from xdsl.dialects import arith, func, memref, scf, tensor
 from xdsl.dialects.linalg.ops import FillOp as _LinalgFill
+from xdsl.dialects.linalg.ops import TransposeOp as _LinalgTranspose
 from xdsl.dialects import math as mathd
 from xdsl.dialects.builtin import (
     DYNAMIC_INDEX,
@@ -2532,6 +2533,30 @@ class Translator:
         init = self.expr(a["init_value"]) if "init_value" in a else 0
         # PyPTO's tile.create: an on-chip buffer; ptoc fills it (with init_value or 0)
         return self._fill(node, shape, t, init)
+
+    def pl_transpose(self, node: ast.Call) -> Value:
+        """`pl.transpose(tile, axis1, axis2)` of a 2-d tile: upstream `linalg.transpose`
+        (permutation [1, 0]) into a zero tile of the transposed shape."""
+        a = self.args(node, ["x", "axis1", "axis2", "tmp_tile"], 3, "pl.transpose")
+        x = self.expr(a["x"])
+        if _is_mem(x):
+            raise self.err(a["x"], "pl.transpose of a global tensor (a view) is not "
+                           "supported yet; transpose a tile")
+        t = self.tile_arg(a["x"], "pl.transpose")
+        self.need_task(node, "pl.transpose")
+        shape = list(_shape(t.type))
+        axes = {self.static(a["axis1"]), self.static(a["axis2"])}
+        if len(shape) != 2:
+            raise self.err(node, f"pl.transpose takes a 2-d tile, got {_describe(t)}")
+        if axes != {0, 1}:
+            raise self.err(node, "pl.transpose of a 2-d tile swaps axes 0 and 1")
+        self.node = node
+        out = self.const(0, TensorType(_elem(t.type), [shape[1], shape[0]]))
+        op = _LinalgTranspose(t, out, DenseArrayBase.from_list(IntegerType(64), [1, 0]), out.type)
+        return self.res(op)
+
+    def pl_tile__transpose(self, node: ast.Call) -> Value:
+        return self.pl_transpose(node)
 
     def pl_create_tile(self, node: ast.Call, what: str = "pl.create_tile") -> Value:
         # `transpose=` / `flat_layout=` choose the buffer's layout in L1, not its values

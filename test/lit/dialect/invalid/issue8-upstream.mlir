@@ -125,3 +125,11 @@ func.func @f(%a: tensor<4x64xf32>, %i: index, %v: f32) {
   %e = tensor.insert %v into %a[%i, %i, %i] : tensor<4x64xf32>
   func.return
 }
+
+// -----
+// linalg.transpose (pl.transpose) works on tiles.
+func.func @f(%a: memref<4x8xf32>, %b: memref<8x4xf32>) {
+  // expected-error@+1 {{'linalg.transpose' op linalg.transpose in a kernel transposes tiles (tensor types, with a result)}}
+  linalg.transpose ins(%a : memref<4x8xf32>) outs(%b : memref<8x4xf32>) permutation = [1, 0]
+  func.return
+}
