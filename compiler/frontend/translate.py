@@ -206,6 +206,17 @@ class TaskIds:
     ids: frozenset[int]
 
 
+@dataclass(frozen=True)
+class ValidTile:
+    """`pl.set_validshape(t, rows, cols)`: the tile `t` whose valid region is narrowed to
+    `extents` (numbers or index values). Only a store (which then writes that rectangle,
+    `pto.store_valid`) and `pl.fillpad` (which replaces the rest) take it; any other use
+    is a located error, since PyPTO's ops differ on what they make of the rest."""
+
+    tile: SSAValue
+    extents: tuple[int | SSAValue, ...]
+
+
 @dataclass
 class TaskIdCell:
     """A task-id name that a runtime loop reassigns (`prev = tid` in the body): every id
@@ -235,9 +246,22 @@ def _const_int(v: SSAValue) -> int | None:
     return None
 
 
+def _pad_number(et: Attribute, pad: str) -> int | float:
+    """PyPTO's pad values as numbers of the element type (floats: -inf / +inf)."""
+    if pad == "zero":
+        return 0
+    if _is_float(et):
+        return float("-inf") if pad == "min" else float("inf")
+    w = et.width.data  # pyright: ignore[reportAttributeAccessIssue]
+    return -(1 << (w - 1)) if pad == "min" else (1 << (w - 1)) - 1
+
+
 def _describe(v: Value) -> str:
     if isinstance(v, (TaskIds, TaskIdCell)):
         return "a task id"
+    if isinstance(v, ValidTile):
+        return (f"{_type_text(v.tile.type)} with a valid region (pl.set_validshape: only a "
+                "store or pl.fillpad takes it)")
     if isinstance(v, SSAValue):
         if isinstance(v.type, (TensorType, MemRefType)):
             return _type_text(v.type)
@@ -752,7 +776,7 @@ class Translator:
             else:
                 cell.ids.update(v.ids)
             return  # reassigned in a runtime loop: the cell keeps every value
-        elif _is_const(v) or isinstance(v, (tuple, TaskIds, TaskIdCell)):
+        elif _is_const(v) or isinstance(v, (tuple, TaskIds, TaskIdCell, ValidTile)):
             pass
         else:
             raise self.err(node, f"cannot assign {_describe(v)} to '{name}' in a kernel body")
@@ -1932,6 +1956,12 @@ class Translator:
     def store(self, value: Value, base: SSAValue, offs: list[SSAValue],
               extents: list[int] | None, node: ast.AST, atomic: str | None = None) -> None:
         self.need_task(node, "storing a tile")
+        region = value.extents if isinstance(value, ValidTile) else None
+        if isinstance(value, ValidTile):
+            if atomic is not None:
+                raise self.err(node, "an atomic store of a tile with a valid region "
+                               "(pl.set_validshape) is not supported yet")
+            value = value.tile
         if not _is_tile(value):
             raise self.err(node, f"only tiles can be stored into a tensor slice, got "
                            f"{_describe(value)} (scalar writes, pl.write, are not supported "
@@ -1954,6 +1984,9 @@ class Translator:
         if atomic is not None and str(_elem(v.type)) not in pto.StoreOp.ATOMIC_ELEMENTS:
             raise self.err(node, f"an atomic add store needs FP32 or INT32 elements, got "
                            f"{_describe(v)}")
+        if region is not None:  # PyPTO stores the valid rectangle only
+            self.add(pto_tiles.StoreValidOp(v, base, offs, self.offsets(list(region), node)))
+            return
         self.add(pto.StoreOp(v, base, offs, atomic))
 
     def atomic_kind(self, node: ast.expr | None) -> str | None:
@@ -2533,6 +2566,88 @@ class Translator:
         init = self.expr(a["init_value"]) if "init_value" in a else 0
         # PyPTO's tile.create: an on-chip buffer; ptoc fills it (with init_value or 0)
         return self._fill(node, shape, t, init)
+
+    def pl_set_validshape(self, node: ast.Call) -> Value:
+        """`pl.set_validshape(t, rows, cols)`: `t` with its valid region narrowed
+        (metadata only: the values stay); see `ValidTile`."""
+        a = self.args(node, ["tile", "rows", "cols"], 3, "pl.set_validshape")
+        t = self.tile_arg(a["tile"], "pl.set_validshape")
+        self.need_task(node, "pl.set_validshape")
+        shape = _shape(t.type)
+        if len(shape) != 2:
+            raise self.err(node, f"pl.set_validshape takes a 2-d tile, got {_describe(t)}")
+        ext: list[int | SSAValue] = []
+        for d, k in enumerate(("rows", "cols")):
+            v = self.expr(a[k])
+            if _is_const(v):
+                if isinstance(v, bool) or not isinstance(v, int) or not 0 <= v <= shape[d]:
+                    raise self.err(a[k], f"pl.set_validshape's {k} must lie in [0, {shape[d]}], "
+                                   f"got {v!r}")
+                ext.append(v)
+            else:
+                ext.append(self.widened_index(v, a[k]))
+        self.node = node
+        return ValidTile(t, tuple(ext))
+
+    def pl_tile__set_validshape(self, node: ast.Call) -> Value:
+        return self.pl_set_validshape(node)
+
+    def pl_fillpad(self, node: ast.Call) -> Value:
+        """`pl.fillpad(t, pad_value=pl.PadValue.zero | min | max)`: the elements of `t`
+        outside its valid region replaced by the pad (0, the dtype's lowest or highest:
+        -inf / +inf for floats), as a `pto.select` on a mask of the region (column and row
+        numbers, `pto.arange`, compared with the extents); a tile with no region is
+        returned as it is (PyPTO elides that fillpad)."""
+        a = self.args(node, ["tile", "pad_value"], 1, "pl.fillpad")
+        v = self.expr(a["tile"])
+        pad = "zero"
+        if "pad_value" in a:
+            p = self.expr(a["pad_value"])
+            name = repr(p).rsplit(".", 1)[-1].lower() if isinstance(p, Placeholder) else None
+            if name not in ("zero", "min", "max"):
+                raise self.err(a["pad_value"], "pad_value must be pl.PadValue.zero, .min or "
+                               f".max, got {p!r}")
+            pad = name
+        if not isinstance(v, ValidTile):
+            t = self.tile_arg(a["tile"], "pl.fillpad")
+            if isinstance(t, OpResult) and isinstance(t.op, pto_tiles.LoadValidOp):
+                v = ValidTile(t, tuple(t.op.valid))
+            else:
+                return t
+        self.need_task(node, "pl.fillpad")
+        self.node = node
+        return self.fill_outside(v, pad, node)
+
+    def fill_outside(self, v: ValidTile, pad: str, node: ast.AST) -> SSAValue:
+        t = v.tile
+        rows, cols = _shape(t.type)
+        et = _elem(t.type)
+        # the mask of the region: column (and row) numbers compared with the extents; an
+        # extent equal to the tile's needs no compare
+        i32 = IntegerType(32)
+        masks: list[SSAValue] = []
+        for d, e in enumerate(v.extents):
+            if isinstance(e, int) and e == (rows, cols)[d]:
+                continue
+            if d == 1:
+                idx = self.res(pto.ArangeOp(0, 1, TensorType(i32, [rows, cols])))
+            else:  # row numbers: an arange along the rows, transposed
+                col = self.res(pto.ArangeOp(0, 1, TensorType(i32, [cols, rows])))
+                out = self.const(0, TensorType(i32, [rows, cols]))
+                idx = self.res(_LinalgTranspose(col, out, DenseArrayBase.from_list(
+                    IntegerType(64), [1, 0]), out.type))
+            bound = self.const(e, i32) if isinstance(e, int) else self.res(
+                arith.IndexCastOp(e, i32))
+            masks.append(self.res(pto_tiles.CmpsOp("lt", idx, bound)))
+        if not masks:
+            return t
+        mask = masks[0] if len(masks) == 1 else self.res(pto_tiles.SelectOp(
+            masks[0], masks[1], self.const(0, TensorType(I1, [rows, cols]))))
+        fill = self.const(_pad_number(et, pad), t.type)
+        return self.res(pto_tiles.SelectOp(mask, t, fill))
+
+    def pl_tile__fillpad(self, node: ast.Call) -> Value:
+        return self.pl_fillpad(node)
 
     def pl_transpose(self, node: ast.Call) -> Value:
         """`pl.transpose(tile, axis1, axis2)` of a 2-d tile: upstream `linalg.transpose`
