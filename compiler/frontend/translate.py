@@ -2464,10 +2464,7 @@ class Translator:
         shape = self.static_ints(a["shape"], "pl.slice's shape")
         offs = self._offsets_list(a["offset"], "pl.slice's offset")
         self.node = node
-        if "valid_shape" in a:
-            if _is_tile(b):
-                raise self.err(a["valid_shape"], "valid_shape= of a pl.slice of a tile is "
-                               "not supported yet (a slice of a GM tensor takes it)")
+        if "valid_shape" in a and not _is_tile(b):
             return self.load_valid(b, offs, shape, a["valid_shape"], node, "pl.slice")
         if _is_tile(b):
             idx = ast.Tuple(elts=[ast.Slice(lower=o, upper=ast.BinOp(left=o, op=ast.Add(),
@@ -2476,8 +2473,17 @@ class Translator:
             ast.copy_location(idx, node)
             for e in ast.walk(idx):
                 ast.copy_location(e, node)
-            return self.tile_slice(b, idx, node)
+            window = self.tile_slice(b, idx, node)
+            if "valid_shape" not in a:
+                return window
+            # the window with a narrowed region, as pl.set_validshape of it
+            valid = self._offsets_list(a["valid_shape"], "pl.slice's valid_shape")
+            return ValidTile(window, self.valid_extents(window, valid, "pl.slice's valid_shape"))
         return self.load(b, self.offsets(offs, node), shape, node)
+
+    def pl_tile__assemble(self, node: ast.Call) -> Value:
+        """`pl.tile.assemble(target, src, offsets)`: `pl.assemble`'s tile name."""
+        return self.pl_assemble(node)
 
     def pl_store(self, node: ast.Call) -> Value:
         a = self.args(node, ["tile", "offsets", "tensor", "shapes", "atomic"], 3, "pl.store")
@@ -2573,21 +2579,30 @@ class Translator:
         a = self.args(node, ["tile", "rows", "cols"], 3, "pl.set_validshape")
         t = self.tile_arg(a["tile"], "pl.set_validshape")
         self.need_task(node, "pl.set_validshape")
-        shape = _shape(t.type)
-        if len(shape) != 2:
+        if len(_shape(t.type)) != 2:
             raise self.err(node, f"pl.set_validshape takes a 2-d tile, got {_describe(t)}")
+        ext = self.valid_extents(t, [a["rows"], a["cols"]], "pl.set_validshape's extent")
+        self.node = node
+        return ValidTile(t, ext)
+
+    def valid_extents(self, t: SSAValue, nodes: Sequence[ast.expr], what: str
+                      ) -> tuple[int | SSAValue, ...]:
+        """The extents of a valid region of `t`: one per dimension, numbers in
+        [0, extent] or integer values (widened to INDEX; checked when a store runs)."""
+        shape = _shape(t.type)
+        if len(nodes) != len(shape):
+            raise self.err(nodes[0] if nodes else None,
+                           f"{what}: one extent per dimension of the {list(shape)} tile")
         ext: list[int | SSAValue] = []
-        for d, k in enumerate(("rows", "cols")):
-            v = self.expr(a[k])
+        for d, n in enumerate(nodes):
+            v = self.expr(n)
             if _is_const(v):
                 if isinstance(v, bool) or not isinstance(v, int) or not 0 <= v <= shape[d]:
-                    raise self.err(a[k], f"pl.set_validshape's {k} must lie in [0, {shape[d]}], "
-                                   f"got {v!r}")
+                    raise self.err(n, f"{what} {d} must lie in [0, {shape[d]}], got {v!r}")
                 ext.append(v)
             else:
-                ext.append(self.widened_index(v, a[k]))
-        self.node = node
-        return ValidTile(t, tuple(ext))
+                ext.append(self.widened_index(v, n))
+        return tuple(ext)
 
     def pl_tile__set_validshape(self, node: ast.Call) -> Value:
         return self.pl_set_validshape(node)
