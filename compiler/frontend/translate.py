@@ -1967,9 +1967,16 @@ class Translator:
                            f"{_describe(value)} (scalar writes, pl.write, are not supported "
                            "yet)")
         v = self.ssa(value, None, node)
-        if extents is not None and list(_shape(v.type)) != extents:
+        # what is written: the tile, or its valid rectangle (where its extents are numbers;
+        # PyPTO matches a slice store's window against the valid shape)
+        written = list(_shape(v.type)) if region is None else [
+            e if isinstance(e, int) else n for e, n in zip(region, _shape(v.type), strict=True)]
+        if extents is not None and extents not in (written, list(_shape(v.type))):
             raise self.err(node, f"shape mismatch in a slice store: the window is {extents} "
-                           f"but the value is {_describe(v)}")
+                           f"but the value is {_describe(value if region is None else v)}"
+                           + ("" if region is None else " with a valid region ["
+                              + ", ".join(str(e) if isinstance(e, int) else "?"
+                                          for e in region) + "]"))
         if _elem(v.type) != _elem(base.type):
             raise self.err(node, f"dtype mismatch in a store: {_describe(v)} into a "
                            f"{_type_text(base.type)}; insert pl.cast")
@@ -1977,7 +1984,7 @@ class Translator:
         if len(_shape(v.type)) != len(mshape):
             raise self.err(node, f"a rank-{len(_shape(v.type))} tile into a rank-{len(mshape)} "
                            "tensor")
-        for d, (e, m) in enumerate(zip(_shape(v.type), mshape)):
+        for d, (e, m) in enumerate(zip(written, mshape)):
             if m >= 0 and e > m:
                 raise self.err(node, f"shape mismatch: the tile's dimension {d} is {e} but the "
                                f"tensor's is {m}")

@@ -24,8 +24,17 @@ def k(x: pl.Tensor[[8, 16], pl.FP32], n: pl.Tensor[[1], pl.INT32],
         y[0:4, 0:16] = w
         acc = pl.tile.assemble(pl.full([8, 16], dtype=pl.FP32, value=0.0), t[0:1, :], [1, 0])
         z[0:8, 0:16] = acc
+        if MODE == 2:
+            z[0:2, 0:5] = pl.slice(t, [4, 16], [2, 0], valid_shape=[2, 5])
+        if MODE == 3:
+            z[0:2, 0:6] = pl.slice(t, [4, 16], [2, 0], valid_shape=[2, 5])
 
 # CHECK: %[[W:.*]] = tensor.extract_slice %t[2, 0] [4, 16] [1, 1] : tensor<8x16xf32> to tensor<4x16xf32>
 # CHECK: pto.store_valid %[[W]], %y[%{{.*}}, %{{.*}}] valid[%{{.*}}, %{{.*}}] : tensor<4x16xf32>, memref<4x16xf32>
 # CHECK: %acc = tensor.insert_slice %{{.*}} into %{{.*}}[1, 0] [1, 16] [1, 1] : tensor<1x16xf32> into tensor<8x16xf32>
 # RANK: tile-slice-valid.py:23:59: error: pl.slice's valid_shape: one extent per dimension of the {{\[}}4, 16{{\]}} tile
+# A slice store's window may match the valid rectangle instead of the tile (PyPTO):
+# RUN: pto-opt %s --set MODE=2 | filecheck %s --check-prefix=WINDOW
+# RUN: not pto-opt %s --set MODE=3 2>&1 | filecheck %s --check-prefix=MISMATCH
+# WINDOW: pto.store_valid %{{.*}}, %z[%{{.*}}, %{{.*}}] valid[%{{.*}}, %{{.*}}] : tensor<4x16xf32>, memref<8x16xf32>
+# MISMATCH: error: shape mismatch in a slice store: the window is {{\[}}2, 6{{\]}} but the value is tile {{\[}}4, 16{{\]}} FP32 with a valid region {{\[}}2, 5{{\]}}
