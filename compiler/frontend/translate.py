@@ -1962,6 +1962,13 @@ class Translator:
                 raise self.err(node, "an atomic store of a tile with a valid region "
                                "(pl.set_validshape) is not supported yet")
             value = value.tile
+        elif (atomic is None and isinstance(value, OpResult)
+              and isinstance(value.op, pto_tiles.LoadValidOp)):
+            # the tile a valid_shape= load made: its region, as PyPTO's tile type holds it
+            ext = tuple(_const_int(e) if _const_int(e) is not None else e
+                        for e in value.op.valid)
+            if list(ext) != list(_shape(value.type)):
+                region = ext
         if not _is_tile(value):
             raise self.err(node, f"only tiles can be stored into a tensor slice, got "
                            f"{_describe(value)} (scalar writes, pl.write, are not supported "
