@@ -2715,8 +2715,16 @@ class Translator:
         """`pl.tile.create(shape, dtype, ...)`: PyPTO's name of `pl.create_tile`."""
         return self.pl_create_tile(node, "pl.tile.create")
 
+    def pl_tile__arange(self, node: ast.Call) -> Value:
+        """`pl.tile.arange` / `pl.tile.ci` / `pl.ci`: PyPTO's other names of `pl.arange`."""
+        return self.pl_arange(node)
+
+    pl_tile__ci = pl_tile__arange
+    pl_ci = pl_tile__arange
+
     def pl_arange(self, node: ast.Call) -> Value:
-        a = self.args(node, ["start", "shape", "dtype"], 2, "pl.arange")
+        a = self.args(node, ["start", "shape", "dtype", "descending"], 2, "pl.arange")
+        step = -1 if "descending" in a and self.static(a["descending"]) is True else 1
         start = self.static(a["start"])
         if not isinstance(start, int) or isinstance(start, bool):
             raise self.err(a["start"], "pl.arange's start must be a compile-time int")
@@ -2728,7 +2736,7 @@ class Translator:
         self.need_task(node, "pl.arange")
         if not isinstance(t, IntegerType):
             raise self.err(node, "pl.arange makes an integer tile; cast it for floats")
-        return self.res(pto.ArangeOp(start, 1, TensorType(t, shape)))
+        return self.res(pto.ArangeOp(start, step, TensorType(t, shape)))
 
     def pl_gather(self, node: ast.Call) -> Value:
         a = self.args(node, ["x", "dim", "index", "mask_pattern", "output_dtype"], 1, "pl.gather")
