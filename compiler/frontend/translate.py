@@ -87,6 +87,7 @@ from ptoc.frontend.language import (
     TensorAnnotation,
 )
 from ptoc.frontend.loader import LoadedKernelFile, unknown_constant
+from ptoc.frontend.valid_regions import partial_extents
 
 MAX_UNROLL = 1024
 """PyPTO's UnrollLoops limit on the trip count of a `pl.unroll`."""
@@ -1965,10 +1966,7 @@ class Translator:
         elif (atomic is None and isinstance(value, OpResult)
               and isinstance(value.op, pto_tiles.LoadValidOp)):
             # the tile a valid_shape= load made: its region, as PyPTO's tile type holds it
-            ext = tuple(_const_int(e) if _const_int(e) is not None else e
-                        for e in value.op.valid)
-            if list(ext) != list(_shape(value.type)):
-                region = ext
+            region = partial_extents(value.op)
         if not _is_tile(value):
             raise self.err(node, f"only tiles can be stored into a tensor slice, got "
                            f"{_describe(value)} (scalar writes, pl.write, are not supported "

@@ -66,14 +66,15 @@ class _Unknown:
 _Taint = _Region | _Unknown
 
 
-def _partial(op: pto_tiles.LoadValidOp) -> bool:
-    shape = op.result.type.get_shape()  # pyright: ignore[reportAttributeAccessIssue]
-    for v, n in zip(op.valid, shape, strict=True):
-        if not (isinstance(v, OpResult) and isinstance(v.op, arith.ConstantOp)
-                and getattr(v.op.value, "value", None) is not None
-                and int(v.op.value.value.data) == n):  # pyright: ignore[reportAttributeAccessIssue]
-            return True
-    return False
+def partial_extents(op: pto_tiles.LoadValidOp) -> tuple[int | SSAValue, ...] | None:
+    """The valid extents of a `pto.load_valid` (a constant as its number), or None when
+    they are all the tile's own: then the tile is whole."""
+    shape = tuple(op.result.type.get_shape())  # pyright: ignore[reportAttributeAccessIssue]
+    ext: list[int | SSAValue] = []
+    for v in op.valid:
+        c = v.op.value if isinstance(v, OpResult) and isinstance(v.op, arith.ConstantOp) else None
+        ext.append(int(c.value.data) if c is not None and hasattr(c, "value") else v)  # pyright: ignore[reportAttributeAccessIssue]
+    return None if tuple(ext) == shape else tuple(ext)
 
 
 def _join(ts: Sequence[_Taint | None]) -> _Taint | None:
@@ -108,7 +109,7 @@ class _Flow:
 
     def op(self, op: Operation) -> None:
         if isinstance(op, pto_tiles.LoadValidOp):
-            if _partial(op):
+            if partial_extents(op) is not None:
                 self.set(op.result, _Region(tuple(op.valid), op))
             return
         if isinstance(op, (pto.RangeOp, scf.ForOp, pto.UnrollOp)):
@@ -226,4 +227,4 @@ def store_valid_regions(module: ModuleOp) -> None:
              "results differ from PyPTO's")
 
 
-__all__ = ["store_valid_regions"]
+__all__ = ["partial_extents", "store_valid_regions"]
