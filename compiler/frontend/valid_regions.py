@@ -157,7 +157,10 @@ class _Flow:
         n = len(op.results)
         inits = list(op.operands)[-n:] if n else []
         args = list(body.args)[-n:] if n else []
-        for _ in range(4):  # a carry's region settles after a pass or two
+        # to the fixpoint (a value only goes none -> region -> unknown, so this ends); the
+        # flag is the enclosing loop's too, so it is restored with this loop's changes
+        outer, ever = self.changed, False
+        while True:
             self.changed = False
             for a, i in zip(args, inits, strict=True):
                 self.set(a, self.taint.get(i))
@@ -170,6 +173,8 @@ class _Flow:
                 self.set(a, _join([self.taint.get(i), self.taint.get(y)]))
             if not self.changed:
                 break
+            ever = True
+        self.changed = outer or ever
         for r, a in zip(op.results, args, strict=True):
             self.set(r, self.taint.get(a))
 
