@@ -685,12 +685,10 @@ _F32 = np.dtype(np.float32)
 
 
 def _as_f32(x: np.ndarray) -> np.ndarray:
-    """`x.astype(float32)` (exact widening; bf16 by its bits, which is the same value)."""
+    """`x.astype(float32)` (exact widening, `numerics.widen`)."""
     if x.dtype == _F32:
         return x
-    if x.dtype == nm.BF16:
-        return (x.view(np.uint16).astype(np.uint32) << 16).view(np.float32)
-    return x.astype(_F32)
+    return nm.widen(x, _F32)
 
 
 class _F32Memo:

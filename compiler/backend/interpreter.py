@@ -169,12 +169,12 @@ def _widen(x: Any, wide: Any, w: _Widened) -> Any:
         return x
     base = x.base
     if base is None or x.flags.writeable or id(base) not in w.roots:
-        return x.astype(wide)
+        return nm.widen(x, wide)
     key = (id(base), x.__array_interface__["data"][0], x.shape, x.strides, wide)
     got = w.memo.get(key)
     if got is not None:
         return got[1]
-    y = x.astype(wide)
+    y = nm.widen(x, wide)
     y.flags.writeable = False
     if w.nbytes + y.nbytes <= w.LIMIT:
         w.memo[key] = (base, y)

@@ -477,6 +477,17 @@ def float_narrow(x: NpArray, dtype: np.dtype[Any], mode: str) -> NpArray:
     raise ValueError(f"unknown rounding mode '{mode}'")
 
 
+def widen(x: NpArray, dtype: np.dtype[Any]) -> NpArray:
+    """`x.astype(dtype)` for a widening float conversion. bf16 -> fp32 is exact: a bf16 is
+    the upper half of the fp32 of the same value (NaN payloads and signs included), so
+    it is the bits moved up by 16, about twice as fast as ml_dtypes' element loop."""
+    if x.dtype == BF16 and dtype == np.float32:
+        out = np.empty(x.shape, np.uint32)
+        np.left_shift(x.view(np.uint16), 16, out=out, dtype=np.uint32)
+        return out.view(np.float32)
+    return x.astype(dtype)
+
+
 def cast_tile(x: NpArray, dtype: np.dtype[Any], mode: str | None) -> NpArray:
     """`pto.cast`: convert `x` to `dtype` rounding by `mode` (None: nearest-even)."""
     m = mode or "none"
@@ -490,7 +501,7 @@ def cast_tile(x: NpArray, dtype: np.dtype[Any], mode: str | None) -> NpArray:
             return x.copy() if m == "none" else _round_to_integral(x, m).astype(dtype)
         if dtype.itemsize < src.itemsize or (dtype == BF16 and src == np.float16):
             return float_narrow(x.astype(np.float32) if src == np.float64 and dtype == BF16 else x, dtype, m)
-        return x.astype(dtype)
+        return widen(x, dtype)
     # integer sources: exact when representable, else nearest-even
     return x.astype(dtype)
 

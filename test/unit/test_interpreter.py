@@ -1020,3 +1020,19 @@ func.func @k(%a: memref<2x8xf32>, %o: memref<2x8xf32>) {
         assert load.writes is not None and add.writes is not None
         assert len({load.writes, add.writes, *add.reads}) == 3  # x, y and the constant differ
         assert store.reads == (add.writes,)
+
+
+def test_bf16_widening_by_bits_is_the_exact_conversion() -> None:
+    """`numerics.widen` moves a bf16's bits up by 16: the same fp32 as ml_dtypes' conversion
+    for every one of the 65536 bf16 bit patterns (NaN payloads and signed zeros included),
+    and for strided views (a matmul operand is a window of a larger tensor)."""
+    every = np.arange(1 << 16, dtype=np.uint16).view(ml_dtypes.bfloat16)
+    want = every.astype(np.float32)
+    got = nm.widen(every, np.dtype(np.float32))
+    assert got.dtype == np.float32
+    assert got.view(np.uint32).tobytes() == want.view(np.uint32).tobytes()
+    grid = every.reshape(256, 256)[3:200:2, 17:81]
+    assert nm.widen(grid, np.dtype(np.float32)).tobytes() == grid.astype(np.float32).tobytes()
+    # other conversions are numpy's
+    h = np.array([1.5, -2.0], dtype=np.float16)
+    assert nm.widen(h, np.dtype(np.float32)).tobytes() == h.astype(np.float32).tobytes()
