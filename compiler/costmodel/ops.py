@@ -216,8 +216,9 @@ def matmul_cost(
     mdim: int, ndim: int, kdim: int, in_bytes: int, out_dtype: str, m: Machine
 ) -> OpCost:
     """One cube op [M, K] x [K, N]: L1 -> L0A and L1 -> L0B moves at their rates, then the
-    MMAD over 16x16x16 fractals plus the mad head per K block; fp32 accumulation takes
-    `fp32_mmad_passes` passes."""
+    MMAD over 16x16x16 fractals plus the mad head per K fractal (32 B of K); fp32
+    accumulation takes `fp32_mmad_passes` passes (a heavier reading of PyPTO's L0 model,
+    which fits the calibration cases better: compiler/costmodel/MODEL.md)."""
     f = m.cube_fractal
     # A fractal is 16 rows x 32 B (machine file, cube_fractal_row_bytes): 16 fp16/bf16
     # elements of K, 32 int8 ones, so 1-byte inputs take half the K blocks.
