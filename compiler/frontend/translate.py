@@ -73,7 +73,7 @@ from xdsl.dialects.builtin import (
 )
 from xdsl.ir import Attribute, Block, BlockArgument, Operation, OpResult, Region, SSAValue
 
-from ptoc.dialects import pto, pto_tiles
+from ptoc.dialects import int_semantics, pto, pto_tiles
 from ptoc.frontend import names
 from ptoc.frontend.absent import AbsentName, is_absent
 from ptoc.frontend.errors import FrontendError
@@ -195,6 +195,22 @@ def _is_mem(v: Value) -> bool:
 
 def _is_const(v: Value) -> bool:
     return isinstance(v, (bool, int, float)) and not isinstance(v, DType)
+
+
+class TypedInt(int):
+    """An integer constant of a PyPTO scalar type other than a literal's INDEX: what
+    `pl.cast(<constant>, pl.INT32)` is (PyPTO folds that Cast to a ConstInt of the target
+    dtype). It is a Python int wherever a static number is needed (bounds, shapes), and
+    becomes an SSA value of its own type: a loop carry or an `if` merge started from
+    `pl.cast(0, pl.INT32)` is INT32. Arithmetic with a plain literal gives a plain
+    literal (INDEX, the wider type); with a TypedInt of the same type it keeps the type."""
+
+    type: Attribute
+
+    def __new__(cls, value: int, t: Attribute) -> TypedInt:
+        obj = super().__new__(cls, int_semantics.wrap(value, _bits(t)))
+        obj.type = t
+        return obj
 
 
 @dataclass(frozen=True)
@@ -467,6 +483,8 @@ class Translator:
     def default_type(self, v: Value) -> Attribute:
         if isinstance(v, bool):
             return I1
+        if isinstance(v, TypedInt):
+            return v.type
         if isinstance(v, int):
             return INDEX
         return Float32Type()
@@ -477,7 +495,8 @@ class Translator:
             self.check_visible(v, node)
             return v
         if _is_const(v):
-            return self.const(v, want or self.default_type(v))
+            return self.const(int(v) if isinstance(v, TypedInt) else v,
+                              want or self.default_type(v))
         raise self.err(node, f"expected a value, got {_describe(v)}")
 
     def check_visible(self, v: SSAValue, node: ast.AST | None) -> None:
@@ -1558,11 +1577,20 @@ class Translator:
 
     def fold(self, op: str, a: Any, b: Any, node: ast.AST) -> Any:
         try:
-            return _PY_FOLD[op](a, b)
+            out = _PY_FOLD[op](int(a), int(b)) if isinstance(a, TypedInt) else _PY_FOLD[op](a, b)
         except (ZeroDivisionError, OverflowError, ValueError, TypeError) as e:
             raise self.err(node, f"constant expression fails: {e}") from None
+        if (isinstance(a, TypedInt) and isinstance(b, TypedInt) and a.type == b.type
+                and isinstance(out, int) and not isinstance(out, bool)):
+            return TypedInt(out, a.type)  # INT32 op INT32 stays INT32 (wrapped)
+        return out
 
     def unify_scalars(self, a: Value, b: Value, node: ast.AST) -> tuple[SSAValue, SSAValue]:
+        # a typed constant (pl.cast of a constant) has its own type: the wider one wins
+        if isinstance(a, TypedInt) and _is_ssa(b) and _is_int(b.type):
+            a = self.ssa(a, None, node)
+        if isinstance(b, TypedInt) and _is_ssa(a) and _is_int(a.type):
+            b = self.ssa(b, None, node)
         if _is_const(a) and _is_ssa(b):
             return self.scalar_const_like(a, b.type, node), self.ssa(b, None, node)
         if _is_ssa(a) and _is_const(b):
@@ -2349,7 +2377,9 @@ class Translator:
                 return float(v)
             if t == I1:
                 return bool(v)
-            return int(v)
+            if t == INDEX:
+                return int(v)
+            return TypedInt(int(v), t)
         if not _is_ssa(v) or _is_mem(v):
             raise self.err(a["x"], f"pl.cast takes a tile or a scalar, got {_describe(v)}")
         if "mode" in a and mode != "round":
