@@ -2802,6 +2802,34 @@ class Translator:
                            f"{list(_shape(idx.type))} (all axes but the last must agree)")
         return self.res(pto.GatherOp(x, idx))
 
+    def pl_tile__gather(self, node: ast.Call) -> Value:
+        """`pl.tile.gather(src, indices, tmp)`, the index form of PTO's tgather:
+        `dst[i, j] = src[indices[i, j]]`, an index counting the elements of `src` in
+        row-major order (a row's first element is row * columns). Lowered as the last-axis
+        `pto.gather` of the flattened tiles; `tmp` is the hardware's scratch tile and
+        takes no part in the result."""
+        a = self.args(node, ["src", "indices", "tmp"], 3, "pl.tile.gather")
+        src = self.tile_arg(a["src"], "pl.tile.gather")
+        idx = self.tile_arg(a["indices"], "pl.tile.gather")
+        self.tile_arg(a["tmp"], "pl.tile.gather")
+        self.node = node
+        self.need_task(node, "pl.tile.gather")
+        se, ie = _elem(src.type), _elem(idx.type)
+        if not (isinstance(se, (Float32Type, Float16Type))
+                or (isinstance(se, IntegerType) and se.width.data in (16, 32))):
+            raise self.err(a["src"], f"pl.tile.gather gathers FP16, FP32, INT16 or INT32 "
+                           f"elements, got {_describe(src)}")
+        wide16 = _bits(se) == 16
+        if not (isinstance(ie, IntegerType) and (ie.width.data == 32
+                                                  or (wide16 and ie.width.data == 16))):
+            raise self.err(a["indices"], "pl.tile.gather's indices must be an INT32 tile (or "
+                           f"INT16 with a 16-bit source), got {_describe(idx)}")
+        ishape = list(_shape(idx.type))
+        flat_src = self.reshape_to(src, [1, math.prod(_shape(src.type))], node)
+        flat_idx = self.reshape_to(idx, [1, math.prod(ishape)], node)
+        g = self.res(pto.GatherOp(flat_src, flat_idx))
+        return self.reshape_to(g, ishape, node)
+
     def pl_write(self, node: ast.Call) -> Value:
         a = self.args(node, ["tensor", "indices", "value"], 3, "pl.write")
         dst = self.expr(a["tensor"])
@@ -3008,9 +3036,13 @@ class Translator:
         the new shape (either is left out where the rank is already one)."""
         shape = self.static_ints(shape_node, "pl.reshape's shape")
         self.node = node
-        old = list(_shape(t.type))
         if any(d <= 0 for d in shape):
             raise self.err(shape_node, "pl.reshape of a tile needs positive extents")
+        return self.reshape_to(t, shape, node)
+
+    def reshape_to(self, t: SSAValue, shape: list[int], node: ast.AST) -> SSAValue:
+        """`t`'s elements in row-major order in the static `shape` (same element count)."""
+        old = list(_shape(t.type))
         if math.prod(old) != math.prod(shape):
             raise self.err(node, f"shape mismatch: pl.reshape of a {old} tile "
                            f"({math.prod(old)} elements) to {shape} ({math.prod(shape)})")
