@@ -1,7 +1,7 @@
 """`pto-crosscheck`: run a kernel with the interpreter and with upstream MLIR; compare.
 
 ```
-pto-crosscheck kernel.mlir [-p PIPELINE] [--inputs in.npz | --inputs inputs.py] [--seed N]
+pto-crosscheck kernel.mlir|kernel.py [-p PIPELINE] [--inputs in.npz | --inputs inputs.py] [--seed N]
                [--func NAME]
                [--contract auto|exact|order] [--report table|json]
 ```
@@ -39,7 +39,8 @@ TOOL = "pto-crosscheck"
 
 def build_parser() -> argparse.ArgumentParser:
     ap = ToolArgumentParser(prog=TOOL, description=__doc__.split("\n\n")[0])
-    ap.add_argument("file", metavar="FILE", help="the kernel (.mlir); '-' reads stdin")
+    ap.add_argument("file", metavar="FILE",
+                    help="the kernel (.mlir, or a .py PyPTO kernel); '-' reads stdin")
     ap.add_argument("-p", "--passes", metavar="PIPELINE", default="",
                     help="pass pipeline to apply first (pto-opt -p syntax)")
     ap.add_argument("--inputs", metavar="FILE",
@@ -50,6 +51,9 @@ def build_parser() -> argparse.ArgumentParser:
     ap.add_argument("--func", metavar="NAME", help="the function to run (default: the only one)")
     ap.add_argument("--contract", choices=("auto", "exact", "order"), default="auto")
     ap.add_argument("--report", choices=("table", "json"), default="table")
+    ap.add_argument("--set", metavar="NAME=VALUE", action="append", default=[],
+                    help="a .py kernel: replace a module constant before importing, or give a "
+                    "scalar parameter of the entry its value (repeatable)")
     return ap
 
 
@@ -82,8 +86,15 @@ def run(argv: Sequence[str] | None, stdout: IO[str]) -> int:
     tools, why = me.tools_status()
     if tools is None:
         raise ToolError(why)
-    text, name = read_input(args.file)
-    module = parse(text, name)
+    from ptoc.frontend import is_kernel_file, load_for_tool  # lazy: see above
+
+    if is_kernel_file(args.file):
+        module = load_for_tool(args.file, args.func, args.set)
+    else:
+        if args.set:
+            raise ToolError("--set applies to .py kernels only")
+        text, name = read_input(args.file)
+        module = parse(text, name)
     if args.passes:
         run_pipeline(module, args.passes)
     prog = compile_module(module, func=args.func)

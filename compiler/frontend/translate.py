@@ -66,6 +66,7 @@ from xdsl.dialects.builtin import (
     IntegerAttr,
     IntegerType,
     MemRefType,
+    NoneAttr,
     ModuleOp,
     StringAttr,
     TensorType,
@@ -2960,6 +2961,8 @@ class Translator:
         if math.prod(old) != math.prod(shape):
             raise self.err(node, f"shape mismatch: pl.reshape of {old} ({math.prod(old)} "
                            f"elements) to {shape} ({math.prod(shape)})")
+        if shape == old:
+            return b
         small, big = (shape, old) if len(shape) <= len(old) else (old, shape)
         groups: list[list[int]] = []
         i = 0
@@ -2974,13 +2977,10 @@ class Translator:
                 g.append(i)
                 i += 1
             if n != d:
-                raise self.err(node, f"pl.reshape of {old} to {shape} is not a grouping of "
-                               "dimensions (not supported)")
+                return self.flat_reshape(b, shape, node)
             groups.append(g)
         if i != len(big):
             raise self.err(node, f"pl.reshape of {old} to {shape} is not a grouping of dimensions")
-        if shape == old:
-            return b
         reassoc = ArrayAttr([ArrayAttr([IntegerAttr(d, IntegerType(64)) for d in g])
                              for g in groups])
         rt = MemRefType(_elem(b.type), shape)
@@ -2994,6 +2994,25 @@ class Translator:
                             "static_output_shape": DenseArrayBase.from_list(IntegerType(64),
                                                                             shape)})
         return self.res(op)
+
+    def flat_reshape(self, b: SSAValue, shape: list[int], node: ast.Call) -> Value:
+        """A reshape that groups no dimensions ([8192, 512] -> [1024, 4096]): the same
+        row-major elements seen through one dimension, `memref.collapse_shape` to it and
+        `memref.expand_shape` from it. Only a tensor laid out densely row-major (no
+        strided layout: not a window of a larger tensor) has such a view."""
+        old = list(_shape(b.type))
+        if not isinstance(cast(MemRefType, b.type).layout, NoneAttr):
+            raise self.err(node, f"pl.reshape of {old} to {shape} is not a grouping of "
+                           "dimensions, and the tensor is a strided window (not supported)")
+        elem = _elem(b.type)
+        flat = self.res(memref.CollapseShapeOp.create(
+            operands=[b], result_types=[MemRefType(elem, [math.prod(old)])],
+            properties={"reassociation": _one_group(len(old))}))
+        return self.res(memref.ExpandShapeOp.create(
+            operands=[flat], result_types=[MemRefType(elem, shape)],
+            properties={"reassociation": _one_group(len(shape)),
+                        "static_output_shape": DenseArrayBase.from_list(IntegerType(64),
+                                                                        shape)}))
 
     def dynamic_reshape(self, b: SSAValue, ext: list[int | SSAValue], node: ast.Call) -> Value:
         """`pl.reshape` of a GM tensor where a dimension is known only at run time: a view
