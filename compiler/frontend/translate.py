@@ -2803,6 +2803,31 @@ class Translator:
                            f"{list(_shape(idx.type))} (all axes but the last must agree)")
         return self.res(pto.GatherOp(x, idx))
 
+    def pl_concat(self, node: ast.Call) -> Value:
+        """`pl.concat(a, b)` of two 2-d tiles (PyPTO's tile.concat / pto.tconcat): the
+        columns of `a`, then those of `b`, same rows and dtype. Lowered as the two tiles
+        inserted (`tensor.insert_slice`) into a [rows, cols_a + cols_b] tile."""
+        a = self.args(node, ["src0", "src1"], 2, "pl.concat")
+        x = self.tile_arg(a["src0"], "pl.concat")
+        y = self.tile_arg(a["src1"], "pl.concat")
+        self.node = node
+        self.need_task(node, "pl.concat")
+        sx, sy = list(_shape(x.type)), list(_shape(y.type))
+        if len(sx) != 2 or len(sy) != 2:
+            raise self.err(node, f"pl.concat takes 2-d tiles, got {_describe(x)} and "
+                           f"{_describe(y)}")
+        if sx[0] != sy[0]:
+            raise self.err(node, f"pl.concat: the row counts differ ({sx[0]} and {sy[0]})")
+        if _elem(x.type) != _elem(y.type):
+            raise self.err(node, f"pl.concat: the dtypes differ ({_describe(x)} and "
+                           f"{_describe(y)}); insert pl.cast")
+        out = self.const(0, TensorType(_elem(x.type), [sx[0], sx[1] + sy[1]]))
+        out = self.tile_insert(out, x, [0, 0], None, node)
+        return self.tile_insert(out, y, [0, sx[1]], None, node)
+
+    def pl_tile__concat(self, node: ast.Call) -> Value:
+        return self.pl_concat(node)
+
     def pl_tile__gather(self, node: ast.Call) -> Value:
         """`pl.tile.gather(src, indices, tmp)`, the index form of PTO's tgather:
         `dst[i, j] = src[indices[i, j]]`, an index counting the elements of `src` in

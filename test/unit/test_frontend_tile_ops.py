@@ -1,6 +1,7 @@
-"""`pl.tile.gather(src, indices, tmp)` (PTO's tgather, index form): `dst[i, j] =
-src[indices[i, j]]` with an index counting `src`'s elements in row-major order, checked
-against numpy's flat take on random shapes and indices."""
+"""PyPTO tile ops the frontend lowers to compositions, run and checked against numpy:
+`pl.tile.gather(src, indices, tmp)` (PTO's tgather, index form: `dst[i, j] =
+src[indices[i, j]]`, an index counting `src`'s elements in row-major order) against a flat
+take, and `pl.concat(a, b)` against a column concatenation, on random shapes."""
 
 from __future__ import annotations
 
@@ -75,3 +76,33 @@ def test_indices_must_be_int32(tmp_path: Path) -> None:
         "ix: pl.Tensor[[1, 8], pl.INT32]", "ix: pl.Tensor[[1, 8], pl.FP32]"))
     with pytest.raises(FrontendError, match="indices must be an INT32 tile"):
         load_kernel(str(p))
+
+
+CONCAT = """\
+import pypto.language as pl
+
+
+@pl.jit
+def k(x: pl.Tensor[[{r}, {c0}], pl.BF16], z: pl.Tensor[[{r}, {c1}], pl.BF16],
+      y: pl.Out[pl.Tensor[[{r}, {c}], pl.BF16]]):
+    with pl.at(level=pl.Level.CORE_GROUP, name_hint="s"):
+        y[0:{r}, 0:{c}] = pl.concat(x[0:{r}, 0:{c0}], z[0:{r}, 0:{c1}])
+"""
+
+
+@settings(max_examples=8, deadline=None)
+@given(r=st.sampled_from([1, 4, 8]), c0=st.sampled_from([16, 32, 64]),
+       c1=st.sampled_from([16, 48]), seed=st.integers(0, 2**16))
+def test_concat_is_a_column_concatenation(
+    tmp_path_factory: pytest.TempPathFactory, r: int, c0: int, c1: int, seed: int
+) -> None:
+    import ml_dtypes
+
+    p = tmp_path_factory.mktemp("c") / "k.py"
+    p.write_text(CONCAT.format(r=r, c0=c0, c1=c1, c=c0 + c1))
+    rng = np.random.default_rng(seed)
+    x = rng.standard_normal((r, c0)).astype(ml_dtypes.bfloat16)
+    z = rng.standard_normal((r, c1)).astype(ml_dtypes.bfloat16)
+    y = np.zeros((r, c0 + c1), ml_dtypes.bfloat16)
+    out = compile_module(load_kernel(str(p))).run({"x": x, "z": z, "y": y}).outputs
+    assert out["y"].tobytes() == np.concatenate([x, z], axis=1).tobytes()
