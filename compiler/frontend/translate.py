@@ -1578,7 +1578,7 @@ class Translator:
 
     def fold(self, op: str, a: Any, b: Any, node: ast.AST) -> Any:
         try:
-            out = _PY_FOLD[op](int(a), int(b)) if isinstance(a, TypedInt) else _PY_FOLD[op](a, b)
+            out = _PY_FOLD[op](a, b)
         except (ZeroDivisionError, OverflowError, ValueError, TypeError) as e:
             raise self.err(node, f"constant expression fails: {e}") from None
         if (isinstance(a, TypedInt) and isinstance(b, TypedInt) and a.type == b.type
@@ -3029,15 +3029,22 @@ class Translator:
         if not isinstance(cast(MemRefType, b.type).layout, NoneAttr):
             raise self.err(node, f"pl.reshape of {old} to {shape} is not a grouping of "
                            "dimensions, and the tensor is a strided window (not supported)")
-        elem = _elem(b.type)
-        flat = self.res(memref.CollapseShapeOp.create(
-            operands=[b], result_types=[MemRefType(elem, [math.prod(old)])],
-            properties={"reassociation": _one_group(len(old))}))
         return self.res(memref.ExpandShapeOp.create(
-            operands=[flat], result_types=[MemRefType(elem, shape)],
+            operands=[self.flat_view(b)], result_types=[MemRefType(_elem(b.type), shape)],
             properties={"reassociation": _one_group(len(shape)),
                         "static_output_shape": DenseArrayBase.from_list(IntegerType(64),
                                                                         shape)}))
+
+    def flat_view(self, b: SSAValue) -> SSAValue:
+        """A GM tensor seen through one dimension (`memref.collapse_shape`; itself if it
+        has one)."""
+        old = list(_shape(b.type))
+        if len(old) == 1:
+            return b
+        n = DYNAMIC_INDEX if DYNAMIC_INDEX in old else math.prod(old)
+        return self.res(memref.CollapseShapeOp.create(
+            operands=[b], result_types=[MemRefType(_elem(b.type), [n])],
+            properties={"reassociation": _one_group(len(old))}))
 
     def dynamic_reshape(self, b: SSAValue, ext: list[int | SSAValue], node: ast.Call) -> Value:
         """`pl.reshape` of a GM tensor where a dimension is known only at run time: a view
@@ -3059,17 +3066,9 @@ class Translator:
                            "reshaped into a rank >= 2 shape with one runtime extent")
         if old == static:
             return b
-        elem = _elem(b.type)
-
-        flat = b
-        if len(old) > 1:
-            n = DYNAMIC_INDEX if DYNAMIC_INDEX in old else math.prod(old)
-            flat = self.res(memref.CollapseShapeOp.create(
-                operands=[b], result_types=[MemRefType(elem, [n])],
-                properties={"reassociation": _one_group(len(old))}))
         dyn = [d for d in ext if not isinstance(d, int)]
         return self.res(memref.ExpandShapeOp.create(
-            operands=[flat, *dyn], result_types=[MemRefType(elem, static)],
+            operands=[self.flat_view(b), *dyn], result_types=[MemRefType(_elem(b.type), static)],
             properties={"reassociation": _one_group(len(static)),
                         "static_output_shape": DenseArrayBase.from_list(IntegerType(64),
                                                                         static)}))
