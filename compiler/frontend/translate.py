@@ -408,6 +408,7 @@ class Translator:
         self._block: Block = Block()
         self.parent_of[self._block] = None
         self.task: pto.SpmdOp | None = None
+        self.entry_loads: dict[tuple[pto.SpmdOp, SSAValue], SSAValue] = {}
         self.task_name: str | None = None
         self.frame: Frame = Frame("", loaded.path, loaded.source, loaded.globals)
         self.node: ast.AST | None = None
@@ -1690,6 +1691,8 @@ class Translator:
     def tile_operand(self, v: Value, t: Attribute, node: ast.AST) -> SSAValue:
         if _is_tile(v):
             return self.ssa(v, None, node)
+        if _is_mem(v) and self.task is not None:
+            return self.entry_load(cast(SSAValue, v), node, "a tile op")
         et = _elem(t)
         if _is_const(v):
             if _is_int(et) and isinstance(v, float) and not v.is_integer():
@@ -2133,9 +2136,40 @@ class Translator:
 
     def tile_arg(self, node: ast.expr, what: str) -> SSAValue:
         v = self.expr(node)
+        if _is_mem(v) and self.task is not None:
+            return self.entry_load(cast(SSAValue, v), node, what)
         if not _is_tile(v):
             raise self.err(node, f"{what} takes a tile, got {_describe(v)}")
         return self.ssa(v, None, node)
+
+    def entry_load(self, b: SSAValue, node: ast.AST, what: str) -> SSAValue:
+        """A whole global tensor given to a tile op inside a task: PyPTO's
+        ConvertTensorToTileOps loads it at the task's entry (`tile.load(param, zeros,
+        shape)`), so the op reads the tensor as the task found it. One load per tensor and
+        task, placed first in the task's body."""
+        task = cast(pto.SpmdOp, self.task)
+        key = (task, b)
+        got = self.entry_loads.get(key)
+        if got is not None:
+            return got
+        shape = list(_shape(b.type))
+        if any(d < 0 for d in shape):
+            raise self.err(node, f"{what} of a whole global tensor of runtime shape "
+                           f"{_describe(b)}: slice a tile of it first")
+        self.node = node
+        body = task.body.block
+        zero = arith.ConstantOp(IntegerAttr(0, INDEX), INDEX)
+        load = pto.LoadOp(b, [zero.result] * len(shape), TensorType(_elem(b.type), shape))
+        for op in (load, zero):  # the constant first, then the load
+            op.location = self.loc()
+            first = body.first_op
+            if first is None:
+                body.add_op(op)
+            else:
+                body.insert_op_before(op, first)
+        self.origin[load.results[0]] = (self.task_name, getattr(node, "lineno", 0) or 0)
+        self.entry_loads[key] = load.results[0]
+        return load.results[0]
 
     def inline_call(self, kf: KernelFunction, node: ast.Call) -> Value:
         if kf.kind not in ("inline", "incore"):

@@ -106,3 +106,31 @@ def test_concat_is_a_column_concatenation(
     y = np.zeros((r, c0 + c1), ml_dtypes.bfloat16)
     out = compile_module(load_kernel(str(p))).run({"x": x, "z": z, "y": y}).outputs
     assert out["y"].tobytes() == np.concatenate([x, z], axis=1).tobytes()
+
+
+WHOLE = """\
+import pypto.language as pl
+
+
+@pl.jit
+def k(x: pl.Tensor[[32, 64], pl.BF16], h: pl.Tensor[[64, 64], pl.BF16],
+      y: pl.Out[pl.Tensor[[32, 64], pl.FP32]]):
+    for i in pl.spmd(2, name_hint="mm"):
+        r0 = i * 16
+        y[r0:r0 + 16, :] = pl.matmul(x[r0:r0 + 16, :], h, out_dtype=pl.FP32)
+"""
+
+
+def test_a_whole_global_tensor_operand_is_loaded_at_the_task_entry(tmp_path: Path) -> None:
+    import ml_dtypes
+
+    p = tmp_path / "k.py"
+    p.write_text(WHOLE)
+    rng = np.random.default_rng(3)
+    x = rng.standard_normal((32, 64)).astype(ml_dtypes.bfloat16)
+    h = rng.standard_normal((64, 64)).astype(ml_dtypes.bfloat16)
+    out = compile_module(load_kernel(str(p))).run(
+        {"x": x, "h": h, "y": np.zeros((32, 64), np.float32)}).outputs
+    want = np.concatenate(
+        [x[r:r + 16].astype(np.float32) @ h.astype(np.float32) for r in (0, 16)])
+    assert out["y"].tobytes() == want.tobytes()
