@@ -32,7 +32,7 @@ from collections.abc import Sequence
 from typing import IO, Any, NoReturn, cast
 
 from ptoc.tools.cli import ToolArgumentParser, seed_arg
-from ptoc.tools.pto_opt import ToolError, read_input, report_and_exit
+from ptoc.tools.pto_opt import ToolError, add_parse_timeout, load_module, report_and_exit
 
 TOOL = "pto-crosscheck"
 
@@ -54,6 +54,7 @@ def build_parser() -> argparse.ArgumentParser:
     ap.add_argument("--set", metavar="NAME=VALUE", action="append", default=[],
                     help="a .py kernel: replace a module constant before importing, or give a "
                     "scalar parameter of the entry its value (repeatable)")
+    add_parse_timeout(ap)
     return ap
 
 
@@ -77,7 +78,7 @@ def _load_npz(path: str) -> dict[str, Any]:
 
 def run(argv: Sequence[str] | None, stdout: IO[str]) -> int:
     # lazy: numpy, the interpreter and the engine only once the arguments parsed (--help stays light)
-    from ptoc.api import parse, run_pipeline  # lazy: see above
+    from ptoc.api import run_pipeline  # lazy: see above
     from ptoc.backend import mlir_engine as me  # lazy: see above
     from ptoc.backend.interpreter import compile_module, random_inputs  # lazy: see above
     from ptoc.tuning import TuneError, inputs_from_script  # lazy: see above
@@ -86,15 +87,7 @@ def run(argv: Sequence[str] | None, stdout: IO[str]) -> int:
     tools, why = me.tools_status()
     if tools is None:
         raise ToolError(why)
-    from ptoc.frontend import is_kernel_file, load_for_tool  # lazy: see above
-
-    if is_kernel_file(args.file):
-        module = load_for_tool(args.file, args.func, args.set)
-    else:
-        if args.set:
-            raise ToolError("--set applies to .py kernels only")
-        text, name = read_input(args.file)
-        module = parse(text, name)
+    module, _ = load_module(args.file, args.func, args.set, args.parse_timeout)
     if args.passes:
         run_pipeline(module, args.passes)
     prog = compile_module(module, func=args.func)

@@ -194,6 +194,19 @@ def parse_with_timeout(text: str, name: str, seconds: int, **kwargs: Any) -> Mod
             signal.signal(signal.SIGALRM, old)  # pyright: ignore[reportPossiblyUnboundVariable, reportArgumentType]
 
 
+def load_module(path: str, func: str | None, sets: Sequence[str] | None,
+                parse_timeout: int) -> tuple[ModuleOp, str]:
+    """A tool's FILE as a module, and the name its diagnostics use: a `.py` PyPTO kernel
+    through the frontend (`--func`, `--set NAME=VALUE`), else MLIR text (a path or '-'),
+    parsed within `parse_timeout` seconds."""
+    if is_kernel_file(path):
+        return load_for_tool(path, func, list(sets or [])), path
+    if sets:
+        raise ToolError("--set applies to .py kernels only")
+    text, name = read_input(path)
+    return parse_with_timeout(text, name, parse_timeout), name
+
+
 def add_parse_timeout(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--parse-timeout",

@@ -37,14 +37,12 @@ import numpy as np
 from ptoc.api import run_pipeline
 from ptoc.backend.interpreter import compile_module, random_inputs
 from ptoc.costmodel import load_machine, simulate
-from ptoc.frontend import is_kernel_file, load_for_tool
 from ptoc.tools.cli import ToolArgumentParser, import_pyplot, seed_arg
 from ptoc.tools.pto_opt import (
     ToolError,
     add_parse_timeout,
     check_outputs,
-    parse_with_timeout,
-    read_input,
+    load_module,
     report_and_exit,
     require_regular_file,
     write_atomically,
@@ -282,13 +280,7 @@ def run(argv: Sequence[str] | None, stdout: IO[str]) -> int:
         require_regular_file(args.inputs, "inputs ")
     if args.plot is not None:
         _require_matplotlib()
-    if is_kernel_file(args.file):
-        module = load_for_tool(args.file, args.func, args.set)
-    else:
-        if args.set:
-            raise ToolError("--set applies to .py kernels only")
-        text, name = read_input(args.file)
-        module = parse_with_timeout(text, name, args.parse_timeout)
+    module, _ = load_module(args.file, args.func, args.set, args.parse_timeout)
     if args.passes:
         run_pipeline(module, args.passes)
     prog = compile_module(module, func=args.func)

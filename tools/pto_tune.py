@@ -36,14 +36,13 @@ from collections.abc import Mapping, Sequence
 from typing import IO, TYPE_CHECKING, Any, NoReturn
 
 from ptoc.backend.interpreter import compile_module, random_inputs
-from ptoc.frontend import is_kernel_file, load_for_tool, parse_set
+from ptoc.frontend import is_kernel_file, parse_set
 from ptoc.tools.cli import ToolArgumentParser, import_pyplot, seed_arg
 from ptoc.tools.pto_opt import (
     ToolError,
     add_parse_timeout,
     check_outputs,
-    parse_with_timeout,
-    read_input,
+    load_module,
     report_and_exit,
     require_regular_file,
 )
@@ -298,12 +297,7 @@ def run(argv: Sequence[str] | None, stdout: IO[str], stderr: IO[str], env: Mappi
         require_regular_file(args.inputs, "inputs ")
     if args.plot is not None:
         _check_writable(args.plot)
-    if is_kernel_file(args.file):
-        module = load_for_tool(args.file, args.func)
-        name = args.file
-    else:
-        text, name = read_input(args.file)
-        module = parse_with_timeout(text, name, args.parse_timeout)
+    module, name = load_module(args.file, args.func, None, args.parse_timeout)
     try:
         spmd = find_scope(module, args.scope, args.func)
         count = spmd.static_count
