@@ -648,8 +648,12 @@ _WorkerArgs = tuple[str, int, str, str, "str | None", "Mapping[str, np.ndarray]"
 _worker_state: dict[str, Any] = {}
 
 
-def _worker_init(text: str, args: _WorkerArgs) -> None:
-    _worker_state["module"] = parse(text, "<pto-tune worker>")
+def _worker_init(module: ModuleOp | str, args: _WorkerArgs) -> None:
+    """A worker's module: the parent's own object when the worker was forked (its memory
+    is the parent's, copied on write), else parsed from the parent's printed module."""
+    _worker_state["module"] = (
+        parse(module, "<pto-tune worker>") if isinstance(module, str) else module
+    )
     _worker_state["ctx"] = context()
     _worker_state["args"] = args
 
@@ -689,13 +693,24 @@ def _resolve(
 def _parallel(
     module: ModuleOp, factors: Sequence[int], jobs: int, args: _WorkerArgs
 ) -> dict[int, tuple[TunePoint, dict[str, Any] | None]]:
-    """The variants of `factors`, built and run in a pool of `jobs` processes."""
+    """The variants of `factors`, built and run in a pool of `jobs` processes.
+
+    A forked worker (the default start method on Linux up to Python 3.13) starts from the
+    parent's module object; a spawned one parses the printed module (IR objects do not
+    pickle). The largest factors go first: a variant's IR, and with it most of its cost,
+    grows with its factor, and the long ones started last would leave one worker busy
+    alone at the end (longest first, the classic greedy order for a pool)."""
+    import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
-    text = str(module)
+    mp = multiprocessing.get_context()
+    source: ModuleOp | str = module if mp.get_start_method() == "fork" else str(module)
     workers = min(jobs, len(factors))
-    with ProcessPoolExecutor(workers, initializer=_worker_init, initargs=(text, args)) as pool:
-        return dict(zip(factors, pool.map(_worker_variant, factors), strict=True))
+    order = sorted(factors, reverse=True)
+    with ProcessPoolExecutor(
+        workers, mp_context=mp, initializer=_worker_init, initargs=(source, args)
+    ) as pool:
+        return dict(zip(order, pool.map(_worker_variant, order), strict=True))
 
 
 def _check_inputs(
