@@ -1617,10 +1617,26 @@ def _check_window(
 
 @_handles("tensor.collapse_shape", "tensor.expand_shape")
 def _tile_reshape(c: _Compiler, op: Operation) -> Thunk:
+    """A tile in another shape: no instruction and no event. PTO's TRESHAPE on A2/A3 is an
+    alias of the source tile's storage (pto-isa, docs/isa/TRESHAPE.md), so the result
+    lives in the source's buffer: its readers wait for the source's producer, and a later
+    write of that buffer waits for them."""
     (s,) = c.operands(op)
-    shape = _shape_of(op.results[0].type)
-    # a copy in the new shape: tiles are values, and reshaping moves no element
-    return c.value_op(op, lambda f: f[s].reshape(shape).copy(), "vector", nan_check=False)
+    res = op.results[0]
+    shape = _shape_of(res.type)
+    o = c.slot(res)
+    if not c.v.record:
+        def reshape(f: Frame, _op: Operation = op) -> None:  # _op: see _failing_op
+            f[o] = f[s].reshape(shape).copy()  # tiles are values: a copy, not a view
+
+        return reshape
+    bo, bs = c.bslot(res), c.bslot(op.operands[0])
+
+    def alias(f: Frame, _op: Operation = op) -> None:  # _op: see _failing_op
+        f[o] = f[s].reshape(shape).copy()
+        f[bo] = f[bs]
+
+    return alias
 
 
 @_handles("tensor.extract_slice")

@@ -26,6 +26,8 @@ from ptoc.backend.interpreter import (
     random_inputs,
 )
 from ptoc.backend.record import ExecutionRecord, OpEvent
+from ptoc.costmodel import simulate
+from ptoc.costmodel.machine import load_machine
 
 ROOT = Path(__file__).resolve().parents[2]
 BF16 = np.dtype(ml_dtypes.bfloat16)
@@ -193,6 +195,37 @@ func.func @k(%a: memref<64x512xbf16>, %b: memref<512x64xbf16>, %acc: memref<64x6
     assert [(e.op, e.k, e.shape, e.dtype) for e in mm] == [
         ("pto.matmul", 512, (64, 64), "float32"), ("pto.matmul_acc", 512, (64, 64), "float32")
     ]
+
+
+def test_tile_reshape_is_a_free_alias() -> None:
+    """A tile reshape records no event and lives in its source's buffer (PTO's TRESHAPE
+    aliases the tile on A2/A3): the matmul reads the load's buffer, the store the
+    matmul's, and a cube task stays free of vector work."""
+    w = f32(1, 32, 64)
+    x = f32(16, 64)
+    text = """
+func.func @k(%a: memref<16x64xf32>, %b: memref<1x32x64xf32>, %o: memref<1x16x32xf32>) {
+  pto.spmd %t = 0 to 1 core cube {
+    %c0 = arith.constant 0 : index
+    %x = pto.load %a[%c0, %c0] : memref<16x64xf32> -> tensor<16x64xf32>
+    %w3 = pto.load %b[%c0, %c0, %c0] : memref<1x32x64xf32> -> tensor<1x32x64xf32>
+    %w = tensor.collapse_shape %w3 [[0, 1], [2]] : tensor<1x32x64xf32> into tensor<32x64xf32>
+    %z = pto.matmul %x, %w b_trans : tensor<16x64xf32>, tensor<32x64xf32> -> tensor<16x32xf32>
+    %z3 = tensor.expand_shape %z [[0, 1], [2]] output_shape [1, 16, 32] : tensor<16x32xf32> into tensor<1x16x32xf32>
+    pto.store %z3, %o[%c0, %c0, %c0] : tensor<1x16x32xf32>, memref<1x16x32xf32>
+  }
+  func.return
+}
+"""
+    res = run_text(text, {"a": x, "b": w, "o": np.zeros((1, 16, 32), np.float32)})
+    np.testing.assert_array_equal(res.outputs["o"][0], x @ w[0].T)
+    evs = events(res.record)
+    assert [e.kind for e in evs] == ["load", "load", "matmul", "store"]
+    lx, lw, mm, st = evs
+    assert mm.reads == (lx.writes, lw.writes)
+    assert st.reads == (mm.writes,)
+    rep = simulate(res.record, load_machine("a2a3"))
+    assert [s.core for s in res.record.scopes] == ["cube"] and rep.total_us > 0
 
 
 def test_gather_arange_splat_constants() -> None:
