@@ -156,6 +156,13 @@ def _one_group(rank: int) -> ArrayAttr[ArrayAttr[IntegerAttr]]:
     return ArrayAttr([ArrayAttr([IntegerAttr(d, IntegerType(64)) for d in range(rank)])])
 
 
+def _unit_lead_groups(rank: int, lead: int) -> ArrayAttr[ArrayAttr[IntegerAttr]]:
+    """The reassociation that joins the first `lead` dimensions of a rank-`rank` shape
+    (each of extent 1) to the next one and keeps the others: [1, M, N] <-> [M, N]."""
+    groups = [list(range(lead + 1)), *([d] for d in range(lead + 1, rank))]
+    return ArrayAttr([ArrayAttr([IntegerAttr(d, IntegerType(64)) for d in g]) for g in groups])
+
+
 def _dims_text(shape: Sequence[int]) -> str:
     """`[T, 64]`-style text of a shape, `?` for a dimension known only at run time."""
     return "[" + ", ".join("?" if d == DYNAMIC_INDEX else str(d) for d in shape) + "]"
@@ -373,6 +380,9 @@ _BINARY_PL = {"add": "+", "sub": "-", "mul": "*", "div": "/", "maximum": "max",
               "minimum": "min"}
 
 _CUBE_OPS = ("pto.matmul", "pto.matmul_acc")
+_ALIAS_OPS = ("tensor.collapse_shape", "tensor.expand_shape")
+"""Tile reshapes: no instruction (PTO's TRESHAPE aliases the tile on A2/A3), so no work of
+either core kind."""
 
 _TILE_SCALAR: dict[str, type[Operation]] = {
     "+": pto_tiles.AddsOp, "-": pto_tiles.SubsOp, "*": pto_tiles.MulsOp,
@@ -1242,7 +1252,7 @@ class Translator:
                     "pto.load", "pto.store", "pto.read", "pto.yield", "pto.range", "pto.unroll",
                     "pto.spmd", "pto.write", "pto.load_valid", "pto.store_valid",
                     "pto.section", "pto.handoff")) or (any(isinstance(r.type, TensorType) for r in op.results) and op.name not in ("pto.load", "pto.load_valid", "pto.range", "pto.unroll",
-                                "scf.if")):
+                                "scf.if", *_ALIAS_OPS)):
                 vector = True
         if cube and vector:
             return "mix"
@@ -2004,6 +2014,11 @@ class Translator:
                            f"{_describe(value)} (scalar writes, pl.write, are not supported "
                            "yet)")
         v = self.ssa(value, None, node)
+        lead = len(_shape(v.type)) - len(_shape(base.type))
+        if region is None and lead > 0 and all(d == 1 for d in _shape(v.type)[:lead]):
+            # a [1, M, N] matmul result into a 2-d tensor: PyPTO flattens the tile to its
+            # [M, N] matrix first (FlattenTileNdTo2D); here a free collapse of unit dims
+            v = self.drop_unit_dims(v, lead)
         # what is written: the tile, or its valid rectangle (where its extents are numbers;
         # PyPTO matches a slice store's window against the valid shape)
         written = list(_shape(v.type)) if region is None else [
@@ -2352,14 +2367,62 @@ class Translator:
         if "out_dtype" in a:
             out = self.elem_type(self.static(a["out_dtype"]), a["out_dtype"])
         xs, ys = _shape(x.type), _shape(y.type)
-        if len(xs) != 2 or len(ys) != 2:
-            raise self.err(node, "pl.matmul takes 2-d tiles")
+        batch = self.matmul_batch(node, "pl.matmul", xs, ys)
+        x, y = self.as_matrix(x), self.as_matrix(y)
+        xs, ys = _shape(x.type), _shape(y.type)
         m, kx = (xs[1], xs[0]) if at else xs
         ky, n = (ys[1], ys[0]) if bt else ys
         if kx != ky:
             raise self.err(node, f"shape mismatch: pl.matmul of {list(xs)}{'^T' if at else ''} x "
                            f"{list(ys)}{'^T' if bt else ''}")
-        return self.res(pto.MatmulOp(x, y, TensorType(out, [m, n]), at, bt))
+        r = self.res(pto.MatmulOp(x, y, TensorType(out, [m, n]), at, bt))
+        return self.from_matrix(r, batch)
+
+    def matmul_batch(self, node: ast.Call, name: str, *shapes: tuple[int, ...]) -> list[int]:
+        """The batch dimensions of a matmul of tiles of these shapes (PyPTO's tensor.matmul:
+        all but the last two dimensions, broadcast against each other); only batches of
+        one matrix are supported (every extent 1), e.g. `pl.matmul(x, w[g : g + 1, n0 :
+        n0 + N, k0 : k0 + K], b_trans=True)`, a [1, M, N] result."""
+        if any(len(sh) < 2 for sh in shapes):
+            raise self.err(node, f"{name} takes tiles of at least 2 dimensions, got "
+                           + " and ".join(str(list(sh)) for sh in shapes))
+        rank = max(len(sh) for sh in shapes) - 2
+        batch = [1] * rank
+        for sh in shapes:
+            lead = list(sh[:-2])
+            for i, d in enumerate(lead, start=rank - len(lead)):
+                if d != 1 and batch[i] not in (1, d):
+                    raise self.err(node, f"shape mismatch: {name}'s batch dimensions "
+                                   + " and ".join(str(list(s[:-2])) for s in shapes)
+                                   + " do not broadcast")
+                batch[i] = max(batch[i], d)
+        if any(d != 1 for d in batch):
+            raise self.err(node, f"{name} of a batch of {math.prod(batch)} matrices (batch "
+                           f"dimensions {batch}) is not supported yet: only batch extents of 1")
+        return batch
+
+    def as_matrix(self, t: SSAValue) -> SSAValue:
+        """A tile of batch extents 1 as its [rows, cols] matrix (PyPTO's FlattenTileNdTo2D
+        makes every tile 2-d); a 2-d tile as it is."""
+        lead = len(_shape(t.type)) - 2
+        return t if lead == 0 else self.drop_unit_dims(t, lead)
+
+    def drop_unit_dims(self, t: SSAValue, lead: int) -> SSAValue:
+        """`t` without its first `lead` dimensions, each of extent 1
+        (`tensor.collapse_shape`, a free alias)."""
+        sh = _shape(t.type)
+        return self.res(tensor.CollapseShapeOp.create(
+            operands=[t], result_types=[TensorType(_elem(t.type), list(sh[lead:]))],
+            properties={"reassociation": _unit_lead_groups(len(sh), lead)}))
+
+    def from_matrix(self, r: SSAValue, batch: list[int]) -> SSAValue:
+        """A matmul's [M, N] result with its batch dimensions of extent 1 in front
+        (`tensor.expand_shape`, a free alias); `r` itself without batch dimensions."""
+        if not batch:
+            return r
+        shape = [*batch, *_shape(r.type)]
+        return self.res(tensor.ExpandShapeOp(r, [], _unit_lead_groups(len(shape), len(batch)),
+                                             shape, TensorType(_elem(r.type), shape)))
 
     def flag(self, a: dict[str, ast.expr], k: str) -> bool:
         if k not in a:
@@ -2380,15 +2443,19 @@ class Translator:
         if "init_cond" in a and self.static(a["init_cond"]) is not None:
             raise self.err(a["init_cond"], "pl.matmul_acc init_cond= is not supported yet")
         at, bt = (self.flag(a, k) for k in ("a_trans", "b_trans"))
-        xs, ys, cs = _shape(x.type), _shape(y.type), _shape(acc.type)
-        if len(xs) != 2 or len(ys) != 2:
-            raise self.err(node, "pl.matmul_acc takes 2-d tiles")
+        xs0, ys0, cs0 = _shape(x.type), _shape(y.type), _shape(acc.type)
+        mismatch = (f"shape mismatch: pl.matmul_acc of {list(cs0)} + {list(xs0)}"
+                    f"{'^T' if at else ''} x {list(ys0)}{'^T' if bt else ''}")
+        batch = self.matmul_batch(node, "pl.matmul_acc", xs0, ys0)
+        if len(cs0) != len(batch) + 2:
+            raise self.err(node, mismatch)
+        x, y, acc2 = self.as_matrix(x), self.as_matrix(y), self.as_matrix(acc)
+        xs, ys, cs = _shape(x.type), _shape(y.type), _shape(acc2.type)
         m, kx = (xs[1], xs[0]) if at else xs
         ky, n = (ys[1], ys[0]) if bt else ys
         if kx != ky or cs != (m, n):
-            raise self.err(node, f"shape mismatch: pl.matmul_acc of {list(cs)} + {list(xs)} x "
-                           f"{list(ys)}")
-        return self.res(pto.MatmulAccOp(acc, x, y, at, bt))
+            raise self.err(node, mismatch)
+        return self.from_matrix(self.res(pto.MatmulAccOp(acc2, x, y, at, bt)), batch)
 
     def pl_cast(self, node: ast.Call) -> Value:
         a = self.args(node, ["x", "target_type", "mode"], 2, "pl.cast")
