@@ -1618,7 +1618,7 @@ def _check_window(
 @_handles("tensor.collapse_shape", "tensor.expand_shape")
 def _tile_reshape(c: _Compiler, op: Operation) -> Thunk:
     """A tile in another shape: no instruction and no event. PTO's TRESHAPE on A2/A3 is an
-    alias of the source tile's storage (pto-isa, docs/isa/TRESHAPE.md), so the result
+    alias of the source tile's storage (pto-isa, docs/isa/TRESHAPE.md, github.com/cannmirror/pto-isa), so the result
     lives in the source's buffer: its readers wait for the source's producer, and a later
     write of that buffer waits for them."""
     (s,) = c.operands(op)
