@@ -776,6 +776,37 @@ def _gather(c: _Compiler, op: pto.GatherOp) -> Thunk:
     return _uniform_if_possible(c, op, gather, "vector")
 
 
+@_handles("tensor.collapse_shape", "tensor.expand_shape")
+def _tile_reshape(c: _Compiler, op: Operation) -> Thunk:
+    """A tile in another shape, as the interpreter's alias: no event, and the result is
+    the source's buffer in every class of tasks."""
+    src, res = op.operands[0], op.results[0]
+    shape = tuple(_shape(res.type))
+    var = c.is_var(src)
+    g = c.get(src)
+    o = c.define(res, var).slot
+    if var:
+        def reshape(b: B) -> Any:
+            x = g(b)
+            return x.reshape((len(x), *shape)).copy()
+    else:
+        def reshape(b: B) -> Any:
+            return g(b).reshape(shape).copy()
+    if not c.record:
+        def plain(b: B) -> None:
+            b[o] = reshape(b)
+
+        return plain
+    bo, bs = c.bslot(res), c.bslot(src)
+
+    def alias(b: B) -> None:
+        b[o] = reshape(b)
+        for cl in b[_CTX].groups():
+            cl.bf[bo] = cl.bf[bs]
+
+    return alias
+
+
 @_handles("pto.arange")
 def _arange(c: _Compiler, op: pto.ArangeOp) -> Thunk:
     rt = op.result.type

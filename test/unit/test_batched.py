@@ -293,3 +293,39 @@ def test_conflict_check_agrees_with_brute_force(acc: Any) -> None:
     if writes:
         assert tr._conflict_owner(size) == want  # pyright: ignore[reportPrivateUsage]
         assert tr._conflict_sort(n) == want  # pyright: ignore[reportPrivateUsage]
+
+
+RESHAPES = """
+func.func @k(%a: memref<16x64xf32>, %o: memref<16x64xf32>) {
+  pto.spmd %t = 0 to 16 name "rows" core vector {
+    %c0 = arith.constant 0 : index
+    %x = pto.load %a[%t, %c0] : memref<16x64xf32> -> tensor<1x64xf32>
+    %f = tensor.collapse_shape %x [[0, 1]] : tensor<1x64xf32> into tensor<64xf32>
+    %y = tensor.expand_shape %f [[0, 1]] output_shape [4, 16] : tensor<64xf32> into tensor<4x16xf32>
+    %m = pto.row_max %y : tensor<4x16xf32> -> tensor<4x1xf32>
+    %z = pto.row_expand_mul %y, %m : tensor<4x16xf32>, tensor<4x1xf32> -> tensor<4x16xf32>
+    %r = tensor.collapse_shape %z [[0, 1]] : tensor<4x16xf32> into tensor<64xf32>
+    %w = tensor.expand_shape %r [[0, 1]] output_shape [1, 64] : tensor<64xf32> into tensor<1x64xf32>
+    pto.store %w, %o[%t, %c0] : tensor<1x64xf32>, memref<16x64xf32>
+  }
+  func.return
+}
+"""
+
+
+def test_tile_reshapes_run_batched(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tile reshapes (free aliases, no event) keep a scope batched, with the per-task
+    run's outputs and record: the row_max reads the load's buffer, the store the mul's."""
+    prog = compile_module(ptoc.parse(RESHAPES, "reshapes.mlir"))
+    inputs = random_inputs(prog, seed=1)
+    count = _Count(monkeypatch)
+    got, want = _both(prog, inputs)
+    assert count.batched == 1 and count.fallbacks == 0
+    _assert_same(got, want)
+    x = inputs["a"].reshape(16, 4, 16)
+    ref = (x * x.max(axis=2, keepdims=True)).reshape(16, 64)
+    assert got.outputs["o"].tobytes() == ref.tobytes()
+    load, rmax, mul, store = got.record.scopes[0].tasks[3].events
+    assert (load.kind, rmax.op, mul.op, store.kind) == ("load", "pto.row_max",
+                                                       "pto.row_expand_mul", "store")
+    assert rmax.reads == (load.writes,) and store.reads == (mul.writes,)
