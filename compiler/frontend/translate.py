@@ -242,6 +242,19 @@ class ValidTile:
     extents: tuple[int | SSAValue, ...]
 
 
+@dataclass(frozen=True)
+class GMView:
+    """`v = x[a : a + R]` in the orchestration code (PyPTO's orchestration `tensor.slice`:
+    a view of the global tensor, no data moved): the window of `base` at `offsets`
+    (index values computed where the view is made) of static `shape`. Compile-time
+    only: a task's access to the view is an access to `base` at the view's offsets plus
+    its own; a use that does not take views is a located error."""
+
+    base: SSAValue
+    offsets: tuple[SSAValue, ...]
+    shape: tuple[int, ...]
+
+
 @dataclass
 class TaskIdCell:
     """A task-id name that a runtime loop reassigns (`prev = tid` in the body): every id
@@ -284,6 +297,10 @@ def _pad_number(et: Attribute, pad: str) -> int | float:
 def _describe(v: Value) -> str:
     if isinstance(v, (TaskIds, TaskIdCell)):
         return "a task id"
+    if isinstance(v, GMView):
+        return (f"a view {_dims_text(v.shape)} of a {_type_text(v.base.type)} (an "
+                "orchestration slice: index it, store into it, or give it whole to a tile op "
+                "inside a task)")
     if isinstance(v, ValidTile):
         return (f"{_type_text(v.tile.type)} with a valid region (pl.set_validshape: only a "
                 "store or pl.fillpad takes it)")
@@ -418,7 +435,7 @@ class Translator:
         self._block: Block = Block()
         self.parent_of[self._block] = None
         self.task: pto.SpmdOp | None = None
-        self.entry_loads: dict[tuple[pto.SpmdOp, SSAValue], SSAValue] = {}
+        self.entry_loads: dict[tuple[pto.SpmdOp, SSAValue | GMView], SSAValue] = {}
         self.task_name: str | None = None
         self.frame: Frame = Frame("", loaded.path, loaded.source, loaded.globals)
         self.node: ast.AST | None = None
@@ -808,7 +825,7 @@ class Translator:
             else:
                 cell.ids.update(v.ids)
             return  # reassigned in a runtime loop: the cell keeps every value
-        elif _is_const(v) or isinstance(v, (tuple, TaskIds, TaskIdCell, ValidTile)):
+        elif _is_const(v) or isinstance(v, (tuple, TaskIds, TaskIdCell, ValidTile, GMView)):
             pass
         else:
             raise self.err(node, f"cannot assign {_describe(v)} to '{name}' in a kernel body")
@@ -950,12 +967,13 @@ class Translator:
         future = self.future.names() if self.future is not None else set()
         escaping = sorted(n for n in assigned if n not in env and n in future)
         tensors = [n for n in carried if _is_mem(env[n])]
+        views = [n for n in carried if isinstance(env[n], GMView)]  # stored into, kept
         for n in carried:
             v = env[n]
-            if not (_is_ssa(v) or _is_const(v)):
+            if not (_is_ssa(v) or _is_const(v) or n in views):
                 raise self.err(s, f"the loop carries '{n}' ({_describe(v)}), which cannot be a "
                                "loop-carried value")
-        regs = [n for n in carried if n not in tensors]
+        regs = [n for n in carried if n not in tensors and n not in views]
         esc_types = self.escaping_types(s, var, regs, escaping) if escaping else {}
         inits: list[SSAValue] = []
         hidden: list[str] = []
@@ -983,6 +1001,11 @@ class Translator:
             env[n] = a
         self.stmts(s.body, self.future)
         self.node = s
+        for n in views:
+            if env.get(n) is not entry_env[n]:
+                raise self.err(s, f"the loop makes '{n}' another view of a global tensor: a "
+                               "view cannot be loop-carried (its offsets are fixed where it "
+                               "is made); make it inside the loop, before its uses")
         yields: list[SSAValue] = []
         for n, init in zip(carry_names, inits):
             v = env.get(n)
@@ -1204,7 +1227,8 @@ class Translator:
             if vt is ve or (_is_const(vt) and _is_const(ve) and type(vt) is type(ve) and vt == ve):
                 result.append((n, vt))
                 continue
-            if _is_mem(vt) or _is_mem(ve) or isinstance(vt, tuple) or isinstance(ve, tuple):
+            if (_is_mem(vt) or _is_mem(ve) or isinstance(vt, (tuple, GMView))
+                    or isinstance(ve, (tuple, GMView))):
                 if vt is not ve:
                     raise self.err(s, f"'{n}' is a different tensor in the two branches")
                 continue
@@ -1701,8 +1725,8 @@ class Translator:
     def tile_operand(self, v: Value, t: Attribute, node: ast.AST) -> SSAValue:
         if _is_tile(v):
             return self.ssa(v, None, node)
-        if _is_mem(v) and self.task is not None:
-            return self.entry_load(cast(SSAValue, v), node, "a tile op")
+        if (_is_mem(v) or isinstance(v, GMView)) and self.task is not None:
+            return self.entry_load(v, node, "a tile op")
         et = _elem(t)
         if _is_const(v):
             if _is_int(et) and isinstance(v, float) and not v.is_integer():
@@ -1820,10 +1844,11 @@ class Translator:
                 used.append(id(v) if _is_ssa(v) else repr(v))
         return 0, {(ast.dump(node), tuple(used)): 1}
 
-    def slice_window(self, base: SSAValue, idx: ast.expr, node: ast.AST, rank_reduce_ok: bool
-                     ) -> tuple[list[ast.expr | int], list[int], bool]:
+    def slice_window(self, base: SSAValue | GMView, idx: ast.expr, node: ast.AST,
+                     rank_reduce_ok: bool) -> tuple[list[ast.expr | int], list[int], bool]:
         """(lower bounds, extents, all_scalar) of `base[idx]`."""
-        shape = _shape(base.type)
+        shape = base.shape if isinstance(base, GMView) else _shape(base.type)
+        text = _describe(base) if isinstance(base, GMView) else _type_text(base.type)
         items = list(idx.elts) if isinstance(idx, ast.Tuple) else [idx]
         if len(items) > len(shape):
             raise self.err(idx, f"{len(items)} indices for a rank-{len(shape)} tensor")
@@ -1857,7 +1882,7 @@ class Translator:
                 raise self.err(it, f"the slice has extent {ext}; it must be positive")
             if shape[d] >= 0 and ext > shape[d]:
                 raise self.err(it, f"shape mismatch: a slice of extent {ext} in dimension {d} "
-                               f"of a {_type_text(base.type)}")
+                               f"of {'' if isinstance(base, GMView) else 'a '}{text}")
             if shape[d] >= 0 and not lo[1] and lo[0] + ext > shape[d]:
                 raise self.err(it, f"the slice [{lo[0]}:{lo[0] + ext}] is out of bounds for "
                                f"dimension {d} of extent {shape[d]}")
@@ -1895,12 +1920,63 @@ class Translator:
         base = self.expr(node.value)
         if _is_tile(base):
             return self.tile_slice(self.ssa(base, None, node), node.slice, node)
-        b = self.gm(base, node.value, "indexing")
-        lowers, extents, scalar = self.slice_window(b, node.slice, node, False)
+        win = base if isinstance(base, GMView) else self.gm(base, node.value, "indexing")
+        lowers, extents, scalar = self.slice_window(win, node.slice, node, False)
         self.node = node
+        if self.task is None and not scalar:
+            return self.view(win, lowers, extents, node)
+        b, lowers = self.through_view(win, lowers, node)
         if scalar:
             return self.read(b, lowers, node)
         return self.load(b, self.offsets(lowers, node), extents, node)
+
+    def gm_window(self, v: Value, node: ast.AST, what: str) -> SSAValue | GMView:
+        """A global tensor or an orchestration view of one (see `through_view`)."""
+        return v if isinstance(v, GMView) else self.gm(v, node, what)
+
+    def in_view(self, win: SSAValue | GMView, lowers: Sequence[ast.expr | int],
+                extents: Sequence[int] | None, node: ast.AST) -> None:
+        """Reject a window that statically leaves the view `win` (a tensor: its own checks
+        apply). Offsets known only at run time are not checked against a view: the
+        interpreter checks accesses against the whole tensor."""
+        if not isinstance(win, GMView):
+            return
+        if len(lowers) != len(win.shape):
+            raise self.err(node, f"{len(lowers)} offsets for {_describe(win)}")
+        for d, (lo, n) in enumerate(zip(lowers, win.shape, strict=True)):
+            ext = None if extents is None else extents[d]
+            c = lo if isinstance(lo, int) else (
+                self.static(lo) if isinstance(lo, ast.Constant) else None)
+            if ext is not None and ext > n:
+                raise self.err(node, f"shape mismatch: an extent of {ext} in dimension {d} of "
+                               f"{_describe(win)}")
+            if isinstance(c, int) and (c < 0 or c + (ext or 1) > n):
+                raise self.err(node, f"offset {c} is out of bounds for dimension {d} of "
+                               f"{_describe(win)}")
+
+    def view(self, win: SSAValue | GMView, lowers: Sequence[ast.expr | int], extents: list[int],
+             node: ast.AST) -> GMView:
+        """`x[a : a + R, ...]` outside every task: a view of the global tensor (PyPTO's
+        orchestration `tensor.slice`), its offsets computed here (a view of a view adds
+        them up)."""
+        b, abs_lowers = self.through_view(win, lowers, node)
+        return GMView(b, tuple(self.offsets(abs_lowers, node)), tuple(extents))
+
+    def through_view(self, win: SSAValue | GMView, lowers: Sequence[ast.expr | int | Value],
+                     node: ast.AST) -> tuple[SSAValue, list[ast.expr | int | Value]]:
+        """The global tensor `win` stands for, and `lowers` (offsets into `win`) as offsets
+        into it: a view's offsets added (`arith.addi`), a tensor's unchanged."""
+        if not isinstance(win, GMView):
+            return win, list(lowers)
+        out: list[ast.expr | int | Value] = []
+        for lo, off in zip(self.offsets(lowers, node), win.offsets, strict=True):
+            if _const_int(lo) == 0:
+                out.append(off)
+            elif _const_int(off) == 0:
+                out.append(lo)
+            else:
+                out.append(self.res(arith.AddiOp(off, lo)))
+        return win.base, out
 
     def tile_slice(self, t: SSAValue, idx: ast.expr, node: ast.AST) -> SSAValue:
         """`tile[a:b, c:d]`: tensor.extract_slice (constant extents; PyPTO wants the lower
@@ -2094,10 +2170,11 @@ class Translator:
             self.node = t
             self.bind_name(t.value.id, self.tile_insert(tile, v, lowers, extents, t), t.value)
             return
-        b = self.gm(base, t.value, "a slice store")
-        lowers, extents, scalar = self.slice_window(b, t.slice, t, False)
+        win = base if isinstance(base, GMView) else self.gm(base, t.value, "a slice store")
+        lowers, extents, scalar = self.slice_window(win, t.slice, t, False)
         v = self.expr(value_node)
         self.node = t
+        b, lowers = self.through_view(win, lowers, t)
         if scalar:
             self.write(b, lowers, v, t)
         else:
@@ -2151,30 +2228,33 @@ class Translator:
 
     def tile_arg(self, node: ast.expr, what: str) -> SSAValue:
         v = self.expr(node)
-        if _is_mem(v) and self.task is not None:
-            return self.entry_load(cast(SSAValue, v), node, what)
+        if (_is_mem(v) or isinstance(v, GMView)) and self.task is not None:
+            return self.entry_load(v, node, what)
         if not _is_tile(v):
             raise self.err(node, f"{what} takes a tile, got {_describe(v)}")
         return self.ssa(v, None, node)
 
-    def entry_load(self, b: SSAValue, node: ast.AST, what: str) -> SSAValue:
-        """A whole global tensor given to a tile op inside a task: PyPTO's
+    def entry_load(self, v: SSAValue | GMView, node: ast.AST, what: str) -> SSAValue:
+        """A whole global tensor (or view of one) given to a tile op inside a task: PyPTO's
         ConvertTensorToTileOps loads it at the task's entry (`tile.load(param, zeros,
         shape)`), so the op reads the tensor as the task found it. One load per tensor and
-        task, placed first in the task's body."""
+        task, placed first in the task's body (a view's offsets are computed before the
+        task)."""
         task = cast(pto.SpmdOp, self.task)
-        key = (task, b)
+        key = (task, v)
         got = self.entry_loads.get(key)
         if got is not None:
             return got
-        shape = list(_shape(b.type))
+        b = v.base if isinstance(v, GMView) else v
+        shape = list(v.shape) if isinstance(v, GMView) else list(_shape(b.type))
         if any(d < 0 for d in shape):
             raise self.err(node, f"{what} of a whole global tensor of runtime shape "
                            f"{_describe(b)}: slice a tile of it first")
         self.node = node
         body = task.body.block
         zero = arith.ConstantOp(IntegerAttr(0, INDEX), INDEX)
-        load = pto.LoadOp(b, [zero.result] * len(shape), TensorType(_elem(b.type), shape))
+        offs = list(v.offsets) if isinstance(v, GMView) else [zero.result] * len(shape)
+        load = pto.LoadOp(b, offs, TensorType(_elem(b.type), shape))
         for op in (load, zero):  # the constant first, then the load
             op.location = self.loc()
             first = body.first_op
@@ -2513,9 +2593,11 @@ class Translator:
             raise self.err(idx, "pl.read takes its indices as a list: pl.read(t, [i, j])")
         if _is_tile(src):
             return self.tile_element(self.ssa(src, None, a["tensor"]), list(idx.elts), node)
-        b = self.gm(src, a["tensor"], "pl.read")
+        win = self.gm_window(src, a["tensor"], "pl.read")
         self.node = node
-        return self.read(b, list(idx.elts), node)
+        self.in_view(win, list(idx.elts), None, node)
+        b, offs = self.through_view(win, list(idx.elts), node)
+        return self.read(b, offs, node)
 
     def pl_tile__read(self, node: ast.Call) -> Value:
         return self.pl_read(node)
@@ -2573,10 +2655,12 @@ class Translator:
                              "clamp"], 3, "pl.load")
         if "clamp" in a and self.static(a["clamp"]) is not False:
             raise self.err(node, "pl.load clamp= is not supported yet")
-        b = self.gm(self.expr(a["tensor"]), a["tensor"], "pl.load")
-        offs = self._offsets_list(a["offsets"], "pl.load's offsets")
+        win = self.gm_window(self.expr(a["tensor"]), a["tensor"], "pl.load")
+        offs0 = self._offsets_list(a["offsets"], "pl.load's offsets")
         shape = self.static_ints(a["shapes"], "pl.load's shapes")
         self.node = node
+        self.in_view(win, offs0, shape, node)
+        b, offs = self.through_view(win, offs0, node)
         if "valid_shape" in a:
             return self.load_valid(b, offs, shape, a["valid_shape"], node, "pl.load")
         return self.load(b, self.offsets(offs, node), shape, node)
@@ -2633,12 +2717,14 @@ class Translator:
         a = self.args(node, ["tile", "offsets", "tensor", "shapes", "atomic"], 3, "pl.store")
         atomic = self.atomic_kind(a.get("atomic"))
         v = self.expr(a["tile"])
-        b = self.gm(self.expr(a["tensor"]), a["tensor"], "pl.store")
-        offs = self._offsets_list(a["offsets"], "pl.store's offsets")
+        win = self.gm_window(self.expr(a["tensor"]), a["tensor"], "pl.store")
+        offs0 = self._offsets_list(a["offsets"], "pl.store's offsets")
         shape = self.static_ints(a["shapes"], "pl.store's shapes") if "shapes" in a else None
         self.node = node
+        self.in_view(win, offs0, shape or (list(_shape(v.type)) if _is_tile(v) else None), node)
+        b, offs = self.through_view(win, offs0, node)
         self.store(v, b, self.offsets(offs, node), shape, node, atomic)
-        return b
+        return win
 
     def pl_tile__store(self, node: ast.Call) -> Value:
         return self.pl_store(node)
@@ -2656,12 +2742,14 @@ class Translator:
             v = self.expr(a["src"])
             self.node = node
             return self.tile_insert(tile, v, offs_t, None, node)
-        b = self.gm(target, a["target"], "pl.assemble")
+        win = self.gm_window(target, a["target"], "pl.assemble")
         v = self.expr(a["src"])
-        offs = self._offsets_list(a["offsets"], "pl.assemble's offsets")
+        offs0 = self._offsets_list(a["offsets"], "pl.assemble's offsets")
         self.node = node
+        self.in_view(win, offs0, list(_shape(v.type)) if _is_tile(v) else None, node)
+        b, offs = self.through_view(win, offs0, node)
         self.store(v, b, self.offsets(offs, node), None, node, atomic)
-        return b
+        return win
 
     def _fill(self, node: ast.Call, shape: list[int], t: Attribute, value: Value) -> SSAValue:
         self.need_task(node, "a tile")
@@ -2967,10 +3055,12 @@ class Translator:
             self.tile_write(a["tensor"], self.ssa(dst, None, a["tensor"]), list(idx.elts),
                             a["value"], node)
             return None
-        b = self.gm(dst, a["tensor"], "pl.write")
+        win = self.gm_window(dst, a["tensor"], "pl.write")
         v = self.expr(a["value"])
         self.node = node
-        self.write(b, list(idx.elts), v, node)
+        self.in_view(win, list(idx.elts), None, node)
+        b, offs = self.through_view(win, list(idx.elts), node)
+        self.write(b, offs, v, node)
         if isinstance(a["tensor"], ast.Name):
             self.frame.env[a["tensor"].id] = b
         return None
