@@ -163,6 +163,22 @@ def _unit_lead_groups(rank: int, lead: int) -> ArrayAttr[ArrayAttr[IntegerAttr]]
     return ArrayAttr([ArrayAttr([IntegerAttr(d, IntegerType(64)) for d in g]) for g in groups])
 
 
+def _mentions(nodes: Sequence[ast.AST], name: str) -> bool:
+    """Whether `name` occurs in `nodes` at all."""
+    return any(isinstance(x, ast.Name) and x.id == name for n in nodes for x in ast.walk(n))
+
+
+def _only_indexed(stmts: Sequence[ast.stmt], name: str) -> bool:
+    """Whether every occurrence of `name` in `stmts` is the base of a subscript
+    (`name[...]`, read or stored into): no rebinding, no alias, no whole use."""
+    for st in stmts:
+        based = {id(x.value) for x in ast.walk(st) if isinstance(x, ast.Subscript)}
+        for x in ast.walk(st):
+            if isinstance(x, ast.Name) and x.id == name and id(x) not in based:
+                return False
+    return True
+
+
 def _dims_text(shape: Sequence[int]) -> str:
     """`[T, 64]`-style text of a shape, `?` for a dimension known only at run time."""
     return "[" + ", ".join("?" if d == DYNAMIC_INDEX else str(d) for d in shape) + "]"
@@ -436,6 +452,9 @@ class Translator:
         self.parent_of[self._block] = None
         self.task: pto.SpmdOp | None = None
         self.entry_loads: dict[tuple[pto.SpmdOp, SSAValue | GMView], SSAValue] = {}
+        # FuseCreateAssembleToSlice (find_staging): create statement -> (target, offsets)
+        self.staging: dict[int, tuple[str, ast.List | ast.Tuple]] = {}
+        self.staging_dropped: set[int] = set()
         self.task_name: str | None = None
         self.frame: Frame = Frame("", loaded.path, loaded.source, loaded.globals)
         self.node: ast.AST | None = None
@@ -757,6 +776,8 @@ class Translator:
 
     def stmts(self, body: Sequence[ast.stmt], parent: Future | None,
               trim: frozenset[str] | None = None) -> None:
+        if self.task is None:
+            self.find_staging(body)
         for i, s in enumerate(body):
             saved = self.future
             self.future = Future(body[i + 1:], parent, trim)
@@ -769,8 +790,62 @@ class Translator:
                     raise self.err(body[i + 1], "code after 'return' is not supported")
                 return
 
+    def pl_call_of(self, node: ast.expr | None, name: str) -> ast.Call | None:
+        """`node` when it is a call of `pl.<name>`, else None."""
+        if isinstance(node, ast.Call) and self.pl_path(node.func) == name:
+            return node
+        return None
+
+    def find_staging(self, body: Sequence[ast.stmt]) -> None:
+        """PyPTO's FuseCreateAssembleToSlice in the orchestration code: `n =
+        pl.create_tensor(shape, dtype=...)` that one later `t = pl.assemble(t, n, offsets)`
+        of the same statement list copies into `t` is a view of `t` at those offsets
+        instead (no staging buffer, no copy), and the assemble is dropped. Only where that
+        changes nothing else: no init_value=, the same rank, neither `t` nor a name of the
+        offsets assigned in between, and `n` used in between only as `n[...]` (loads and
+        stores) and nowhere after the assemble."""
+        for i, s in enumerate(body):
+            if not (isinstance(s, ast.Assign) and len(s.targets) == 1
+                    and isinstance(s.targets[0], ast.Name)):
+                continue
+            create = self.pl_call_of(s.value, "create_tensor")
+            if (create is None or not create.args or len(create.args) > 2
+                    or any(k.arg != "dtype" for k in create.keywords)
+                    or not isinstance(create.args[0], (ast.List, ast.Tuple))):
+                continue
+            n = s.targets[0].id
+            later = body[i + 1:]
+            j = next((k for k, st in enumerate(later) if isinstance(st, ast.Assign)
+                      and (asm := self.pl_call_of(st.value, "assemble")) is not None
+                      and len(asm.args) >= 2 and isinstance(asm.args[1], ast.Name)
+                      and asm.args[1].id == n), None)
+            if j is None:
+                continue
+            st = cast(ast.Assign, later[j])
+            asm = cast(ast.Call, st.value)
+            if (len(st.targets) != 1 or not isinstance(st.targets[0], ast.Name)
+                    or len(asm.args) != 3 or asm.keywords or not isinstance(asm.args[0], ast.Name)
+                    or asm.args[0].id != st.targets[0].id
+                    or not isinstance(asm.args[2], (ast.List, ast.Tuple))
+                    or len(asm.args[2].elts) != len(create.args[0].elts)):
+                continue
+            target = asm.args[0].id
+            offset_names = {x.id for x in ast.walk(asm.args[2]) if isinstance(x, ast.Name)}
+            if names.assigned(later[:j]) & (offset_names | {target}):
+                continue
+            if not _only_indexed(later[:j], n) or _mentions(later[j + 1:], n) or \
+                    _mentions([asm.args[0], asm.args[2]], n):
+                continue
+            self.staging[id(s)] = (target, asm.args[2])
+            self.staging_dropped.add(id(st))
+
     def stmt(self, s: ast.stmt) -> None:
         self.node = s
+        if id(s) in self.staging_dropped:
+            return  # the assemble of a staging tensor that is a view of its target
+        if id(s) in self.staging:
+            self.s_staging(cast(ast.Assign, s))
+            return
         if isinstance(s, ast.Assign):
             self.s_assign(s)
         elif isinstance(s, ast.AnnAssign):
@@ -830,6 +905,24 @@ class Translator:
         else:
             raise self.err(node, f"cannot assign {_describe(v)} to '{name}' in a kernel body")
         self.frame.env[name] = v
+
+    def s_staging(self, s: ast.Assign) -> None:
+        """`n = pl.create_tensor(shape, ...)` assembled once into `t` at `offsets`: `n` is
+        the view `t[offsets : offsets + shape]` (see `find_staging`)."""
+        target, offs = self.staging[id(s)]
+        create = cast(ast.Call, s.value)
+        shape = self.static_ints(create.args[0], "pl.create_tensor's shape")
+        win = self.gm_window(self.frame.env.get(target), s, "pl.assemble's target")
+        self.node = s
+        lowers = list(offs.elts)
+        self.in_view(win, lowers, shape, s)
+        if not isinstance(win, GMView):
+            for d, (e, m) in enumerate(zip(shape, _shape(win.type), strict=True)):
+                if m >= 0 and e > m:
+                    raise self.err(s, f"shape mismatch: a staging tensor of extent {e} in "
+                                   f"dimension {d} assembled into a {_type_text(win.type)}")
+        self.bind_name(cast(ast.Name, s.targets[0]).id, self.view(win, lowers, shape, s),
+                       s.targets[0])
 
     def s_assign(self, s: ast.Assign) -> None:
         if len(s.targets) != 1:

@@ -5,11 +5,20 @@
 # (exp rounded once from double, the numerics contract);
 # pto-check-races sees the tensor's own indices. A view cannot be loop-carried or differ
 # between the branches of an if, and a static window must stay inside the view.
+# A staging tensor made with pl.create_tensor and assembled into a target once is a view
+# of the target (PyPTO's FuseCreateAssembleToSlice): the tasks store straight into it and
+# the assemble is dropped; assembled twice it stays a buffer, and the orchestration
+# assemble (a copy between global tensors) is an error.
 # RUN: pto-opt %s --func k | filecheck %s
 # RUN: pto-opt %s --func k -p pto-check-races > /dev/null
 # RUN: python -c "import numpy as np, sys; r = np.random.default_rng(0); np.savez(sys.argv[1], x=r.standard_normal((64, 16)).astype(np.float32), s=r.standard_normal((64, 1)).astype(np.float32), y=np.zeros((64, 16), np.float32), z=np.zeros((64, 16), np.float32))" %t.in.npz
 # RUN: pto-run %s --func k --inputs %t.in.npz --outputs %t.out.npz > /dev/null
 # RUN: python -c "import numpy as np, sys; a, b = np.load(sys.argv[1]), np.load(sys.argv[2]); x = a['x']; z = np.zeros_like(x); x3 = x.reshape(4, 16, 16); z.reshape(4, 16, 16)[:, 8:] = x3[:, 8:] + x3[:, :8]; ok = b['y'].tobytes() == (np.exp(x.astype(np.float64)).astype(np.float32) * a['s']).tobytes() and b['z'].tobytes() == z.tobytes(); sys.exit(0 if ok else 1)" %t.in.npz %t.out.npz
+# RUN: pto-opt %s --func staged | filecheck --check-prefix=STAGE %s
+# RUN: python -c "import numpy as np, sys; r = np.random.default_rng(1); np.savez(sys.argv[1], x=r.standard_normal((64, 16)).astype(np.float32), y=np.zeros((64, 16), np.float32))" %t.st.npz
+# RUN: pto-run %s --func staged --inputs %t.st.npz --outputs %t.st.out.npz > /dev/null
+# RUN: python -c "import numpy as np, sys; a, b = np.load(sys.argv[1]), np.load(sys.argv[2]); sys.exit(0 if b['y'].tobytes() == (a['x'] + a['x']).tobytes() else 1)" %t.st.npz %t.st.out.npz
+# RUN: not pto-opt %s --func staged_twice 2>&1 | filecheck --check-prefix=TWICE %s
 # RUN: not pto-opt %s --func carried 2>&1 | filecheck --check-prefix=CARRY %s
 # RUN: not pto-opt %s --func branches 2>&1 | filecheck --check-prefix=IF %s
 # RUN: not pto-opt %s --func outside 2>&1 | filecheck --check-prefix=OOB %s
@@ -31,6 +40,29 @@ def k(x: pl.Tensor[[64, 16], pl.FP32], s: pl.Tensor[[64, 1], pl.FP32],
         with pl.at(level=pl.Level.CORE_GROUP, name_hint="whole"):
             z[i * 16 + 8 : i * 16 + 16, :] = pl.add(v8, v[0:8, 0:16])
     return y, z
+
+
+@pl.jit
+def staged(x: pl.Tensor[[64, 16], pl.FP32], y: pl.Out[pl.Tensor[[64, 16], pl.FP32]]):
+    for i in pl.range(4):
+        t0 = i * 16
+        stage = pl.create_tensor([16, 16], dtype=pl.FP32)
+        with pl.spmd(2, name_hint="fill"):
+            r = pl.tile.get_block_idx()
+            a = x[t0 + r * 8 : t0 + r * 8 + 8, 0:16]
+            stage[r * 8 : r * 8 + 8, :] = pl.add(a, a)
+        y = pl.assemble(y, stage, [t0, 0])
+    return y
+
+
+@pl.jit
+def staged_twice(x: pl.Tensor[[64, 16], pl.FP32], y: pl.Out[pl.Tensor[[64, 16], pl.FP32]]):
+    stage = pl.create_tensor([16, 16], dtype=pl.FP32)
+    with pl.at(level=pl.Level.CORE_GROUP, name_hint="fill"):
+        stage[0:16, :] = x[0:16, 0:16]
+    y = pl.assemble(y, stage, [0, 0])
+    y = pl.assemble(y, stage, [16, 0])
+    return y
 
 
 @pl.jit
@@ -78,6 +110,15 @@ def outside(x: pl.Tensor[[64, 16], pl.FP32], y: pl.Out[pl.Tensor[[64, 16], pl.FP
 # CHECK:        pto.spmd %{{.*}} = 0 to 1 name "whole" core vector {
 # CHECK-NEXT:     %{{.*}} = arith.constant 0 : index
 # CHECK-NEXT:     %{{.*}} = pto.load %x[%[[V8]], %{{.*}}] : memref<64x16xf32> -> tensor<8x16xf32>
-# CARRY: orchestration-view.py:39:5: error: the loop makes 'v' another view of a global tensor: a view cannot be loop-carried
-# IF: orchestration-view.py:49:5: error: 'v' is a different tensor in the two branches
-# OOB: orchestration-view.py:62:21: error: offset 4 is out of bounds for dimension 0 of a view [8, 16] of a tensor [64, 16] FP32
+# CARRY: orchestration-view.py:71:5: error: the loop makes 'v' another view of a global tensor: a view cannot be loop-carried
+# IF: orchestration-view.py:81:5: error: 'v' is a different tensor in the two branches
+# OOB: orchestration-view.py:94:21: error: offset 4 is out of bounds for dimension 0 of a view [8, 16] of a tensor [64, 16] FP32
+# STAGE-NOT:  memref.alloc
+# STAGE:      pto.range %i
+# STAGE:        %[[T0:.*]] = arith.muli %i, %{{.*}} : index
+# STAGE:        pto.spmd %task = 0 to 2 name "fill" core vector {
+# STAGE:          pto.load %x
+# STAGE:          %[[ROW:.*]] = arith.addi %[[T0]], %{{.*}} : index
+# STAGE-NEXT:     pto.store %{{.*}}, %y[%[[ROW]], %{{.*}}] : tensor<8x16xf32>, memref<64x16xf32>
+# STAGE-NOT:  memref.alloc
+# TWICE: orchestration-view.py:63:9: error: storing a tile works on tiles and must be inside a pl.at or pl.spmd scope
