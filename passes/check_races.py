@@ -36,6 +36,7 @@ from ptoc.passes.index_expr import (
     WriteLike,
     base_memref,
     decide,
+    unmodelled_memref,
 )
 
 
@@ -92,7 +93,11 @@ class CheckRacesPass(ModulePass):
     wrap-around, so tasks whose rows only collide after the wrap are a race. Assumed:
     distinct memref arguments do not alias; a 64-bit value computed from values of
     unknown magnitude (arguments, `index` / `i64` reads) does not overflow; a memref
-    created inside the scope is private to its task. The pass does not change the IR.
+    the task allocates (`memref.alloc` inside the scope) is private to it. Any other
+    memref defined inside the scope (an `scf.if` result, a loop's memref iter_arg) may
+    be any tensor, a kernel argument every task writes: a write through it is "may
+    race: undecided" (error), a read a "may race" warning. The pass does not
+    change the IR.
 
     Reads are checked against writes: a `pto.load` / `pto.load_valid` / `pto.read` of
     elements that another task of the scope writes (by a store or an atomic add) is a
@@ -203,11 +208,21 @@ def _message(
 
 def _unmodelled(base: SSAValue) -> str | None:
     """Why the check cannot place a memref in memory: made by an op that is neither a
-    kernel argument, a scratch tensor nor a modelled view, it may alias any other tensor
-    (so it is never "disjoint"); None for a memref the check models."""
-    if isinstance(base, OpResult) and not isinstance(base.op, memref.AllocOp):
-        return f"it is made by {base.op.name}, which the check does not model as a view"
-    return None
+    kernel argument, a scratch tensor nor a modelled view, or carried by a loop, it may
+    alias any other tensor (so it is never "disjoint", nor private to a task); None for
+    a memref the check models."""
+    return unmodelled_memref(base)
+
+
+def _private(builder: IndexBuilder, base: SSAValue) -> bool:
+    """A scratch tensor allocated by the task itself (`memref.alloc` inside the scope).
+    Only an allocation is private: a memref that is merely *defined* inside the scope
+    (an `scf.if` result, a loop's iter_arg) may be a kernel argument."""
+    return (
+        isinstance(base, OpResult)
+        and isinstance(base.op, memref.AllocOp)
+        and builder.inside(base)
+    )
 
 
 def _runtime_valid(op: Operation) -> bool:
@@ -224,7 +239,7 @@ def check_scope(spmd: SpmdOp, max_points: int = DEFAULT_MAX_POINTS) -> list[Find
     findings: list[Finding] = []
     for store in builder.stores():
         base = base_memref(store.dest)
-        if builder.inside(base):
+        if _private(builder, base):
             continue  # a memref created by the task itself is private to it
         why = _unmodelled(base)
         if why is not None:
@@ -306,7 +321,7 @@ def _read_races(
         if not isinstance(rd, (LoadOp, LoadValidOp, ReadOp)) or _scope_of(rd) is not builder.spmd:
             continue
         base = base_memref(rd.source)
-        if builder.inside(base):
+        if _private(builder, base):
             continue  # the task's own scratch
         why = _unmodelled(base)
         if why is not None:

@@ -68,6 +68,25 @@ def base_memref(v: SSAValue) -> SSAValue:
         v = cast(SSAValue, v.op.src)
     return v
 
+
+def unmodelled_memref(base: SSAValue) -> str | None:
+    """Why the checks cannot tell which tensor in memory `base` (the base of a chain of
+    views, `base_memref`) is, or None when they can: a kernel argument (a block argument
+    of the function) or a `memref.alloc`. Any other memref, made by an op that is not a
+    modelled view (`scf.if`, `pto.section`, ...) or carried by a loop (an iter_arg), may
+    be any tensor: the checks neither trust it as private nor as distinct."""
+    if isinstance(base, OpResult):
+        if isinstance(base.op, memref.AllocOp):
+            return None
+        return f"it is made by {base.op.name}, which the check does not model as a view"
+    owner = cast(BlockArgument, base).block.parent_op()
+    if owner is None or owner.name == "func.func":
+        return None
+    return (
+        f"it is a block argument of the {owner.name} at {location_of(owner) or '?'} (a memref "
+        "carried by a loop), which the check does not follow to the tensor it stands for"
+    )
+
 Arr: TypeAlias = npt.NDArray[np.int64]
 Mask: TypeAlias = npt.NDArray[np.bool_]
 Bound: TypeAlias = "int | None"
