@@ -96,8 +96,8 @@ class CheckRacesPass(ModulePass):
     the task allocates (`memref.alloc` inside the scope) is private to it. Any other
     memref defined inside the scope (an `scf.if` result, a loop's memref iter_arg) may
     be any tensor, a kernel argument every task writes: a write through it is "may
-    race: undecided" (error), a read a "may race" warning. The pass does not
-    change the IR.
+    race: undecided" (error), a read a "may race" warning. A `pto.section` runs once
+    per task: its stores are decided as if outside it. The pass does not change the IR.
 
     Reads are checked against writes: a `pto.load` / `pto.load_valid` / `pto.read` of
     elements that another task of the scope writes (by a store or an atomic add) is a

@@ -52,7 +52,7 @@ from xdsl.ir import Attribute, Block, BlockArgument, Operation, OpResult, SSAVal
 
 from ptoc.diagnostics import location_of
 from ptoc.dialects import int_semantics
-from ptoc.dialects.pto import LoadOp, RangeOp, ReadOp, SpmdOp, StoreOp, UnrollOp
+from ptoc.dialects.pto import LoadOp, RangeOp, ReadOp, SectionOp, SpmdOp, StoreOp, UnrollOp
 from ptoc.dialects.pto_tiles import LoadValidOp, StoreValidOp, WriteOp
 
 WriteLike: TypeAlias = "StoreOp | StoreValidOp | WriteOp"
@@ -1466,6 +1466,8 @@ class IndexBuilder:
                 c = self.cond(parent.cond)
                 region = node.parent_region()
                 guards.append(c if region is parent.true_region else not_(c))
+            elif isinstance(parent, SectionOp):
+                pass  # a section runs once per task, unconditionally
             elif isinstance(parent, (RangeOp, UnrollOp, scf.ForOp)):
                 lv, trip = self.loop(parent)
                 if trip == 0:
