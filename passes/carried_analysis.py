@@ -34,7 +34,11 @@ while a masked update `select(m, f(acc), acc)` is a reduction. A `tensor.insert_
 into the carried tile is a partial update: it depends on the incoming tile (a
 reduction: legal in an unmarked loop, a carry across batches in a batch loop). Memory
 accesses are `pto.store` / `pto.store_valid` / `pto.write` and `pto.load` /
-`pto.load_valid` / `pto.read`, through `memref` views mapped to the viewed tensor.
+`pto.load_valid` / `pto.read`, through `memref` views mapped to the viewed tensor. An
+atomic add does not overwrite what it adds to, so it never hides an earlier batch's
+value from a later read; a memref the analysis cannot place (an `scf.if` result, a
+loop's memref iter_arg) may be any tensor, so its accesses against another memref's
+are undecided, not disjoint.
 
 Kinds
 -----
@@ -130,6 +134,7 @@ from ptoc.passes.index_expr import (
     add,
     base_memref,
     const,
+    unmodelled_memref,
     decide,
     map_vars,
     var,
@@ -885,6 +890,7 @@ def _killed(read: LoadOp | LoadValidOp | ReadOp, ops: Sequence[_MemOp]) -> bool:
             return False
         if (
             isinstance(o, (StoreOp, WriteOp))  # not store_valid: its window may be smaller
+            and not (isinstance(o, StoreOp) and o.atomic is not None)  # adds, keeps the old
             and o.dest is read.source
             and tuple(o.indices) == tuple(read.indices)
         ):
@@ -977,7 +983,19 @@ def memory_carries(loop: Operation, max_points: int = DEFAULT_MAX_POINTS) -> lis
         if a_st is None:
             continue
         for rd in ops:
-            if isinstance(rd, WRITE_OPS) or base_memref(_mem_of(rd)) is not base_memref(st.dest):
+            if isinstance(rd, WRITE_OPS):
+                continue
+            b_st, b_rd = base_memref(st.dest), base_memref(_mem_of(rd))
+            if b_rd is not b_st:
+                # a memref the analysis cannot place (an scf.if result, a loop's
+                # memref iter_arg) may be the other one: undecided, not disjoint
+                odd, other = (b_st, b_rd) if unmodelled_memref(b_st) else (b_rd, b_st)
+                why = unmodelled_memref(odd)
+                if why is not None and accesses[rd] is not None:
+                    detail = f"{value_name(odd)} may be the same tensor as {value_name(other)}: {why}"
+                    found.append(
+                        MemoryCarry(loop, b_st, st, rd, Verdict("may", "undecided", detail=detail))
+                    )
                 continue
             a_rd = accesses[rd]
             if a_rd is None or _killed(rd, ops):
