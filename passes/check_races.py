@@ -9,7 +9,8 @@ decides whether two *different* tasks can write overlapping boxes
 analysed symbolically (`ptoc.passes.index_expr`): functions of the task id, of loop
 indices (`pto.range`, `pto.unroll`, `scf.for`, including the `%g * G + %j` of a
 coarsened scope) and of constants, through `+ - *`, division and remainder by
-constants and casts.
+constants and casts; `min` / `max` / `select` / `cmpi` of such values are evaluated
+exactly when the pairs are enumerated.
 """
 
 from __future__ import annotations

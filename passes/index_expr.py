@@ -7,7 +7,9 @@ Three layers, each usable on its own:
    value), a floor/truncating division or remainder by a positive constant (`Div`,
    `Rem`), a product of two non-constant expressions (`Mul`), or an uninterpreted
    deterministic function of expressions (`App`: a `pto.read` of memory that no task
-   writes, or an `arith` op the algebra does not model). The smart constructors
+   writes, or an `arith` op the algebra does not model; `minsi` / `maxsi` / `minui` /
+   `maxui` / `select` / `cmpi` Apps are computable, `App.ev`, and the enumeration
+   evaluates them exactly). The smart constructors
    (`add`, `mul`, `floordiv`, `mod`, ...) keep a normal form, so `(2*g + 1) floordiv 16`
    and `(2*g) floordiv 16` are both `g floordiv 8`. Expressions of two *instances*
    (two different tasks running the same code) are told apart by `rename`: per-task
@@ -181,6 +183,12 @@ class App:
     is_read: bool = field(default=False, compare=False)
     lo: int | None = field(default=None, compare=False)
     hi: int | None = field(default=None, compare=False)  # inclusive: its type's range
+    ev: str = field(default="", compare=False)
+    """For an `arith` op that the algebra has no normal form for but whose value is
+    computable from its arguments (`minsi`, `maxsi`, `minui`, `maxui`, `select`,
+    `cmpi:PRED`): how to compute it, so that the enumeration evaluates it exactly (as
+    the interpreter does) instead of calling it unknown. Empty for reads and other
+    ops: those are uninterpreted."""
 
     def __str__(self) -> str:
         inner = ", ".join(str(a) for a in self.args)
@@ -533,8 +541,8 @@ def evaluable(e: Expr, domain: Iterable[Var] | set[Var]) -> bool:
     """True if `e` has a value once the variables of `domain` have values."""
     dom = domain if isinstance(domain, set) else set(domain)
     for a in atoms_of(e):
-        if isinstance(a, App):
-            return False
+        if isinstance(a, App) and not a.ev:
+            return False  # (the arguments of a computable App are atoms_of too)
         if isinstance(a, Var) and a not in dom:
             return False
     return True
@@ -564,7 +572,27 @@ def _eval_atom(a: Atom, env: Mapping[Var, Arr]) -> Arr:
         return np.mod(x, a.c)
     if isinstance(a, Mul):
         return evaluate(a.a, env) * evaluate(a.b, env)
+    if a.ev:
+        return _eval_app(a, env)
     raise KeyError(f"{a} has no known value")
+
+
+def _eval_app(a: App, env: Mapping[Var, Arr]) -> Arr:
+    """The value of a computable `arith` App (`App.ev`); `i1` values are 0 / -1 (true),
+    as xDSL holds an `i1` constant, and `select` takes any non-zero condition as true."""
+    xs = [evaluate(x, env) for x in a.args]
+    n = max(len(x) for x in xs)
+    xs = [np.broadcast_to(x, (n,)) for x in xs]
+    if a.ev in ("minsi", "maxsi"):
+        return np.minimum(xs[0], xs[1]) if a.ev == "minsi" else np.maximum(xs[0], xs[1])
+    if a.ev in ("minui", "maxui"):
+        lt = xs[0].astype(np.uint64) < xs[1].astype(np.uint64)
+        pick_first = lt if a.ev == "minui" else ~lt
+        return np.where(pick_first, xs[0], xs[1])
+    if a.ev == "select":
+        return np.where(xs[0] != 0, xs[1], xs[2])
+    assert a.ev.startswith("cmpi:")
+    return -_compare(a.ev.removeprefix("cmpi:"), xs[0], xs[1]).astype(np.int64)
 
 
 def eval_int(e: Expr, values: Mapping[Var, int]) -> int:
@@ -931,6 +959,8 @@ def _fmt_box(
 ) -> str:
     """The overlap of `[e1, e1+t1)` and `[e2, e2+t2)`, where `e2 - e1 = d`."""
     p1 = substitute(e1, point)
+    if not p1.is_const and evaluable(p1, set()):
+        p1 = const(int(evaluate(p1, {})[0]))  # a computable App (minsi, select, ...)
     lo = add(p1, const(max(0, d)))
     hi = add(p1, const(min(t1, d + t2)))
     if min(t1, d + t2) - max(0, d) == 1:
@@ -1305,11 +1335,12 @@ class IndexBuilder:
             short = name.removeprefix("arith.")
             folded = int_semantics.fold_binary(short, xs[0].const, xs[1].const, bits)
             if folded is not None:
-                return const(folded)
+                # an i1 is held as 0 / 1 there, as 0 / -1 (true) here, as xDSL does
+                return const(int_semantics.signed(folded, 1) if bits == 1 else folded)
         e = _arith_expr(name, xs)
         if name in ("arith.extui", "arith.index_castui"):
             src = int_semantics.width(op.operands[0].type)
-            if src is not None and 1 < src <= _WRAP_BITS:
+            if src is not None and 1 <= src <= _WRAP_BITS:
                 e = mod(xs[0], 1 << src)  # the operand's bits read as unsigned
         if e is not None and bits is not None:
             exact = e
@@ -1320,7 +1351,15 @@ class IndexBuilder:
             return e
         props = ",".join(f"{k}={p}" for k, p in sorted(op.properties.items()))
         lo, hi = _type_range(op.results[0].type) if op.results else (None, None)
-        return atom(App(f"{name}{{{props}}}", tuple(xs), False, name, False, lo, hi))
+        ev = _computable(op)
+        if ev in ("minsi", "maxsi", "minui", "maxui", "select"):
+            # the result is one of the operands: within their bounds
+            opts = [bounds(x) for x in (xs[1:] if ev == "select" else xs)]
+            if all(b[0] is not None for b in opts):
+                lo = min(cast(int, b[0]) for b in opts)
+            if all(b[1] is not None for b in opts):
+                hi = max(cast(int, b[1]) for b in opts)
+        return atom(App(f"{name}{{{props}}}", tuple(xs), False, name, False, lo, hi, ev))
 
     # ------------------------------------------------------------------ loops
 
@@ -1605,6 +1644,20 @@ _WRAP_BITS = 32
 """Widths whose wrap-around is modelled exactly: their products stay inside int64."""
 
 
+def _computable(op: Operation) -> str:
+    """`App.ev` for an `arith` op whose value the enumeration can compute exactly."""
+    short = op.name.removeprefix("arith.")
+    if short in ("minsi", "maxsi", "minui", "maxui", "select"):
+        return short
+    if isinstance(op, arith.CmpiOp):
+        pred = _PREDICATES[op.predicate.value.data]
+        bits = int_semantics.width(op.lhs.type)
+        if bits == 1 and pred not in ("eq", "ne"):
+            return ""  # an ordering of i1 values: the sign convention matters, keep opaque
+        return f"cmpi:{pred}"
+    return ""
+
+
 def _type_range(t: Attribute) -> Interval:
     """The values a scalar of type `t` can hold (unbounded for 64-bit and other types).
 
@@ -1616,7 +1669,7 @@ def _type_range(t: Attribute) -> Interval:
     if bits is None or bits > _WRAP_BITS:
         return None, None
     if bits == 1:
-        return 0, 1
+        return -1, 0  # true is -1, as xDSL holds an i1 constant
     return -(1 << (bits - 1)), (1 << (bits - 1)) - 1
 
 
@@ -1626,7 +1679,7 @@ def _wrapped(e: Expr, bits: int) -> Expr | None:
     opaque value)."""
     if bits == 1:
         lo, hi = bounds(e)
-        return e if lo is not None and hi is not None and 0 <= lo and hi <= 1 else None
+        return e if lo is not None and hi is not None and -1 <= lo and hi <= 0 else None
     lo, hi = bounds(e)
     half = 1 << (bits - 1)
     if lo is not None and hi is not None and -half <= lo and hi < half:
