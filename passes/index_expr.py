@@ -1184,8 +1184,10 @@ class IndexBuilder:
     `pto.read` inside it is a deterministic function of its indices when no store of
     the scope writes that memref, and an opaque value otherwise. Loop indices of
     `pto.range` / `scf.for` with a constant positive step are `lb + step * k` with a
-    counter `k` in [0, trip) (`trip` known when `ub - lb` is constant); a `pto.unroll`
-    index is its counter in [0, count).
+    counter `k` in [0, trip) (`trip` known when `ub - lb` is constant; when it varies
+    with task ids and loop counters, `k` is bounded by the largest trip and each
+    iteration runs under `lb + step * k < ub`); a `pto.unroll` index is its counter in
+    [0, count).
     """
 
     def __init__(self, spmd: SpmdOp):
@@ -1386,6 +1388,14 @@ class IndexBuilder:
         if not (step.is_const and step.const > 0):
             return None, trip
         hi = None if trip is None else trip - 1
+        if trip is None:
+            # a trip count that varies (`0 to %t`): the counter is bounded by the
+            # largest trip, and `access_of` guards each iteration with `index < ub`
+            # (only from task ids and loop counters: a count read from memory stays
+            # unknown, as its values are)
+            top = bounds(diff)[1] if _computed(diff) else None
+            if top is not None:
+                hi = max(-1, -(-top // step.const) - 1)
         name = _name(idx, "i")
         plain = lb == const(0) and step.const == 1
         # the counter is the index itself for `0 to n step 1`, else the iteration number
@@ -1515,8 +1525,12 @@ class IndexBuilder:
                     loops.append(lv)
                 if trip is None:
                     if isinstance(parent, (RangeOp, scf.ForOp)) and lv is not None:
-                        lb, ub = self.expr(parent.lb), self.expr(parent.ub)
-                        guards.append(Cmp("slt", lb, ub, f"whether loop %{lv.name} runs at all"))
+                        # iteration k runs iff lb + step * k < ub: exact, also for the
+                        # iterations a varying trip count leaves out
+                        ub = self.expr(parent.ub)
+                        guards.append(
+                            Cmp("slt", lv.index, ub, f"whether loop %{lv.name} runs at all")
+                        )
                     else:
                         guards.append(UnknownCond(f"whether the loop at {_where(parent)} runs at all"))
             else:
@@ -1642,6 +1656,17 @@ def _const_divisor(x: Expr) -> int | None:
 
 _WRAP_BITS = 32
 """Widths whose wrap-around is modelled exactly: their products stay inside int64."""
+
+
+def _computed(e: Expr) -> bool:
+    """Whether `e` is a function of task ids and loop counters only (no value read from
+    memory, defined outside the scope or otherwise unknown)."""
+    for a in atoms_of(e):
+        if isinstance(a, App) and not a.ev:
+            return False
+        if isinstance(a, Var) and a.kind not in (TASK, LOOP):
+            return False
+    return True
 
 
 def _computable(op: Operation) -> str:
