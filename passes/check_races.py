@@ -98,7 +98,9 @@ class CheckRacesPass(ModulePass):
     memref defined inside the scope (an `scf.if` result, a loop's memref iter_arg) may
     be any tensor, a kernel argument every task writes: a write through it is "may
     race: undecided" (error), a read a "may race" warning. A `pto.section` runs once
-    per task: its stores are decided as if outside it. The pass does not change the IR.
+    per task: its stores are decided as if outside it. A `pto.spmd` nested in a task of
+    another is an error (its writes would be the outer tasks' writes, which the check
+    does not follow). The pass does not change the IR.
 
     Reads are checked against writes: a `pto.load` / `pto.load_valid` / `pto.read` of
     elements that another task of the scope writes (by a store or an atomic add) is a
@@ -119,6 +121,16 @@ class CheckRacesPass(ModulePass):
     def apply(self, ctx: Context, op: ModuleOp) -> None:
         findings: list[Finding] = []
         for spmd in [o for o in op.walk() if isinstance(o, SpmdOp)]:
+            outer = _scope_of(spmd)
+            if outer is not None:
+                # every task of the enclosing scope would run all of its tasks: their
+                # writes are the enclosing tasks' writes, which this check does not follow
+                raise op_error(
+                    spmd,
+                    f"a pto.spmd inside a task of the pto.spmd at {_where(outer)}: its "
+                    "writes cannot be checked against the enclosing scope's other tasks "
+                    "(every one of them would run all of its tasks)",
+                )
             try:
                 findings.extend(check_scope(spmd, self.max_points))
             except RecursionError:
