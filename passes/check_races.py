@@ -19,16 +19,18 @@ from dataclasses import dataclass
 from typing import cast
 
 from xdsl.context import Context
-from xdsl.dialects.builtin import ModuleOp
+from xdsl.dialects.builtin import MemRefType, ModuleOp
 from xdsl.dialects import arith, memref
 from xdsl.ir import Operation, OpResult, SSAValue
 from xdsl.passes import ModulePass
+from xdsl.traits import IsTerminator
 
 from ptoc.diagnostics import location_of, op_error, warn
 from ptoc.dialects.pto import LoadOp, ReadOp, SpmdOp, StoreOp
 from ptoc.dialects.pto_tiles import LoadValidOp, StoreValidOp
 from ptoc.passes.index_expr import (
     DEFAULT_MAX_POINTS,
+    WRITE_OPS,
     DISTINCT_ATTR,
     Access,
     IndexBuilder,
@@ -100,7 +102,9 @@ class CheckRacesPass(ModulePass):
     race: undecided" (error), a read a "may race" warning. A `pto.section` runs once
     per task: its stores are decided as if outside it. A `pto.spmd` nested in a task of
     another is an error (its writes would be the outer tasks' writes, which the check
-    does not follow). The pass does not change the IR.
+    does not follow); so is any other op of a task that takes a memref and may touch
+    its elements (`memref.store`, `memref.load`, `memref.copy`, ...: not modelled).
+    The pass does not change the IR.
 
     Reads are checked against writes: a `pto.load` / `pto.load_valid` / `pto.read` of
     elements that another task of the scope writes (by a store or an atomic add) is a
@@ -245,11 +249,35 @@ def _runtime_valid(op: Operation) -> bool:
     )
 
 
+_NO_ACCESS = (memref.DimOp, memref.CollapseShapeOp, memref.ExpandShapeOp)
+"""Ops that take a memref without touching its elements (metadata and views)."""
+
+
+def _unmodelled_access(op: Operation) -> bool:
+    """An op of the scope that takes a GM tensor and may touch its elements in a way
+    the check does not model (`memref.store`, `memref.copy`, ...). The modelled
+    accesses, views, and the ops that only pass a memref on (terminators, loops and
+    branches, whose results are checked where they are accessed) are not."""
+    if isinstance(op, (*WRITE_OPS, LoadOp, LoadValidOp, ReadOp, *_NO_ACCESS)):
+        return False
+    if op.has_trait(IsTerminator) or op.regions:
+        return False
+    return any(isinstance(o.type, MemRefType) for o in op.operands)
+
+
 def check_scope(spmd: SpmdOp, max_points: int = DEFAULT_MAX_POINTS) -> list[Finding]:
     """The race findings of one scope, errors and warnings, in program order."""
     builder = IndexBuilder(spmd)
     by_mem: dict[SSAValue, list[tuple[WriteLike, Access]]] = {}
     findings: list[Finding] = []
+    for o in spmd.body.walk():
+        if o is not spmd and _scope_of(o) is spmd and _unmodelled_access(o):
+            msg = (
+                f"may race: cannot prove that different tasks access disjoint parts of "
+                f"memory: the check does not model how {o.name} accesses "
+                f"{', '.join(_mem_name(v) for v in o.operands if isinstance(v.type, MemRefType))}"
+            )
+            findings.append(Finding("error", o, msg, Verdict("may", "undecided", detail=msg)))
     for store in builder.stores():
         base = base_memref(store.dest)
         if _private(builder, base):
