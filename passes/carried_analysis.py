@@ -30,7 +30,8 @@ values; carries through memory are found separately, for batch loops
 Masks and slices: a `pto.select %m, %a, %b` is a choice per lane, decided like an
 `scf.if` on `%m` (its lanes are the two paths): `select(m, v, acc)` with a fresh `v`
 keeps the carried tile on some lanes and recomputes it on the others (the leak shape),
-while a masked update `select(m, f(acc), acc)` is a reduction. A `tensor.insert_slice`
+while a masked update `select(m, f(acc), acc)` is a reduction; an `arith.select` on a
+scalar condition is decided the same way (a choice of the whole value). A `tensor.insert_slice`
 into the carried tile is a partial update: it depends on the incoming tile (a
 reduction: legal in an unmarked loop, a carry across batches in a batch loop). Memory
 accesses are `pto.store` / `pto.store_valid` / `pto.write` and `pto.load` /
@@ -178,6 +179,11 @@ class Decision:
             return (
                 f"{mask_name(self.op)} is {'true' if self.taken else 'false'} "
                 f"(on the lanes of the pto.select at {location_of(self.op) or '?'})"
+            )
+        if isinstance(self.op, arith.SelectOp):
+            return (
+                f"{select_cond_name(self.op)} is {'true' if self.taken else 'false'} "
+                f"(the arith.select at {location_of(self.op) or '?'})"
             )
         what = _loop_name(self.op)
         return f"{what} {'runs at least once' if self.taken else 'runs no iterations'}"
@@ -373,6 +379,13 @@ def mask_name(op: SelectOp) -> str:
     return "its mask"
 
 
+def select_cond_name(op: arith.SelectOp) -> str:
+    """`%c`, the name of the condition of an `arith.select`."""
+    if op.cond.name_hint:
+        return f"%{op.cond.name_hint}"
+    return "its condition"
+
+
 def _loop_name(op: Operation, with_loc: bool = True) -> str:
     idx = op.regions[0].block.args[0] if op.regions and op.regions[0].blocks else None
     name = f" %{idx.name_hint}" if idx is not None and idx.name_hint else ""
@@ -436,6 +449,8 @@ class _Evaluator:
             self._if(op)
         elif isinstance(op, SelectOp):
             self._select(op)
+        elif isinstance(op, arith.SelectOp):
+            self._arith_select(op)
         elif isinstance(op, (RangeOp, UnrollOp, scf.ForOp)):
             if not op.results and not isinstance(op, UnrollOp):
                 self.sink([op.lb, op.ub, op.step])
@@ -472,6 +487,15 @@ class _Evaluator:
         mask = self.get(op.mask)
         self.env[op.result] = _cap(
             _guard(self.get(op.lhs), mask, (op, True)) | _guard(self.get(op.rhs), mask, (op, False))
+        )
+
+    def _arith_select(self, op: arith.SelectOp) -> None:
+        """A choice of one of two values on a condition, like an `scf.if` with one
+        result (also a tile chosen whole on a scalar `i1`): `select(c, v, acc)` with a
+        fresh `v` is the leak shape, not a reduction."""
+        cond = self.get(op.cond)
+        self.env[op.result] = _cap(
+            _guard(self.get(op.lhs), cond, (op, True)) | _guard(self.get(op.rhs), cond, (op, False))
         )
 
     def _loop(self, op: Loop) -> None:
@@ -602,7 +626,7 @@ def _describe_paths(
         len(kept.path) == 1
         and len(diff) == 1
         and diff[0] == (gate[0], not gate[1])
-        and isinstance(gate[0], (scf.IfOp, SelectOp))
+        and isinstance(gate[0], (scf.IfOp, SelectOp, arith.SelectOp))
     ):
         fresh_text = "true" if diff[0][1] else "false"
     else:
@@ -1131,6 +1155,7 @@ __all__ = [
     "classify_range",
     "cond_name",
     "constant_int",
+    "select_cond_name",
     "enclosing_spmd",
     "intended_carries",
     "leak_sentence",

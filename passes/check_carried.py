@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from xdsl.context import Context
-from xdsl.dialects import scf
+from xdsl.dialects import arith, scf
 from xdsl.dialects.builtin import ModuleOp
 from xdsl.ir import Operation
 from xdsl.passes import ModulePass
@@ -31,6 +31,7 @@ from ptoc.passes.carried_analysis import (
     leak_sentence,
     loop_description,
     mask_name,
+    select_cond_name,
     value_name,
 )
 from ptoc.passes.index_expr import DEFAULT_MAX_POINTS
@@ -136,6 +137,8 @@ def _gate_text(f: CarryFinding) -> str:
         return f"the scf.if at {loc} on {cond_name(gate)}"
     if isinstance(gate, SelectOp):
         return f"the lane-wise pto.select at {loc} on {mask_name(gate)}"
+    if isinstance(gate, arith.SelectOp):
+        return f"the arith.select at {loc} on {select_cond_name(gate)}"
     return f"{loop_description(gate)}, whose trip count may be zero"
 
 
