@@ -1319,7 +1319,11 @@ class IndexBuilder:
                     *_type_range(v.type),
                 )
             )
-        if op.dialect_name() != "arith" or not all(_is_int(o.type) for o in op.operands):
+        if (
+            op.dialect_name() != "arith"
+            or len(op.results) != 1  # addui_extended, mulsi_extended, ...: two values
+            or not all(_is_int(o.type) for o in op.operands)
+        ):
             return self._leaf(v)
         return self._arith(op)
 
