@@ -79,7 +79,11 @@ nesting (e.g. inside a one-trip `pto.range`) or the source of the batch index (a
 In a batch loop every carry that crosses iterations is an error (one task must not
 observe another's state): a value carry (reduction, forward, leak) and a *memory
 carry*, a store in one iteration that a later iteration reads at an overlapping index
-(decided with `ptoc.passes.index_expr`: proved absent, a witness, or undecided).
+(decided with `ptoc.passes.index_expr`: proved absent, a witness, or undecided). A
+batch loop inside another loop of the task is interleaved with that loop's
+iterations: a store of batch j1 in an earlier outer iteration read by batch j2 != j1
+in a later one is a memory carry too (an outer loop whose trip count is unknown makes
+every such pair undecided).
 
 A loop that is not marked runs over one task's own data: its reductions and
 forwards are legal. Where a value it carries has the leak shape (passed through
@@ -138,6 +142,7 @@ from ptoc.passes.index_expr import (
     unmodelled_memref,
     decide,
     map_vars,
+    mul,
     var,
 )
 
@@ -989,15 +994,41 @@ def memory_carries(loop: Operation, max_points: int = DEFAULT_MAX_POINTS) -> lis
     loops_by_key = builder.loop_of_counter()
     values_by_key = builder.value_of_key()
 
+    # The loops of the task around the batch loop: their iterations interleave the
+    # batches, so a store of batch j1 in an earlier iteration of them is read by batch
+    # j2 in a later one whatever j1 and j2 are. Their counters (and the values computed
+    # inside them) differ between the two accesses, and the order of two accesses is
+    # the lexicographic order of (outer counters..., batch counter).
+    enclosing: list[Operation] = []
+    p = loop.parent_op()
+    while p is not None and p is not scope:
+        if isinstance(p, LOOP_OPS):
+            enclosing.append(p)
+        p = p.parent_op()
+    enclosing.reverse()
+    top = enclosing[0] if enclosing else loop
+    outer_counters: list[tuple[Var, int]] = []
+    unordered: str | None = None
+    for o in enclosing:
+        olv, _otrip = builder.loop(o)
+        if olv is None or olv.counter.hi is None:
+            unordered = (
+                f"the batches run inside {loop_description(o)}, whose iterations are not "
+                "modelled (a trip count unknown at compile time, or a step that is not a "
+                "positive constant), so the order of two batches' accesses is unknown"
+            )
+            break
+        outer_counters.append((olv.counter, olv.counter.hi + 1))
+
     def inside(v: Var) -> bool:
         if v.kind == LOOP:
             op = loops_by_key.get(v.key)
-            return op is not None and (op is loop or loop.is_ancestor(op))
+            return op is not None and (op is top or top.is_ancestor(op))
         if v.kind == OPAQUE:
             val = values_by_key.get(v.key)
             owner = val.owner if val is not None else None
             node = owner.parent_op() if isinstance(owner, Block) else owner
-            return node is not None and loop.is_ancestor(node)
+            return node is not None and top.is_ancestor(node)
         return False
 
     span = trip if trip is not None else 1 << 40
@@ -1041,11 +1072,24 @@ def memory_carries(loop: Operation, max_points: int = DEFAULT_MAX_POINTS) -> lis
                     )
                 )
                 continue
+            if unordered is not None:
+                found.append(
+                    MemoryCarry(
+                        loop, base_memref(st.dest), st, rd,
+                        Verdict("may", "undecided", detail=unordered),
+                    )
+                )
+                continue
             as_task = var(replace(counter, kind=TASK))
-            # an extra dimension orders the two iterations: the store's box
-            # [k1 + 1, k1 + 1 + span) meets the read's [k2, k2 + 1) iff k1 < k2
-            s_acc = _per_iteration(a_st, counter, inside, (add(as_task, const(1)), span))
-            r_acc = _per_iteration(a_rd, counter, inside, (as_task, 1))
+            # an extra dimension orders the two iterations: with the order key
+            # K = (outer counters..., k) read as one mixed-radix number, the store's box
+            # [K1 + 1, K1 + 1 + total) meets the read's [K2, K2 + 1) iff K1 < K2
+            key, total = as_task, span
+            for oc, ospan in reversed(outer_counters):
+                key = add(key, mul(var(oc), const(total)))
+                total *= ospan
+            s_acc = _per_iteration(a_st, counter, inside, (add(key, const(1)), total))
+            r_acc = _per_iteration(a_rd, counter, inside, (key, 1))
             v = decide(s_acc, r_acc, replace(counter, kind=TASK), trip, max_points=max_points)
             if v.kind != "disjoint":
                 found.append(MemoryCarry(loop, base_memref(st.dest), st, rd, v))

@@ -210,9 +210,10 @@ def _memory_message(f: CarryFinding, standalone: bool) -> str:
         assert v.witness is not None
         k1, k2 = v.witness.tasks
         region = ", ".join(v.witness.region[:-1])
+        l1, l2 = (f", with {', '.join(ls)}" if ls else "" for ls in v.witness.loops)
         return (
             f"{head}carries memory from one batch into the next: batch {k1} stores "
-            f"{mem}[{region}] ({store}) and batch {k2} reads it ({read})"
+            f"{mem}[{region}] ({store}{l1}) and batch {k2} reads it ({read}{l2})"
         )
     if v.how == "unknown-index":
         why = f"the indices depend on {', '.join(v.unknowns) or 'unknown values'}, unknown at compile time"
