@@ -591,7 +591,8 @@ def _eval_app(a: App, env: Mapping[Var, Arr]) -> Arr:
         return np.where(pick_first, xs[0], xs[1])
     if a.ev == "select":
         return np.where(xs[0] != 0, xs[1], xs[2])
-    assert a.ev.startswith("cmpi:")
+    if not a.ev.startswith("cmpi:"):
+        raise ValueError(f"internal: no evaluation for the index op '{a.ev}'")
     return -_compare(a.ev.removeprefix("cmpi:"), xs[0], xs[1]).astype(np.int64)
 
 

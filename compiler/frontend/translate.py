@@ -830,6 +830,11 @@ class Translator:
                     or len(asm.args[2].elts) != len(create.args[0].elts)):
                 continue
             target = asm.args[0].id
+            if any(not isinstance(x, (ast.Name, ast.Constant, ast.BinOp, ast.UnaryOp,
+                                      ast.operator, ast.unaryop, ast.expr_context,
+                                      ast.List, ast.Tuple))
+                   for x in ast.walk(asm.args[2])):
+                continue  # offsets evaluated where the tensor is made: names and arithmetic only
             offset_names = {x.id for x in ast.walk(asm.args[2]) if isinstance(x, ast.Name)}
             if names.assigned(later[:j]) & (offset_names | {target}):
                 continue
