@@ -2786,10 +2786,15 @@ class Translator:
         if "clamp" in a and self.static(a["clamp"]) is not False:
             raise self.err(a["clamp"], "pl.slice clamp= is not supported yet")
         src = self.expr(a["tensor"])
-        b = src if _is_tile(src) else self.gm(src, a["tensor"], "pl.slice")
+        win = src if _is_tile(src) else self.gm_window(src, a["tensor"], "pl.slice")
         shape = self.static_ints(a["shape"], "pl.slice's shape")
-        offs = self._offsets_list(a["offset"], "pl.slice's offset")
+        offs0 = self._offsets_list(a["offset"], "pl.slice's offset")
         self.node = node
+        if not _is_tile(win):
+            self.in_view(win, offs0, shape, node)
+            if self.task is None and "valid_shape" not in a:
+                return self.view(win, offs0, shape, node)  # orchestration: a view
+        b, offs = (win, offs0) if _is_tile(win) else self.through_view(win, offs0, node)
         if "valid_shape" in a and not _is_tile(b):
             return self.load_valid(b, offs, shape, a["valid_shape"], node, "pl.slice")
         if _is_tile(b):

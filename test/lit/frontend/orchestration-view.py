@@ -1,7 +1,8 @@
 # A slice of a global tensor in the orchestration code is a view of it (PyPTO's
 # orchestration tensor.slice: no data moved): a task's loads and stores through the view
 # go to the tensor at the view's offsets plus their own, a whole view given to a tile op
-# is loaded at the task's entry, and a slice of a view is a view. The run equals numpy's
+# is loaded at the task's entry, and a slice of a view (or pl.slice in the orchestration
+# code) is a view. The run equals numpy's
 # (exp rounded once from double, the numerics contract);
 # pto-check-races sees the tensor's own indices. A view cannot be loop-carried or differ
 # between the branches of an if, and a static window must stay inside the view.
@@ -36,7 +37,7 @@ def k(x: pl.Tensor[[64, 16], pl.FP32], s: pl.Tensor[[64, 1], pl.FP32],
             r = pl.tile.get_block_idx()
             e = pl.exp(v[r * 8 : r * 8 + 8, 0:16])
             w[r * 8 : r * 8 + 8, :] = pl.row_expand_mul(e, sv[r * 8 : r * 8 + 8, 0:1])
-        v8 = v[8:16]
+        v8 = pl.slice(v, [8, 16], [8, 0])
         with pl.at(level=pl.Level.CORE_GROUP, name_hint="whole"):
             z[i * 16 + 8 : i * 16 + 16, :] = pl.add(v8, v[0:8, 0:16])
     return y, z
@@ -110,9 +111,9 @@ def outside(x: pl.Tensor[[64, 16], pl.FP32], y: pl.Out[pl.Tensor[[64, 16], pl.FP
 # CHECK:        pto.spmd %{{.*}} = 0 to 1 name "whole" core vector {
 # CHECK-NEXT:     %{{.*}} = arith.constant 0 : index
 # CHECK-NEXT:     %{{.*}} = pto.load %x[%[[V8]], %{{.*}}] : memref<64x16xf32> -> tensor<8x16xf32>
-# CARRY: orchestration-view.py:71:5: error: the loop makes 'v' another view of a global tensor: a view cannot be loop-carried
-# IF: orchestration-view.py:81:5: error: 'v' is a different tensor in the two branches
-# OOB: orchestration-view.py:94:21: error: offset 4 is out of bounds for dimension 0 of a view [8, 16] of a tensor [64, 16] FP32
+# CARRY: orchestration-view.py:72:5: error: the loop makes 'v' another view of a global tensor: a view cannot be loop-carried
+# IF: orchestration-view.py:82:5: error: 'v' is a different tensor in the two branches
+# OOB: orchestration-view.py:95:21: error: offset 4 is out of bounds for dimension 0 of a view [8, 16] of a tensor [64, 16] FP32
 # STAGE-NOT:  memref.alloc
 # STAGE:      pto.range %i
 # STAGE:        %[[T0:.*]] = arith.muli %i, %{{.*}} : index
@@ -121,4 +122,4 @@ def outside(x: pl.Tensor[[64, 16], pl.FP32], y: pl.Out[pl.Tensor[[64, 16], pl.FP
 # STAGE:          %[[ROW:.*]] = arith.addi %[[T0]], %{{.*}} : index
 # STAGE-NEXT:     pto.store %{{.*}}, %y[%[[ROW]], %{{.*}}] : tensor<8x16xf32>, memref<64x16xf32>
 # STAGE-NOT:  memref.alloc
-# TWICE: orchestration-view.py:63:9: error: storing a tile works on tiles and must be inside a pl.at or pl.spmd scope
+# TWICE: orchestration-view.py:64:9: error: storing a tile works on tiles and must be inside a pl.at or pl.spmd scope
