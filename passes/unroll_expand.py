@@ -193,6 +193,7 @@ class _FoldIntArith(RewritePattern):
             bits = int_semantics.width(op.result.type)
             if (
                 bits is not None
+                and bits > 1  # xDSL holds an i1 true as -1 (ptoc's semantics: 1), one bit either way
                 and isinstance(val, IntegerAttr)
                 and not int_semantics.in_range(val.value.data, bits)
             ):
