@@ -1188,7 +1188,8 @@ class IndexBuilder:
     counter `k` in [0, trip) (`trip` known when `ub - lb` is constant; when it varies
     with task ids and loop counters, `k` is bounded by the largest trip and each
     iteration runs under `lb + step * k < ub`); a `pto.unroll` index is its counter in
-    [0, count).
+    [0, count). An integer iter_arg stepped by a constant every iteration (`%off + c`)
+    is `init + c * k`; any other integer carry is unknown.
     """
 
     def __init__(self, spmd: SpmdOp):
@@ -1299,6 +1300,14 @@ class IndexBuilder:
                 lv, _ = self.loop(owner)
                 if lv is not None:
                     return lv.index
+            if (
+                v.index > 0
+                and isinstance(owner, (RangeOp, UnrollOp, scf.ForOp))
+                and self.spmd.is_ancestor(owner)
+            ):
+                iv = self._induction(owner, v)
+                if iv is not None:
+                    return iv
             return self._leaf(v)
         assert isinstance(v, OpResult)
         op = v.op
@@ -1327,6 +1336,43 @@ class IndexBuilder:
         ):
             return self._leaf(v)
         return self._arith(op)
+
+    def _induction(self, loop: RangeOp | UnrollOp | scf.ForOp, v: BlockArgument) -> Expr | None:
+        """An integer iter_arg that every iteration steps by a constant (`pto.yield` of
+        `%off + c` or `%off - c`): `init + c * k` at iteration `k`, with its type's
+        wrap-around; None for any other carry (an unknown value)."""
+        k = v.index - 1
+        term = loop.body.block.last_op
+        if term is None or k >= len(term.operands) or k >= len(loop.iter_args):
+            return None
+        y = term.operands[k]
+        if not isinstance(y, OpResult) or not isinstance(y.op, (arith.AddiOp, arith.SubiOp)):
+            return None
+
+        def constant(x: SSAValue) -> int | None:
+            if isinstance(x, OpResult) and isinstance(x.op, arith.ConstantOp):
+                val = x.op.value
+                if isinstance(val, IntegerAttr):
+                    return cast(IntegerAttr[IntegerType], val).value.data
+            return None
+
+        a, b = y.op.lhs, y.op.rhs
+        c: int | None = None
+        if a is v:
+            c = constant(b)
+            if c is not None and isinstance(y.op, arith.SubiOp):
+                c = -c
+        elif b is v and isinstance(y.op, arith.AddiOp):
+            c = constant(a)
+        bits = int_semantics.width(v.type)
+        lv, _ = self.loop(loop)
+        if c is None or lv is None or bits is None or bits == 1:
+            return None
+        e = add(self.expr(loop.iter_args[k]), scale(var(lv.counter), c))
+        w = _wrapped(e, bits)
+        if w is not None and w is not e:
+            self.wraps[v] = bits
+        return w
 
     def _arith(self, op: Operation) -> Expr:
         name = op.name
