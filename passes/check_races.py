@@ -243,8 +243,9 @@ def _private(builder: IndexBuilder, base: SSAValue) -> bool:
 
 
 def _runtime_valid(op: Operation) -> bool:
-    """A `pto.store_valid` with a valid extent not known at compile time."""
-    return isinstance(op, StoreValidOp) and any(
+    """A `pto.store_valid` / `pto.load_valid` with a valid extent not known at compile
+    time (taken as its whole tile)."""
+    return isinstance(op, (StoreValidOp, LoadValidOp)) and any(
         not (isinstance(v, OpResult) and isinstance(v.op, arith.ConstantOp)) for v in op.valid
     )
 
@@ -414,6 +415,9 @@ def _read_races(
                     f"which task {w.tasks[1]} reads {pair}{when}; the value read depends "
                     "on the order of the tasks"
                 )
+                if _runtime_valid(st) or _runtime_valid(rd):
+                    msg += ("; a runtime valid extent is taken as the whole tile (the race "
+                            "needs that extent to reach the overlap)")
             else:
                 what = "an atomic add" if _atomic(st) else "a store"
                 msg = (

@@ -1498,17 +1498,24 @@ class IndexBuilder:
         assert isinstance(vt, TensorType)
         tile = tuple(int(x) for x in cast(TensorType[Attribute], vt).get_shape())
         if isinstance(store, StoreValidOp):
-            out: list[int] = []
-            for t, v in zip(tile, store.valid, strict=False):
-                e = self.expr(v)
-                if e.is_const and 0 <= e.const < t:
-                    if e.const == 0:
-                        return None
-                    out.append(e.const)
-                else:
-                    out.append(t)
-            tile = tuple(out) + tile[len(out) :]
+            return self.valid_box(tile, store.valid)
         return tile
+
+    def valid_box(self, tile: tuple[int, ...], valid: Sequence[SSAValue]) -> tuple[int, ...] | None:
+        """The extents of a valid window (`pto.store_valid` / `pto.load_valid`) of a
+        static `tile`: a valid extent where it is a compile-time constant, else the
+        tile's (an over-approximation: sound for disjointness); None when a constant
+        extent is 0 (the op moves nothing)."""
+        out: list[int] = []
+        for t, v in zip(tile, valid, strict=False):
+            e = self.expr(v)
+            if e.is_const and 0 <= e.const < t:
+                if e.const == 0:
+                    return None
+                out.append(e.const)
+            else:
+                out.append(t)
+        return tuple(out) + tile[len(out) :]
 
     def access(self, store: WriteLike, label: str = "store") -> Access | None:
         """The box `store` writes (in its own memref's coordinates), or None when it
@@ -1543,10 +1550,15 @@ class IndexBuilder:
         `pto.read` reads (a read is one element), or None when the op never runs."""
         if isinstance(op, WRITE_OPS):
             return self.access(op, label or op.name.removeprefix("pto."))
-        if isinstance(op, (LoadOp, LoadValidOp)):  # a valid window: at most the tile
+        if isinstance(op, (LoadOp, LoadValidOp)):
             rt = op.result.type
             assert isinstance(rt, TensorType)
             tile = tuple(int(x) for x in cast(TensorType[Attribute], rt).get_shape())
+            if isinstance(op, LoadValidOp):  # the valid window only is read from GM
+                box = self.valid_box(tile, op.valid)
+                if box is None:
+                    return None
+                tile = box
             return self.access_of(op, op.indices, tile, label or "load")
         return self.access_of(op, op.indices, (1,) * len(op.indices), label or "read")
 
