@@ -43,3 +43,13 @@ func.func @dense_index_overflow() {
   %0 = arith.constant dense<99999999999999999999999> : tensor<2xindex>
   func.return
 }
+
+// -----
+
+// A real number for complex elements: xdsl's parser asserts (to_complex wants a pair);
+// found by the fuzz tests, which turned every f32 of the seed kernel into complex<f32>.
+func.func @complex_splat() {
+  // expected-error@+1 {{'arith.constant' op is invalid: AssertionError}}
+  %0 = arith.constant dense<1.0> : tensor<1x4xcomplex<f32>>
+  func.return
+}
