@@ -223,14 +223,6 @@ def _message(
     )
 
 
-def _unmodelled(base: SSAValue) -> str | None:
-    """Why the check cannot place a memref in memory: made by an op that is neither a
-    kernel argument, a scratch tensor nor a modelled view, or carried by a loop, it may
-    alias any other tensor (so it is never "disjoint", nor private to a task); None for
-    a memref the check models."""
-    return unmodelled_memref(base)
-
-
 def _private(builder: IndexBuilder, base: SSAValue) -> bool:
     """A scratch tensor allocated by the task itself (`memref.alloc` inside the scope).
     Only an allocation is private: a memref that is merely *defined* inside the scope
@@ -283,7 +275,7 @@ def check_scope(spmd: SpmdOp, max_points: int = DEFAULT_MAX_POINTS) -> list[Find
         base = base_memref(store.dest)
         if _private(builder, base):
             continue  # a memref created by the task itself is private to it
-        why = _unmodelled(base)
+        why = unmodelled_memref(base)
         if why is not None:
             v = Verdict("may", "undecided", detail=why)
             msg = (
@@ -365,7 +357,7 @@ def _read_races(
         base = base_memref(rd.source)
         if _private(builder, base):
             continue  # the task's own scratch
-        why = _unmodelled(base)
+        why = unmodelled_memref(base)
         if why is not None:
             v = Verdict("may", "undecided", detail=why)
             msg = (

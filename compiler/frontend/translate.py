@@ -2018,7 +2018,7 @@ class Translator:
         base = self.expr(node.value)
         if _is_tile(base):
             return self.tile_slice(self.ssa(base, None, node), node.slice, node)
-        win = base if isinstance(base, GMView) else self.gm(base, node.value, "indexing")
+        win = self.gm_window(base, node.value, "indexing")
         lowers, extents, scalar = self.slice_window(win, node.slice, node, False)
         self.node = node
         if self.task is None and not scalar:
@@ -2268,7 +2268,7 @@ class Translator:
             self.node = t
             self.bind_name(t.value.id, self.tile_insert(tile, v, lowers, extents, t), t.value)
             return
-        win = base if isinstance(base, GMView) else self.gm(base, t.value, "a slice store")
+        win = self.gm_window(base, t.value, "a slice store")
         lowers, extents, scalar = self.slice_window(win, t.slice, t, False)
         v = self.expr(value_node)
         self.node = t
