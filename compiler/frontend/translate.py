@@ -41,6 +41,7 @@ from __future__ import annotations
 import ast
 import math
 import operator
+import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, cast
@@ -78,6 +79,7 @@ from ptoc.dialects import int_semantics, pto, pto_tiles
 from ptoc.frontend import names
 from ptoc.frontend.absent import AbsentName, is_absent
 from ptoc.frontend.errors import FrontendError
+from ptoc.frontend.jit_rename import Renamed, rejection, rename
 from ptoc.frontend.language import (
     LANGUAGE,
     DType,
@@ -337,6 +339,9 @@ def _describe(v: Value) -> str:
     return type(v).__name__
 
 
+_QUOTED = re.compile(r"'([A-Za-z_][A-Za-z_0-9]*)'")
+
+
 @dataclass
 class Frame:
     """One function being translated (the entry, or an inlined callee)."""
@@ -350,6 +355,8 @@ class Frame:
     returned: Value = None
     has_return: bool = False
     return_node: ast.AST | None = None
+    renames: dict[str, str] = field(default_factory=dict[str, str])
+    """`@pl.jit`'s aliases of rebound names (alias -> the user's name), for messages."""
 
 
 @dataclass
@@ -464,6 +471,10 @@ class Translator:
         self.params: set[SSAValue] = set()
         self.distinct: set[SSAValue] = set()
         self.consts: dict[tuple[Any, ...], SSAValue] = {}
+        self.renamed: dict[int, Renamed] = {}
+        """Each kernel function's AST after `@pl.jit`'s renaming, by its parsed node."""
+        self.renames_of: dict[int, dict[str, str]] = {}
+        """The aliases of each renamed function (by the renamed node): alias -> name."""
 
     @property
     def block(self) -> Block:
@@ -480,6 +491,8 @@ class Translator:
     # ------------------------------------------------------------------ errors
 
     def err(self, node: ast.AST | None, msg: str) -> FrontendError:
+        if self.frame.renames:
+            msg = _QUOTED.sub(lambda m: f"'{self.frame.renames.get(m[1], m[1])}'", msg)
         return FrontendError.at(self.frame.file, node if node is not None else self.node, msg,
                                 self.frame.source)
 
@@ -572,7 +585,8 @@ class Translator:
 
     def translate(self, kf: KernelFunction) -> ModuleOp:
         fdef, file, source = self.function_ast(kf, None)
-        self.frame = Frame(kf.__name__, file, source, kf.fn.__globals__)
+        self.frame = Frame(kf.__name__, file, source, kf.fn.__globals__,
+                           renames=self.renames_of[id(fdef)])
         self.node = fdef
         arg_types: list[Attribute] = []
         arg_names: list[str] = []
@@ -635,7 +649,11 @@ class Translator:
             if isinstance(n, ast.FunctionDef) and n.name == kf.fn.__name__:
                 start = min([d.lineno for d in n.decorator_list] + [n.lineno])
                 if start == first or n.lineno == first:
-                    return n, file, source
+                    done = self.renamed.get(id(n))
+                    if done is None:
+                        done = self.renamed[id(n)] = rename(n, file, source)
+                        self.renames_of[id(done.fdef)] = done.original
+                    return done.fdef, file, source
         raise self.err(node, f"cannot find the source of kernel '{kf.__name__}' in {file}")
 
     def param_annotation(self, kf: KernelFunction, a: ast.arg) -> Any:
@@ -846,6 +864,9 @@ class Translator:
 
     def stmt(self, s: ast.stmt) -> None:
         self.node = s
+        rejected = rejection(s)
+        if rejected is not None:
+            raise self.err(rejected[0], rejected[1])
         if id(s) in self.staging_dropped:
             return  # the assemble of a staging tensor that is a view of its target
         if id(s) in self.staging:
@@ -895,7 +916,7 @@ class Translator:
                                f"{_type_text(old)}, now {_type_text(v.type)}")
             self.frame.declared[name] = v.type
             if v.name_hint is None and not isinstance(v, BlockArgument):
-                v.name_hint = name
+                v.name_hint = self.frame.renames.get(name, name)
         elif isinstance(v, (TaskIds, TaskIdCell)) and isinstance(self.frame.env.get(name),
                                                                  TaskIdCell):
             cell = cast(TaskIdCell, self.frame.env[name])
@@ -1088,7 +1109,7 @@ class Translator:
         body = Block(arg_types=[INDEX] + [v.type for v in inits])
         body.args[0].name_hint = var
         for a, n in zip(body.args[1:], carry_names):
-            a.name_hint = n
+            a.name_hint = self.frame.renames.get(n, n)
         for a in body.args:
             self.origin[a] = (self.task_name, s.lineno)
         entry_env = dict(env)
@@ -1134,7 +1155,7 @@ class Translator:
         env.update(entry_env)
         env.pop(var, None)
         for r, n in zip(loop.res, carry_names):
-            r.name_hint = n
+            r.name_hint = self.frame.renames.get(n, n)
             env[n] = r
             if n in escaping:
                 self.frame.declared[n] = r.type
@@ -1356,7 +1377,7 @@ class Translator:
         for n, v in result:
             if v is None:
                 r = ifop.results[k]
-                r.name_hint = n
+                r.name_hint = self.frame.renames.get(n, n)
                 env[n] = r
                 self.frame.declared[n] = r.type
                 k += 1
@@ -2381,7 +2402,8 @@ class Translator:
         for p in params:
             if p in bound:
                 values[p] = self.expr(bound[p])
-        callee = Frame(kf.__name__, file, source, kf.fn.__globals__)
+        callee = Frame(kf.__name__, file, source, kf.fn.__globals__,
+                       renames=self.renames_of[id(fdef)])
         caller, saved_future = self.frame, self.future
         self.frame, self.future = callee, None
         for i, p in enumerate(params):
