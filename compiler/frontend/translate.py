@@ -252,9 +252,9 @@ class TaskIds:
 @dataclass(frozen=True)
 class ValidTile:
     """`pl.set_validshape(t, rows, cols)`: the tile `t` whose valid region is narrowed to
-    `extents` (numbers or index values). Only a store (which then writes that rectangle,
-    `pto.store_valid`) and `pl.fillpad` (which replaces the rest) take it; any other use
-    is a located error, since PyPTO's ops differ on what they make of the rest."""
+    `extents` (numbers or index values). Only a store (`pto.store_valid`) and an assemble
+    into a tile, which write that rectangle, and `pl.fillpad` (which replaces the rest)
+    take it; any other use is a located error, since PyPTO's ops differ on what they make of the rest."""
 
     tile: SSAValue
     extents: tuple[int | SSAValue, ...]
@@ -321,7 +321,7 @@ def _describe(v: Value) -> str:
                 "inside a task)")
     if isinstance(v, ValidTile):
         return (f"{_type_text(v.tile.type)} with a valid region (pl.set_validshape: only a "
-                "store or pl.fillpad takes it)")
+                "store, an assemble into a tile or pl.fillpad takes it)")
     if isinstance(v, SSAValue):
         if isinstance(v.type, (TensorType, MemRefType)):
             return _type_text(v.type)
@@ -2123,8 +2123,36 @@ class Translator:
     def tile_insert(self, tile: SSAValue, value: Value, lowers: Sequence[ast.expr | int | Value],
                     extents: Sequence[int] | None, node: ast.AST) -> SSAValue:
         """`tile[a:b, c:d] = v` / `pl.assemble(tile, v, [a, c])` on a tile: the tile with
-        the window replaced (`tensor.insert_slice`; PyPTO rebinds `tile` to the result)."""
+        the window replaced (`tensor.insert_slice`; PyPTO rebinds `tile` to the result).
+        A tile with a valid region (`pl.set_validshape`) writes that rectangle only, as
+        PyPTO's assemble does: the rectangle sliced out where its extents are numbers, else
+        merged into the window by a mask of the region."""
         self.need_task(node, "a slice store into a tile")
+        if isinstance(value, ValidTile):
+            src = value.tile
+            full = list(_shape(src.type))
+            if all(isinstance(e, int) for e in value.extents):
+                ext = [cast(int, e) for e in value.extents]
+                if extents is not None and list(extents) not in (ext, full):
+                    raise self.err(node, f"shape mismatch in a slice store: the window is "
+                                   f"{list(extents)} but the value is {_describe(src)} with a "
+                                   f"valid region {ext}")
+                if 0 in ext:
+                    return tile  # an empty region writes nothing
+                if ext != full:
+                    self.node = node
+                    src = self.res(tensor.ExtractSliceOp(
+                        src, [0] * len(ext), ext, [1] * len(ext), TensorType(_elem(src.type), ext)))
+                return self.tile_insert(tile, src, lowers, None, node)
+            if len(full) != len(_shape(tile.type)) or _elem(src.type) != _elem(tile.type):
+                return self.tile_insert(tile, src, lowers, extents, node)  # its own error
+            offs = self.tile_offsets(lowers, node)
+            self.node = node
+            window = self.res(tensor.ExtractSliceOp(tile, offs, full, [1] * len(full),
+                                                    TensorType(_elem(tile.type), full)))
+            mask = self.region_mask(value)
+            merged = src if mask is None else self.res(pto_tiles.SelectOp(mask, src, window))
+            return self.tile_insert(tile, merged, offs, extents, node)
         if not _is_tile(value):
             raise self.err(node, f"a slice store into a tile stores a tile, got "
                            f"{_describe(value)}")
@@ -2992,8 +3020,16 @@ class Translator:
 
     def fill_outside(self, v: ValidTile, pad: str, node: ast.AST) -> SSAValue:
         t = v.tile
+        mask = self.region_mask(v)
+        if mask is None:
+            return t
+        fill = self.const(_pad_number(_elem(t.type), pad), t.type)
+        return self.res(pto_tiles.SelectOp(mask, t, fill))
+
+    def region_mask(self, v: ValidTile) -> SSAValue | None:
+        """The i1 mask of `v`'s valid region (None: the region is the whole tile)."""
+        t = v.tile
         rows, cols = _shape(t.type)
-        et = _elem(t.type)
         # the mask of the region: column (and row) numbers compared with the extents; an
         # extent equal to the tile's needs no compare
         i32 = IntegerType(32)
@@ -3012,11 +3048,9 @@ class Translator:
                 arith.IndexCastOp(e, i32))
             masks.append(self.res(pto_tiles.CmpsOp("lt", idx, bound)))
         if not masks:
-            return t
-        mask = masks[0] if len(masks) == 1 else self.res(pto_tiles.SelectOp(
+            return None
+        return masks[0] if len(masks) == 1 else self.res(pto_tiles.SelectOp(
             masks[0], masks[1], self.const(0, TensorType(I1, [rows, cols]))))
-        fill = self.const(_pad_number(et, pad), t.type)
-        return self.res(pto_tiles.SelectOp(mask, t, fill))
 
     def pl_tile__fillpad(self, node: ast.Call) -> Value:
         return self.pl_fillpad(node)
