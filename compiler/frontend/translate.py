@@ -302,6 +302,31 @@ def _const_int(v: SSAValue) -> int | None:
     return None
 
 
+def _ssa_linear(v: SSAValue, depth: int = 0) -> tuple[int, dict[Any, int]]:
+    """An integer value as `c + sum(k * value)` through the `arith.addi` / `subi` / `muli`
+    by a constant that made it (`c1 = c0 + ROPE_DIM` is `c0 + 32`), so that the extent of
+    `t[c0:c1]` is the number it is; other values are their own term."""
+    k = _const_int(v)
+    if k is not None:
+        return k, {}
+    if depth < 32 and isinstance(v, OpResult) and isinstance(
+            v.op, (arith.AddiOp, arith.SubiOp, arith.MuliOp)):
+        a = _ssa_linear(v.op.lhs, depth + 1)
+        b = _ssa_linear(v.op.rhs, depth + 1)
+        if isinstance(v.op, arith.MuliOp):
+            if not a[1]:
+                return a[0] * b[0], {t: a[0] * c for t, c in b[1].items() if a[0] * c}
+            if not b[1]:
+                return a[0] * b[0], {t: b[0] * c for t, c in a[1].items() if b[0] * c}
+        else:
+            sign = 1 if isinstance(v.op, arith.AddiOp) else -1
+            terms = dict(a[1])
+            for t, c in b[1].items():
+                terms[t] = terms.get(t, 0) + sign * c
+            return a[0] + sign * b[0], {t: c for t, c in terms.items() if c}
+    return 0, {id(v): 1}
+
+
 def _pad_number(et: Attribute, pad: str) -> int | float:
     """PyPTO's pad values as numbers of the element type (floats: -inf / +inf)."""
     if pad == "zero":
@@ -1923,7 +1948,7 @@ class Translator:
             if isinstance(v, int) and not isinstance(v, bool):
                 return v, {}
             if _is_ssa(v):
-                return 0, {id(v): 1}
+                return _ssa_linear(v)
             return None
         if isinstance(node, ast.BinOp) and isinstance(node.op, (ast.Add, ast.Sub)):
             a, b = self.linear(node.left), self.linear(node.right)
