@@ -91,7 +91,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("file", metavar="FILE", help="the kernel (.mlir, or a .py PyPTO kernel); '-' reads stdin")
     p.add_argument("--scope", help="the name of the pto.spmd scope to tune (with --set: the "
-                   "scope whose tasks, span and Exec% are shown)")
+                   "scope whose tasks, span and Exec%% are shown)")
     p.add_argument("--set", metavar="NAME=V1,V2", action="append", default=[],
                    help="a .py kernel: re-import it with each value of this module constant "
                    "or scalar parameter of the entry (several --set make a grid) instead of "
