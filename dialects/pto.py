@@ -819,24 +819,32 @@ class ReadOp(IRDLOperation):
 
 
 class _RowReduceOp(IRDLOperation):
+    """A reduction of a tile along `AXIS` (the last for rows, the one before it for
+    columns) to extent 1."""
+
     input = operand_def(TensorType)
     result = result_def(TensorType)
     traits = traits_def(Pure())
 
     assembly_format = "$input attr-dict `:` type($input) `->` type($result)"
 
+    AXIS: ClassVar[int] = -1
+
     def __init__(self, input: SSAValue | Operation, result_type: Attribute | None = None):
         if result_type is None:
             it = SSAValue.get(input).type
             shape = list(_shape(it))
-            shape[-1] = 1
+            shape[self.AXIS] = 1
             result_type = TensorType(_elem(it), shape)
         super().__init__(operands=[input], result_types=[result_type])
 
     def verify_(self) -> None:
         it, rt = self.input.type, self.result.type
         ishape, rshape = _shape(it), _shape(rt)
-        want = (*ishape[:-1], 1)
+        if len(ishape) < -self.AXIS:
+            raise VerifyException(f"{self.name} takes a tile of rank {-self.AXIS} or more")
+        axis = len(ishape) + self.AXIS
+        want = tuple(1 if i == axis else d for i, d in enumerate(ishape))
         if rshape != want:
             raise VerifyException(
                 f"{self.name} of a {list(ishape)} tile gives a {list(want)} tile, "
@@ -859,6 +867,14 @@ class RowMaxOp(_RowReduceOp):
     """Maximum of each row: `[R, C] -> [R, 1]`."""
 
     name = "pto.row_max"
+
+
+@irdl_op_definition
+class ColMaxOp(_RowReduceOp):
+    """Maximum of each column: `[R, C] -> [1, C]`."""
+
+    name = "pto.col_max"
+    AXIS: ClassVar[int] = -2
 
 
 class _ExpandMulOp(IRDLOperation):
@@ -1407,6 +1423,7 @@ CORE_OPS: tuple[type[IRDLOperation], ...] = (
     ReadOp,
     RowSumOp,
     RowMaxOp,
+    ColMaxOp,
     RowExpandMulOp,
     ColExpandMulOp,
     MatmulOp,
@@ -1442,6 +1459,7 @@ __all__ = [
     "RoundingModeAttr",
     "RowExpandMulOp",
     "RowMaxOp",
+    "ColMaxOp",
     "RowSumOp",
     "SectionOp",
     "Side",

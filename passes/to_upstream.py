@@ -13,7 +13,7 @@ its generic form (`pto-opt --print-op-generic`) verifies in upstream `mlir-opt` 
 | `pto.read`  | `memref.load` |
 | `pto.load`  | `memref.subview` + `memref.alloc` + a copying `linalg.generic` + `bufferization.to_tensor` (a snapshot: later stores do not change the loaded tile) |
 | `pto.store` | `memref.subview` + `bufferization.materialize_in_destination`; `atomic add`: the tile into a buffer, then a `linalg.generic` adding it into the window in place (the tasks run in order) |
-| `pto.row_max`, `pto.row_expand_mul`, `pto.col_expand_mul`, `pto.gather`, `pto.arange`, `pto.cast` | `linalg.generic` |
+| `pto.row_max`, `pto.col_max`, `pto.row_expand_mul`, `pto.col_expand_mul`, `pto.gather`, `pto.arange`, `pto.cast` | `linalg.generic` |
 | `pto.row_sum` | `scf.for` over rows, each row summed in the vector unit's order: a binary tree inside each 64-element repeat, repeats in order (docs/numerics.md) |
 | `pto.matmul`, `pto.matmul_acc` | `linalg.generic` over (i, k, j), fp32 accumulation in increasing k (int8: i32); `a_trans` as an indexing map, `b_trans` as one transposing copy of B (so the j loop reads it contiguously); `matmul_acc` adds the accumulator after the product, as the interpreter does |
 | `pto.write` | `memref.store` |
@@ -392,7 +392,8 @@ def _row_sum(b: _B, op: pto.RowSumOp) -> SSAValue:
 # --------------------------------------------------------------------------- other tiles
 
 
-def _row_max(b: _B, op: pto.RowMaxOp) -> SSAValue:
+def _row_max(b: _B, op: pto.RowMaxOp | pto.ColMaxOp) -> SSAValue:
+    """The maximum along the op's axis (the last for row_max, the one before for col_max)."""
     x = op.input
     rank = len(_shape(x.type))
     rt = op.result.type
@@ -408,9 +409,11 @@ def _row_max(b: _B, op: pto.RowMaxOp) -> SSAValue:
         lo = b.int(-(2 ** (_ibits(et) - 1)), et)
         init = _generic(b, [], [], rt, _identity(rank), "p" * rank, lambda ib, i, o, k: lo)
         combine = lambda ib, o, v: ib.op(arith.MaxSIOp(o, v))  # noqa: E731
-    out_map = _map(rank, [*range(rank - 1), None])
+    axis = rank + op.AXIS
+    out_map = _map(rank, [None if d == axis else d for d in range(rank)])
+    iters = "".join("r" if d == axis else "p" for d in range(rank))
     return _generic(
-        b, [x], [_identity(rank)], rt, out_map, "p" * (rank - 1) + "r",
+        b, [x], [_identity(rank)], rt, out_map, iters,
         lambda ib, ins, o, k: combine(ib, o, ins[0]), init,
     )
 
@@ -997,7 +1000,7 @@ def _lower_op(op: Operation) -> None:
         return
     elif isinstance(op, pto.RowSumOp):
         new = _row_sum(b, op)
-    elif isinstance(op, pto.RowMaxOp):
+    elif isinstance(op, (pto.RowMaxOp, pto.ColMaxOp)):
         new = _row_max(b, op)
     elif isinstance(op, (pto.RowExpandMulOp, pto.ColExpandMulOp)):
         new = _expand_mul(b, op)

@@ -676,6 +676,12 @@ def _row_max(c: _Compiler, op: pto.RowMaxOp) -> Thunk:
     return _uniform_if_possible(c, op, lambda x: np.max(x, axis=-1, keepdims=True), "vector")
 
 
+@_handles("pto.col_max")
+def _col_max(c: _Compiler, op: pto.ColMaxOp) -> Thunk:
+    # axis -2 of each task's tile (a leading task axis, when batched, is left alone)
+    return _uniform_if_possible(c, op, lambda x: np.max(x, axis=-2, keepdims=True), "vector")
+
+
 @_handles("pto.row_expand_mul", "pto.col_expand_mul")
 def _expand_mul(c: _Compiler, op: Operation) -> Thunk:
     return _uniform_if_possible(c, op, np.multiply, "vector")

@@ -1009,6 +1009,12 @@ def _row_max(c: _Compiler, op: pto.RowMaxOp) -> Thunk:
     return c.value_op(op, lambda f: np.max(f[x], axis=-1, keepdims=True), "vector")
 
 
+@_handles("pto.col_max")
+def _col_max(c: _Compiler, op: pto.ColMaxOp) -> Thunk:
+    x = c.slot(op.input)
+    return c.value_op(op, lambda f: np.max(f[x], axis=-2, keepdims=True), "vector")
+
+
 @_handles("pto.row_expand_mul", "pto.col_expand_mul")
 def _expand_mul(c: _Compiler, op: pto.RowExpandMulOp) -> Thunk:
     a, b = c.slot(op.lhs), c.slot(op.rhs)

@@ -464,6 +464,12 @@ _EXPANDS: dict[str, tuple[type[Operation], int]] = {
     "row_expand": (pto_tiles.RowExpandOp, 1), "col_expand": (pto_tiles.ColExpandOp, 0),
 }
 
+# pl.row_expand_expdif / pl.col_expand_expdif: exp(x - v) with v broadcast along the
+# row / column, PyPTO's fused exp-diff; translated as the expand-sub it names, then exp
+_EXPDIF: dict[str, str] = {
+    "row_expand_expdif": "row_expand_sub", "col_expand_expdif": "col_expand_sub",
+}
+
 _CMP_TYPES = {0: "eq", 1: "ne", 2: "lt", 3: "le", 4: "gt", 5: "ge"}
 
 
@@ -2565,9 +2571,10 @@ class Translator:
     def pl_recip(self, node: ast.Call) -> Value:
         return self._unary_pl(node, "recip")
 
-    def _row_reduce(self, node: ast.Call, name: str, cls: type[Operation]) -> SSAValue:
-        a = self.args(node, ["x", "tmp_tile"], 1, f"pl.{name}")
-        x = self.tile_arg(a["x"], f"pl.{name}")
+    def _row_reduce(self, node: ast.Call, name: str, cls: type[Operation],
+                    params: Sequence[str] = ("x", "tmp_tile")) -> SSAValue:
+        a = self.args(node, list(params), 1, f"pl.{name}")
+        x = self.tile_arg(a[params[0]], f"pl.{name}")
         self.node = node
         self.need_task(node, f"pl.{name}")
         if len(_shape(x.type)) != 2:
@@ -2579,6 +2586,10 @@ class Translator:
 
     def pl_row_max(self, node: ast.Call) -> Value:
         return self._row_reduce(node, "row_max", pto.RowMaxOp)
+
+    def pl_col_max(self, node: ast.Call) -> Value:
+        # PyPTO's pl.col_max(input): no tmp tile
+        return self._row_reduce(node, "col_max", pto.ColMaxOp, ("input",))
 
     def _expand(self, node: ast.Call, name: str, cls: type[Operation], axis: int) -> SSAValue:
         a = self.args(node, ["x", "v"], 2, f"pl.{name}")
@@ -2603,7 +2614,16 @@ class Translator:
             op = name[3:]
             cls, axis = _EXPANDS[op]
             return lambda node: self._expand(node, op, cls, axis)
+        if name.startswith("pl_") and name[3:] in _EXPDIF:
+            return lambda node: self._expdif(node, name[3:])
         raise AttributeError(name)
+
+    def _expdif(self, node: ast.Call, name: str) -> SSAValue:
+        cls, axis = _EXPANDS[_EXPDIF[name]]
+        d = self._expand(node, name, cls, axis)
+        if not _is_float(_elem(d.type)):
+            raise self.err(node, f"pl.{name} takes float tiles, got {_describe(d)}")
+        return self.res(mathd.ExpOp(d))
 
     def pl_matmul(self, node: ast.Call) -> Value:
         a = self.args(node, ["lhs", "rhs", "out_dtype", "a_trans", "b_trans", "c_matrix_nz"],

@@ -329,3 +329,34 @@ def test_tile_reshapes_run_batched(monkeypatch: pytest.MonkeyPatch) -> None:
     assert (load.kind, rmax.op, mul.op, store.kind) == ("load", "pto.row_max",
                                                        "pto.row_expand_mul", "store")
     assert rmax.reads == (load.writes,) and store.reads == (mul.writes,)
+
+
+COL_MAX = """
+func.func @k(%a: memref<128x64xf32>, %o: memref<32x64xf32>) {
+  pto.spmd %t = 0 to 32 name "cols" core vector {
+    %c0 = arith.constant 0 : index
+    %c4 = arith.constant 4 : index
+    %r = arith.muli %t, %c4 : index
+    %x = pto.load %a[%r, %c0] : memref<128x64xf32> -> tensor<4x64xf32>
+    %m = pto.col_max %x : tensor<4x64xf32> -> tensor<1x64xf32>
+    pto.store %m, %o[%t, %c0] : tensor<1x64xf32>, memref<32x64xf32>
+  }
+  func.return
+}
+"""
+
+
+def test_col_max_runs_batched(monkeypatch: pytest.MonkeyPatch) -> None:
+    """pto.col_max reduces each task's tile over its rows, not over the task axis of a
+    batched run: the outputs and the record equal the per-task run's and numpy's."""
+    prog = compile_module(ptoc.parse(COL_MAX, "col_max.mlir"))
+    inputs = random_inputs(prog, seed=4)
+    count = _Count(monkeypatch)
+    got, want = _both(prog, inputs)
+    assert count.batched == 1 and count.fallbacks == 0
+    _assert_same(got, want)
+    ref = inputs["a"].reshape(32, 4, 64).max(axis=1)
+    assert got.outputs["o"].tobytes() == ref.tobytes()
+    load, cmax, store = got.record.scopes[0].tasks[5].events[-3:]
+    assert (load.kind, cmax.op, store.kind) == ("load", "pto.col_max", "store")
+    assert cmax.reads == (load.writes,) and store.reads == (cmax.writes,)

@@ -111,7 +111,7 @@ NUMBER = re.compile(r"(?<![\w%#.])-?\d+(?![\w.])")
 OP_NAME = re.compile(r"\b(?:pto|arith|math|scf|func|tensor|memref|builtin)\.[a-z_]+\b")
 OP_NAMES = (
     "pto.spmd", "pto.unroll", "pto.range", "pto.yield", "pto.load", "pto.store", "pto.read",
-    "pto.row_sum", "pto.row_max", "pto.row_expand_mul", "pto.col_expand_mul", "pto.matmul",
+    "pto.row_sum", "pto.row_max", "pto.col_max", "pto.row_expand_mul", "pto.col_expand_mul", "pto.matmul",
     "pto.matmul_acc", "pto.gather", "pto.arange", "pto.cast", "pto.nope", "arith.constant",
     "arith.addi", "arith.addf", "arith.divsi", "arith.cmpi", "arith.index_cast", "arith.select",
     "math.exp", "scf.if", "scf.yield", "scf.for", "func.return", "func.func", "tensor.splat",

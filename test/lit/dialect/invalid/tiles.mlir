@@ -7,6 +7,22 @@ func.func @f(%x: tensor<16x64xf32>) {
 }
 
 // -----
+
+func.func @f(%x: tensor<16x64xf32>) {
+  // expected-error@+1 {{'pto.col_max' op pto.col_max of a [16, 64] tile gives a [1, 64] tile, not [16, 1]}}
+  %c = pto.col_max %x : tensor<16x64xf32> -> tensor<16x1xf32>
+  func.return
+}
+
+// -----
+
+func.func @f(%x: tensor<64xf32>) {
+  // expected-error@+1 {{'pto.col_max' op pto.col_max takes a tile of rank 2 or more}}
+  %c = pto.col_max %x : tensor<64xf32> -> tensor<1xf32>
+  func.return
+}
+
+// -----
 func.func @f(%x: tensor<16x64xf32>, %r: tensor<1x64xf32>) {
   // expected-error@+1 {{'pto.row_expand_mul' op pto.row_expand_mul scales a [16, 64] tile by a [16, 1] tile, not [1, 64]}}
   %a = pto.row_expand_mul %x, %r : tensor<16x64xf32>, tensor<1x64xf32> -> tensor<16x64xf32>

@@ -4,8 +4,10 @@
 
 // CHECK: %s = pto.row_sum %x : tensor<16x64xf32> -> tensor<16x1xf32>
 // CHECK: %m = pto.row_max %x : tensor<16x64xf32> -> tensor<16x1xf32>
+// CHECK: %c = pto.col_max %x : tensor<16x64xf32> -> tensor<1x64xf32>
 func.func @f(%x: tensor<16x64xf32>) {
   %s = pto.row_sum %x : tensor<16x64xf32> -> tensor<16x1xf32>
   %m = pto.row_max %x : tensor<16x64xf32> -> tensor<16x1xf32>
+  %c = pto.col_max %x : tensor<16x64xf32> -> tensor<1x64xf32>
   func.return
 }
