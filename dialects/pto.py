@@ -818,7 +818,7 @@ class ReadOp(IRDLOperation):
 # --------------------------------------------------------------------------- tiles
 
 
-class _RowReduceOp(IRDLOperation):
+class _ReduceOp(IRDLOperation):
     """A reduction of a tile along `AXIS` (the last for rows, the one before it for
     columns) to extent 1."""
 
@@ -856,21 +856,21 @@ class _RowReduceOp(IRDLOperation):
 
 
 @irdl_op_definition
-class RowSumOp(_RowReduceOp):
+class RowSumOp(_ReduceOp):
     """Sum of each row: `[R, C] -> [R, 1]`."""
 
     name = "pto.row_sum"
 
 
 @irdl_op_definition
-class RowMaxOp(_RowReduceOp):
+class RowMaxOp(_ReduceOp):
     """Maximum of each row: `[R, C] -> [R, 1]`."""
 
     name = "pto.row_max"
 
 
 @irdl_op_definition
-class ColMaxOp(_RowReduceOp):
+class ColMaxOp(_ReduceOp):
     """Maximum of each column: `[R, C] -> [1, C]`."""
 
     name = "pto.col_max"

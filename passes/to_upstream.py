@@ -392,7 +392,7 @@ def _row_sum(b: _B, op: pto.RowSumOp) -> SSAValue:
 # --------------------------------------------------------------------------- other tiles
 
 
-def _row_max(b: _B, op: pto.RowMaxOp | pto.ColMaxOp) -> SSAValue:
+def _reduce_max(b: _B, op: pto.RowMaxOp | pto.ColMaxOp) -> SSAValue:
     """The maximum along the op's axis (the last for row_max, the one before for col_max)."""
     x = op.input
     rank = len(_shape(x.type))
@@ -1001,7 +1001,7 @@ def _lower_op(op: Operation) -> None:
     elif isinstance(op, pto.RowSumOp):
         new = _row_sum(b, op)
     elif isinstance(op, (pto.RowMaxOp, pto.ColMaxOp)):
-        new = _row_max(b, op)
+        new = _reduce_max(b, op)
     elif isinstance(op, (pto.RowExpandMulOp, pto.ColExpandMulOp)):
         new = _expand_mul(b, op)
     elif isinstance(op, pto.MatmulOp):

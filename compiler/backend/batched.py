@@ -671,15 +671,11 @@ def _row_sum(c: _Compiler, op: pto.RowSumOp) -> Thunk:
     return _uniform_if_possible(c, op, fn, "vector")
 
 
-@_handles("pto.row_max")
-def _row_max(c: _Compiler, op: pto.RowMaxOp) -> Thunk:
-    return _uniform_if_possible(c, op, lambda x: np.max(x, axis=-1, keepdims=True), "vector")
-
-
-@_handles("pto.col_max")
-def _col_max(c: _Compiler, op: pto.ColMaxOp) -> Thunk:
-    # axis -2 of each task's tile (a leading task axis, when batched, is left alone)
-    return _uniform_if_possible(c, op, lambda x: np.max(x, axis=-2, keepdims=True), "vector")
+@_handles("pto.row_max", "pto.col_max")
+def _reduce_max(c: _Compiler, op: pto.RowMaxOp | pto.ColMaxOp) -> Thunk:
+    # the op's axis counts from the end, so a leading task axis of a batched run is left alone
+    axis = op.AXIS
+    return _uniform_if_possible(c, op, lambda x: np.max(x, axis=axis, keepdims=True), "vector")
 
 
 @_handles("pto.row_expand_mul", "pto.col_expand_mul")

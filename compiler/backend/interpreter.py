@@ -1003,16 +1003,10 @@ def _row_sum(c: _Compiler, op: pto.RowSumOp) -> Thunk:
     return c.value_op(op, lambda f: nm.row_sum_tree(f[x]).astype(dt, copy=False), "vector")
 
 
-@_handles("pto.row_max")
-def _row_max(c: _Compiler, op: pto.RowMaxOp) -> Thunk:
-    x = c.slot(op.input)
-    return c.value_op(op, lambda f: np.max(f[x], axis=-1, keepdims=True), "vector")
-
-
-@_handles("pto.col_max")
-def _col_max(c: _Compiler, op: pto.ColMaxOp) -> Thunk:
-    x = c.slot(op.input)
-    return c.value_op(op, lambda f: np.max(f[x], axis=-2, keepdims=True), "vector")
+@_handles("pto.row_max", "pto.col_max")
+def _reduce_max(c: _Compiler, op: pto.RowMaxOp | pto.ColMaxOp) -> Thunk:
+    x, axis = c.slot(op.input), op.AXIS
+    return c.value_op(op, lambda f: np.max(f[x], axis=axis, keepdims=True), "vector")
 
 
 @_handles("pto.row_expand_mul", "pto.col_expand_mul")

@@ -2571,7 +2571,7 @@ class Translator:
     def pl_recip(self, node: ast.Call) -> Value:
         return self._unary_pl(node, "recip")
 
-    def _row_reduce(self, node: ast.Call, name: str, cls: type[Operation],
+    def _reduce(self, node: ast.Call, name: str, cls: type[Operation],
                     params: Sequence[str] = ("x", "tmp_tile")) -> SSAValue:
         a = self.args(node, list(params), 1, f"pl.{name}")
         x = self.tile_arg(a[params[0]], f"pl.{name}")
@@ -2582,14 +2582,14 @@ class Translator:
         return self.res(cls(x))  # pyright: ignore[reportCallIssue]
 
     def pl_row_sum(self, node: ast.Call) -> Value:
-        return self._row_reduce(node, "row_sum", pto.RowSumOp)
+        return self._reduce(node, "row_sum", pto.RowSumOp)
 
     def pl_row_max(self, node: ast.Call) -> Value:
-        return self._row_reduce(node, "row_max", pto.RowMaxOp)
+        return self._reduce(node, "row_max", pto.RowMaxOp)
 
     def pl_col_max(self, node: ast.Call) -> Value:
         # PyPTO's pl.col_max(input): no tmp tile
-        return self._row_reduce(node, "col_max", pto.ColMaxOp, ("input",))
+        return self._reduce(node, "col_max", pto.ColMaxOp, ("input",))
 
     def _expand(self, node: ast.Call, name: str, cls: type[Operation], axis: int) -> SSAValue:
         a = self.args(node, ["x", "v"], 2, f"pl.{name}")
