@@ -2572,7 +2572,7 @@ class Translator:
         return self._unary_pl(node, "recip")
 
     def _reduce(self, node: ast.Call, name: str, cls: type[Operation],
-                    params: Sequence[str] = ("x", "tmp_tile")) -> SSAValue:
+                params: Sequence[str] = ("x", "tmp_tile")) -> SSAValue:
         a = self.args(node, list(params), 1, f"pl.{name}")
         x = self.tile_arg(a[params[0]], f"pl.{name}")
         self.node = node
