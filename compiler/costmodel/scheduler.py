@@ -47,7 +47,7 @@ from ptoc.costmodel.report import (
     TaskSlot,
     scope_report,
 )
-from ptoc.costmodel.task import TaskSchedule, schedule_task
+from ptoc.costmodel.task import TaskSchedule, prefix_sharing, schedule_task
 
 
 @dataclass(slots=True)
@@ -422,13 +422,17 @@ def canonical_events(events: Sequence[OpEvent], line_bytes: int) -> tuple[OpEven
 
 def task_schedule(events: Sequence[OpEvent], m: Machine, mixed: bool = False) -> TaskSchedule:
     """The schedule of one task, memoised: it depends only on its events (scalar GM
-    accesses up to renaming of cache lines, `canonical_events`) and the machine."""
+    accesses up to renaming of cache lines, `canonical_events`) and the machine. Inside
+    `ptoc.costmodel.task.sharing_prefixes` a task not seen before resumes from the
+    longest prefix of it that an earlier task scheduled."""
     key = (m, mixed, canonical_events(events, m.dcache_line_bytes))
     got = _TASK_CACHE.get(key)
     if got is None:
         if len(_TASK_CACHE) >= _TASK_CACHE_MAX:
             _TASK_CACHE.clear()
-        got = _TASK_CACHE[key] = schedule_task(key[2], m, mixed=mixed)
+        got = _TASK_CACHE[key] = schedule_task(
+            key[2], m, mixed=mixed, resume=prefix_sharing()
+        )
     return got
 
 

@@ -28,8 +28,10 @@ Design decisions (documented for users of `pto-tune` and `pto-auto-coarsen`):
   still explicit.
 * Work is shared across a sweep, never at the cost of a check: the scopes before the
   tuned one run once (variants start from the memory they leave, when the IR before the
-  scope is unchanged), task times are cached by a task's events, and `jobs=N` builds
-  and runs variants in N processes. Every variant is still verified, checked, run and
+  scope is unchanged), task times are cached by a task's events, a task that begins
+  with the events of one scheduled before resumes from that prefix's state
+  (`ptoc.costmodel.task.sharing_prefixes`), and `jobs=N` builds and runs variants in N
+  processes. Every variant is still verified, checked, run and
   compared bit for bit with factor 1.
 * The machine may be given by name (`"a2a3"`), by path to a TOML file, or as a loaded
   `ptoc.costmodel.Machine`.
@@ -67,6 +69,7 @@ from ptoc.api import context, parse
 from ptoc.backend.interpreter import compile_module
 from ptoc.backend.record import ExecutionRecord
 from ptoc.costmodel import Machine, load_machine, simulate
+from ptoc.costmodel.task import sharing_prefixes
 from ptoc.diagnostics import Diagnostic, diagnostic_sink, verify
 from ptoc.dialects.pto import AFTER_ATTR, SpmdOp, UnrollOp
 from ptoc.passes import available_passes
@@ -451,7 +454,7 @@ def sweep(
     todo = [g for g in factors if g <= count and (count % g == 0 or remainder == "guard")]
     done: dict[int, tuple[TunePoint, dict[str, Any] | None]] = {}
     share: _PrefixShare | Literal[False] | None = None if share_prefix else False
-    with _sweep_gc():
+    with _sweep_gc(), sharing_prefixes():
         if jobs > 1 and len(todo) > 1:
             # the workers start from the prefix's memory too (built once, here)
             if share is None:

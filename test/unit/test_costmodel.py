@@ -30,7 +30,8 @@ from ptoc.costmodel import (
 from ptoc.costmodel.machine import MACHINES_DIR
 from ptoc.costmodel.ops import op_cost
 from synthetic_records import TaskBuilder, seed_record, softmax_pool_scope
-from ptoc.costmodel.task import _Timeline  # pyright: ignore[reportPrivateUsage]
+from ptoc.costmodel import task as task_mod
+from ptoc.costmodel.task import TaskSchedule, _Timeline  # pyright: ignore[reportPrivateUsage]
 
 A2A3 = MACHINES_DIR / "a2a3.toml"
 
@@ -351,6 +352,106 @@ def test_timeline_takes_the_earliest_gap(ops: list[tuple[int, int]]) -> None:
     placed.sort()
     for (_, e1), (s2, _) in itertools.pairwise(placed):
         assert e1 <= s2
+
+
+_PREFIX_EVENTS = st.lists(
+    st.one_of(
+        st.just(("scalar",)),
+        st.tuples(st.just("read"), st.integers(0, 1), st.integers(0, 300)),
+        st.tuples(st.just("load"), st.integers(0, 5), st.sampled_from([(1, 64), (8, 128)])),
+        st.tuples(st.just("vector"), st.integers(0, 5), st.integers(0, 5)),
+        st.tuples(st.just("store"), st.integers(0, 5)),
+        st.tuples(st.just("matmul"), st.integers(0, 5), st.integers(0, 5)),
+    ),
+    max_size=40,
+)
+
+
+def _prefix_events(spec: list[tuple[Any, ...]]) -> list[OpEvent]:
+    """Events over six buffers (so that later events read and overwrite earlier ones)."""
+    out: list[OpEvent] = []
+    for x in spec:
+        if x[0] == "scalar":
+            out.append(ev("scalar", "arith.addi", 8, shape=()))
+        elif x[0] == "read":
+            out.append(OpEvent("read", "pto.read", (), "int32", 4, tensor=x[1], offset=x[2]))
+        elif x[0] == "load":
+            out.append(ev("load", "pto.load", 4 * x[2][0] * x[2][1], writes=x[1], shape=x[2]))
+        elif x[0] == "vector":
+            out.append(ev("vector", "arith.addf", reads=(x[1],), writes=x[2]))
+        elif x[0] == "store":
+            out.append(ev("store", "pto.store", reads=(x[1],)))
+        else:
+            out.append(ev("matmul", "pto.matmul", 4 * 64 * 64, reads=(x[1],), writes=x[2],
+                          shape=(64, 64), k=64))
+    return out
+
+
+def _same_schedule(a: TaskSchedule, b: TaskSchedule) -> bool:
+    return (a.cycles, a.pipe_busy, a.gm_bytes, a.cache_hits, a.cache_misses) == (
+        b.cycles, b.pipe_busy, b.gm_bytes, b.cache_hits, b.cache_misses)
+
+
+@settings(max_examples=150, deadline=None)
+@given(_PREFIX_EVENTS, st.lists(_PREFIX_EVENTS, min_size=1, max_size=4), st.booleans())
+def test_a_task_resumed_from_a_shared_prefix_gets_the_same_schedule(
+    m: Machine, head: list[Any], tails: list[list[Any]], in_order: bool
+) -> None:
+    # tasks that share their first events (as unrolled variants do), scheduled with the
+    # prefix memo, in short chunks so that they resume at several points, against the
+    # same tasks scheduled from scratch; on in-order pipes and on list-scheduled ones
+    mach = m if in_order else m.with_overrides(in_order_pipes=0)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(task_mod, "_CHUNK", 4)
+        task_mod.clear_prefix_memo()
+        try:
+            for tail in tails:
+                events = _prefix_events(head + tail)
+                memo = schedule_task(events, mach, resume=True)
+                fresh = schedule_task(events, mach)
+                assert _same_schedule(memo, fresh)
+        finally:
+            task_mod.clear_prefix_memo()
+
+
+def test_the_prefix_memo_resumes_and_is_emptied_when_full(
+    m: Machine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(task_mod, "_CHUNK", 4)
+    task_mod.clear_prefix_memo()
+    try:
+        head = [("load", 0, (8, 128)), ("vector", 0, 1), ("read", 0, 3), ("store", 1)] * 3
+        a = _prefix_events(head + [("scalar",)] * 5)
+        b = _prefix_events(head + [("matmul", 1, 2), ("store", 2)])
+        schedule_task(a, m, resume=True)
+        saved = len(task_mod._PREFIX)  # pyright: ignore[reportPrivateUsage]
+        assert saved == 4  # after 4, 8, 12 and 16 of a's 17 events
+        assert _same_schedule(schedule_task(b, m, resume=True), schedule_task(b, m))
+        # b resumed after the 12 shared events: it added no state before them
+        assert len(task_mod._PREFIX) == saved  # pyright: ignore[reportPrivateUsage]
+        monkeypatch.setattr(task_mod, "_PREFIX_MAX_ENTRIES", 1)
+        schedule_task(_prefix_events([("scalar",)] * 9), m, resume=True)
+        assert len(task_mod._PREFIX) == 1  # pyright: ignore[reportPrivateUsage]
+    finally:
+        task_mod.clear_prefix_memo()
+
+
+def test_the_prefix_memo_is_on_only_inside_a_sharing_block(
+    m: Machine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from ptoc.costmodel.scheduler import task_schedule
+
+    monkeypatch.setattr(task_mod, "_CHUNK", 4)
+    task_mod.clear_prefix_memo()
+    events = _prefix_events([("load", 0, (1, 64)), ("vector", 0, 1), ("store", 1)] * 4)
+    mach = m.with_overrides(scalar_arith_cycles=m.scalar_arith_cycles + 1)  # not cached yet
+    task_schedule(events, mach)
+    assert not task_mod.prefix_sharing() and not task_mod._PREFIX  # pyright: ignore[reportPrivateUsage]
+    with task_mod.sharing_prefixes():
+        assert task_mod.prefix_sharing()
+        task_schedule(events + events[:1], mach)
+        assert len(task_mod._PREFIX) == 3  # pyright: ignore[reportPrivateUsage]
+    assert not task_mod.prefix_sharing() and not task_mod._PREFIX  # pyright: ignore[reportPrivateUsage]
 
 
 # --------------------------------------------------------------------------- scheduler
