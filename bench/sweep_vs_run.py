@@ -1,7 +1,7 @@
 """Time a 16-factor `pto-tune` sweep of the seed kernel against one `pto-run` of it.
 
 ```
-python bench/sweep_vs_run.py [--repeat 3] [--factors 16] [--jobs N]
+python bench/sweep_vs_run.py [--repeat 3] [--factors 16] [--jobs N|auto]
 ```
 
 Both are whole commands, run as subprocesses of this script (interpreter start-up,
@@ -89,7 +89,7 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--factors", type=int, default=16, help="sweep factors 1..N (default 16)")
-    ap.add_argument("--jobs", type=int, default=None, help="pass --jobs N to pto-tune")
+    ap.add_argument("--jobs", default=None, help="pass --jobs N (or auto) to pto-tune")
     ap.add_argument("--in-process", action="store_true", help="also time sweep() in process")
     args = ap.parse_args(argv)
     if args.in_process:

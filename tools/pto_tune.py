@@ -131,11 +131,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument(
         "--jobs",
-        type=int,
+        type=_jobs,
         default=1,
         metavar="N",
-        help="build and run the variants in N processes (default 1; use it when the "
-        "machine has idle cores)",
+        help="build and run the variants in N processes, or 'auto': one per idle core "
+        "(the usable cores less the 1-minute load average; default 1)",
     )
     p.add_argument("--plot", metavar="PNG", help="draw the U-curve (needs matplotlib)")
     p.add_argument("--json", action="store_true", help="print JSON instead of the table")
@@ -144,6 +144,19 @@ def build_parser() -> argparse.ArgumentParser:
     prog.add_argument("--progress", action="store_true", default=None, help="always draw progress")
     prog.add_argument("--no-progress", dest="progress", action="store_false", help="never draw it")
     return p
+
+
+def _jobs(text: str) -> int | str:
+    """`--jobs`: a positive integer or `auto`."""
+    if text == "auto":
+        return text
+    try:
+        n = int(text, 10)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a positive integer or 'auto', got '{text}'") from None
+    if n < 1:
+        raise argparse.ArgumentTypeError(f"must be >= 1 or 'auto', got {n}")
+    return n
 
 
 def parse_factors(text: str) -> list[int]:

@@ -90,6 +90,7 @@ __all__ = [
     "find_scope",
     "format_table",
     "function_of",
+    "idle_cores",
     "load_npz_inputs",
     "scope_names",
     "sweep",
@@ -413,7 +414,7 @@ def sweep(
     compare_outputs: bool = True,
     progress: ProgressFn | None = None,
     ctx: Context | None = None,
-    jobs: int = 1,
+    jobs: int | Literal["auto"] = 1,
     share_prefix: bool = True,
 ) -> list[TunePoint]:
     """One `TunePoint` per factor, in the order given (see the module docstring).
@@ -422,6 +423,7 @@ def sweep(
     not rewrite the IR; a check that raises a diagnostic makes the variant illegal.
     `jobs > 1` builds and runs the variants in that many worker processes (each parses
     the printed module once); the points and the comparison with factor 1 are the same.
+    `jobs="auto"` takes the machine's idle cores (`idle_cores`), at most one per variant.
     `share_prefix` lets a variant start after the scopes that precede the tuned one, from
     the memory and records the base module leaves there (the same IR on the same inputs
     gives the same state; `_PrefixShare` checks that the IR before the scope is unchanged).
@@ -449,9 +451,11 @@ def sweep(
         else:
             check_passes.append((c.name, c))
 
-    if isinstance(jobs, bool) or not isinstance(jobs, int) or jobs < 1:  # pyright: ignore[reportUnnecessaryIsInstance]
-        raise TuneError(f"jobs must be an integer >= 1, not {jobs!r}")
+    if jobs != "auto" and (isinstance(jobs, bool) or not isinstance(jobs, int) or jobs < 1):  # pyright: ignore[reportUnnecessaryIsInstance]
+        raise TuneError(f"jobs must be an integer >= 1 or 'auto', not {jobs!r}")
     todo = [g for g in factors if g <= count and (count % g == 0 or remainder == "guard")]
+    if jobs == "auto":
+        jobs = idle_cores(len(todo))
     done: dict[int, tuple[TunePoint, dict[str, Any] | None]] = {}
     share: _PrefixShare | Literal[False] | None = None if share_prefix else False
     with _sweep_gc(), sharing_prefixes():
@@ -468,6 +472,23 @@ def sweep(
             module, ctx, scope, factors, count, inner, remainder, func_name, inputs, mach,
             check_passes, compare_outputs, progress, done, share, len(todo) > 1,
         )
+
+
+def idle_cores(limit: int | None = None) -> int:
+    """The cores this process may use (its CPU affinity) that other work does not keep
+    busy: their number less the whole part of the 1-minute load average, at least 1 and
+    at most `limit`. The load average lags by up to a minute, so this is a guess for
+    sharing a machine politely, not a measurement."""
+    try:
+        usable = len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):  # not on Linux
+        usable = os.cpu_count() or 1
+    try:
+        busy = int(os.getloadavg()[0])
+    except (AttributeError, OSError):  # not available on this system
+        busy = 0
+    n = max(1, usable - busy)
+    return n if limit is None else max(1, min(n, limit))
 
 
 @contextmanager

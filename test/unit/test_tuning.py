@@ -497,8 +497,28 @@ def test_jobs_give_the_same_points() -> None:
         return dataclasses.replace(p, wall_s=0.0)  # equality leaves out `timings` already
 
     assert [stable(p) for p in one] == [stable(p) for p in two]
-    with pytest.raises(tuning.TuneError, match="jobs"):
-        tuning.sweep(m, "rows", [1, 2], jobs=0, **kw)
+    auto = tuning.sweep(m, "rows", [1, 2, 3, 4], jobs="auto", **kw)
+    assert [stable(p) for p in one] == [stable(p) for p in auto]
+    for bad in (0, "two", True):
+        with pytest.raises(tuning.TuneError, match="jobs"):
+            tuning.sweep(m, "rows", [1, 2], jobs=bad, **kw)  # type: ignore[arg-type]
+
+
+def test_auto_jobs_are_the_idle_cores(monkeypatch: pytest.MonkeyPatch) -> None:
+    import os
+
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0, 1, 2, 3}, raising=False)
+    for load, want in ((0.2, 4), (1.7, 3), (3.9, 1), (9.0, 1)):
+        monkeypatch.setattr(os, "getloadavg", lambda load=load: (load, 0.0, 0.0))
+        assert tuning.idle_cores() == want
+    monkeypatch.setattr(os, "getloadavg", lambda: (0.0, 0.0, 0.0))
+    assert tuning.idle_cores(2) == 2 and tuning.idle_cores(0) == 1
+
+    def unavailable() -> tuple[float, float, float]:
+        raise OSError("no load average")
+
+    monkeypatch.setattr(os, "getloadavg", unavailable)
+    assert tuning.idle_cores() == 4
 
 
 # the tuned scope reads what the scope before it wrote, and a constant made between them
