@@ -26,6 +26,17 @@ def seed_arg(text: str) -> int:
     return seed
 
 
+def positive_arg(text: str) -> int:
+    """An integer option that must be >= 1 (a count or a limit)."""
+    try:
+        n = int(text, 10)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"invalid int value: '{text}'") from None
+    if n < 1:
+        raise argparse.ArgumentTypeError(f"must be >= 1, got {n}")
+    return n
+
+
 def import_pyplot() -> Any:
     """matplotlib's pyplot on the Agg backend, or a ToolError naming the plot extra.
 

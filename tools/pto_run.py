@@ -37,7 +37,7 @@ import numpy as np
 from ptoc.api import run_pipeline
 from ptoc.backend.interpreter import compile_module, random_inputs
 from ptoc.costmodel import load_machine, simulate
-from ptoc.tools.cli import ToolArgumentParser, import_pyplot, seed_arg
+from ptoc.tools.cli import ToolArgumentParser, import_pyplot, positive_arg, seed_arg
 from ptoc.tools.pto_opt import (
     ToolError,
     add_parse_timeout,
@@ -87,22 +87,12 @@ def build_parser() -> argparse.ArgumentParser:
                    "runs them all at once; the outputs and the record are the same)")
     p.add_argument("--func", metavar="NAME", help="the function to run (default: the only one)")
     p.add_argument("--machine", default="a2a3", help="machine name or .toml (default a2a3)")
-    p.add_argument("--max-tasks", type=_positive, default=DEFAULT_MAX_TASKS, metavar="N",
+    p.add_argument("--max-tasks", type=positive_arg, default=DEFAULT_MAX_TASKS, metavar="N",
                    help=f"the most tasks one scope may launch (default {DEFAULT_MAX_TASKS})")
     p.add_argument("--set", metavar="NAME=VALUE", action="append", default=[],
                    help="a .py kernel: replace a module constant before importing, or give a scalar parameter of the entry its value (PyPTO specializes those) (repeatable)")
     add_parse_timeout(p)
     return p
-
-
-def _positive(text: str) -> int:
-    try:
-        n = int(text, 10)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"invalid int value: '{text}'") from None
-    if n < 1:
-        raise argparse.ArgumentTypeError(f"must be >= 1, got {n}")
-    return n
 
 
 # --------------------------------------------------------------------------- inputs

@@ -37,7 +37,7 @@ from typing import IO, TYPE_CHECKING, Any, NoReturn
 
 from ptoc.backend.interpreter import compile_module, random_inputs
 from ptoc.frontend import is_kernel_file, parse_set
-from ptoc.tools.cli import ToolArgumentParser, import_pyplot, seed_arg
+from ptoc.tools.cli import ToolArgumentParser, import_pyplot, positive_arg, seed_arg
 from ptoc.tools.pto_opt import (
     ToolError,
     add_parse_timeout,
@@ -151,12 +151,9 @@ def _jobs(text: str) -> int | str:
     if text == "auto":
         return text
     try:
-        n = int(text, 10)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a positive integer or 'auto', got '{text}'") from None
-    if n < 1:
-        raise argparse.ArgumentTypeError(f"must be >= 1 or 'auto', got {n}")
-    return n
+        return positive_arg(text)
+    except argparse.ArgumentTypeError as e:
+        raise argparse.ArgumentTypeError(f"{e} (N >= 1 or 'auto')") from None
 
 
 def parse_factors(text: str) -> list[int]:

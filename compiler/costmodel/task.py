@@ -41,6 +41,7 @@ not the default (refitted on the seed's measurements it fits worse, see MODEL.md
 from __future__ import annotations
 
 import bisect
+import itertools
 from collections import OrderedDict
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -165,7 +166,8 @@ _CHUNK = 256
 _PREFIX: dict[tuple[object, ...], tuple[int, tuple[Any, ...]]] = {}
 """(node of the prefix before, machine, in_order, the next `_CHUNK` events) -> (node of the
 longer prefix, the scheduler's state after it). Node 0 is the empty prefix."""
-_PREFIX_ENTRIES = [0, 0]  # [entries held by the saved states, last node id]
+_PREFIX_ENTRIES = [0]  # dict entries held by the saved states
+_NODE_IDS = itertools.count(1)
 _PREFIX_MAX_ENTRIES = 4_000_000  # ~300 MB at most; the memo is emptied when it is full
 
 
@@ -421,6 +423,6 @@ def _save_prefix(key: tuple[object, ...], state: tuple[Any, ...]) -> int:
     if _PREFIX_ENTRIES[0] + held > _PREFIX_MAX_ENTRIES:
         clear_prefix_memo()
     _PREFIX_ENTRIES[0] += held
-    _PREFIX_ENTRIES[1] += 1
-    _PREFIX[key] = (_PREFIX_ENTRIES[1], state)
-    return _PREFIX_ENTRIES[1]
+    node = next(_NODE_IDS)
+    _PREFIX[key] = (node, state)
+    return node
