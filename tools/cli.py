@@ -15,26 +15,25 @@ class ToolArgumentParser(argparse.ArgumentParser):
         raise ToolError(message)
 
 
-def seed_arg(text: str) -> int:
-    """A --seed value: numpy's generators take only non-negative seeds."""
-    try:
-        seed = int(text, 10)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"invalid int value: '{text}'") from None
-    if seed < 0:
-        raise argparse.ArgumentTypeError(f"a seed must be >= 0, got {seed}")
-    return seed
-
-
-def positive_arg(text: str) -> int:
-    """An integer option that must be >= 1 (a count or a limit)."""
+def _int_at_least(text: str, low: int, what: str) -> int:
+    """An integer option value >= `low`; `what` starts the message when it is lower."""
     try:
         n = int(text, 10)
     except ValueError:
         raise argparse.ArgumentTypeError(f"invalid int value: '{text}'") from None
-    if n < 1:
-        raise argparse.ArgumentTypeError(f"must be >= 1, got {n}")
+    if n < low:
+        raise argparse.ArgumentTypeError(f"{what} >= {low}, got {n}")
     return n
+
+
+def seed_arg(text: str) -> int:
+    """A --seed value: numpy's generators take only non-negative seeds."""
+    return _int_at_least(text, 0, "a seed must be")
+
+
+def positive_arg(text: str) -> int:
+    """An integer option that must be >= 1 (a count or a limit)."""
+    return _int_at_least(text, 1, "must be")
 
 
 def import_pyplot() -> Any:
