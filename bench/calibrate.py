@@ -691,6 +691,10 @@ def main(argv: Sequence[str] | None = None) -> int:
                     help="each leave-one-case-out refit re-linearises the task model at its own "
                     "point (--outer rounds), as the full fit does, instead of one refit on the "
                     "task model linearised at the full fit (slower: about one fit per case)")
+    ap.add_argument("--loo-starts", type=int, default=1, choices=(1, 2),
+                    help="with --loo-full: each refit also starts from the middle of every "
+                    "bound (as the full fit's second start) and keeps the lower objective on "
+                    "the other cases, so that a refit is not held at the full fit's point")
     ap.add_argument("--outer", type=int, default=2, help="re-linearisations of the task model")
     ap.add_argument("--starts", type=int, default=2, help="optimiser starts (1 or 2)")
     ap.add_argument("--summary-json", help="write the summary numbers here (the test's data)")
@@ -769,7 +773,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             rest = [d for d in cases if d is not c]
             xl = x
             if args.loo_full:
-                xl = cal.fit(rest, x, args.loo_nfev, outer=args.outer, relinearize=True)
+                starts = [x, from_unit(params, [0.5] * len(params))][: args.loo_starts]
+                fits = [cal.fit(rest, s0, args.loo_nfev, outer=args.outer, relinearize=True)
+                        for s0 in starts]
+                xl = min(fits, key=lambda xx: cal.cost(xx, rest))
             elif refit:
                 xl = cal.fit(rest, x, args.loo_nfev, outer=1, relinearize=False)
             moved = max(abs(a / b - 1.0) for a, b in zip(xl, x, strict=True))
@@ -782,7 +789,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"\nLOO: winner right in {s_loo['winners_right']}/{s_loo['cases']}; ratio within "
               f"{100 * LOO_RATIO_TOL:.0f}% in {s_loo['pairs_within']}/{s_loo['pairs']} pairs")
         out["loo"] = s_loo
-        out["loo_mode"] = ("full refit per case" if args.loo_full else
+        out["loo_mode"] = ("full refit per case" + (", two starts" if args.loo_starts > 1 else "")
+                           if args.loo_full else
                            "one linearised refit per case" if refit else "no refit")
     print(f"\ntotal {time.time() - t0:.0f} s")
     if args.write and not args.no_fit:

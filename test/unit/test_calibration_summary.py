@@ -101,13 +101,15 @@ def test_loo_summary_is_recorded(committed: dict[str, Any]) -> None:
     assert 0 <= loo["pairs_within"] <= loo["pairs"]
 
 
-def test_full_loo_refits_each_case(calibrate: ModuleType, tmp_path: Path) -> None:
-    """`--loo-full` refits without each case (re-linearising) and says so in the summary;
-    two small cases and a few evaluations keep it short."""
+@pytest.mark.parametrize("starts", [1, 2])
+def test_full_loo_refits_each_case(calibrate: ModuleType, tmp_path: Path, starts: int) -> None:
+    """`--loo-full` refits without each case (re-linearising), from one or two starts,
+    and says so in the summary; two small cases and a few evaluations keep it short."""
     out = tmp_path / "summary.json"
-    argv = ["--no-fit", "--loo-full", "--loo-nfev", "3", "--outer", "1",
-            "--cases", "fec57dde,d78b86bd", "--summary-json", str(out)]
+    argv = ["--no-fit", "--loo-full", "--loo-starts", str(starts), "--loo-nfev", "3",
+            "--outer", "1", "--cases", "fec57dde,d78b86bd", "--summary-json", str(out)]
     assert calibrate.main(argv) == 0
     got = json.loads(out.read_text())
-    assert got["loo_mode"] == "full refit per case"
+    want = "full refit per case" + (", two starts" if starts == 2 else "")
+    assert got["loo_mode"] == want
     assert got["loo"]["cases"] == 2 and got["fit"]["cases"] == 2
