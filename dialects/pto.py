@@ -877,6 +877,62 @@ class ColMaxOp(_ReduceOp):
     AXIS: ClassVar[int] = -2
 
 
+@irdl_op_definition
+class RowMinOp(_ReduceOp):
+    """Minimum of each row: `[R, C] -> [R, 1]`."""
+
+    name = "pto.row_min"
+
+
+@irdl_op_definition
+class ColMinOp(_ReduceOp):
+    """Minimum of each column: `[R, C] -> [1, C]`."""
+
+    name = "pto.col_min"
+    AXIS: ClassVar[int] = -2
+
+
+@irdl_op_definition
+class ColSumOp(_ReduceOp):
+    """Sum of each column: `[R, C] -> [1, C]`, in the order of the a2a3 vector unit's
+    TCOLSUM (docs/numerics.md): by default row 0 plus row 1, plus row 2, ... in order
+    (PyPTO's `pl.col_sum(x)`); with `binary`, adjacent rows pairwise, then the pairs'
+    sums pairwise, an odd row out added to the first sum of its round (PyPTO's
+    `pl.col_sum(x, tmp_tile)`). Each add rounds in the tile's element type, which must be
+    f16, f32, i16 or i32 (the types TCOLSUM takes on a2a3)."""
+
+    name = "pto.col_sum"
+    AXIS: ClassVar[int] = -2
+    binary = opt_prop_def(UnitAttr)
+
+    assembly_format = "$input (`binary` $binary^)? attr-dict `:` type($input) `->` type($result)"
+
+    def __init__(
+        self, input: SSAValue | Operation, result_type: Attribute | None = None,
+        binary: bool = False,
+    ):
+        if result_type is None:
+            it = SSAValue.get(input).type
+            shape = list(_shape(it))
+            shape[self.AXIS] = 1
+            result_type = TensorType(_elem(it), shape)
+        IRDLOperation.__init__(
+            self, operands=[input], result_types=[result_type],
+            properties={"binary": UnitAttr() if binary else None},
+        )
+
+    def verify_(self) -> None:
+        super().verify_()
+        et = _elem(self.input.type)
+        ok = isinstance(et, (Float16Type, Float32Type)) or (
+            isinstance(et, IntegerType) and et.width.data in (16, 32)
+        )
+        if not ok:
+            raise VerifyException(
+                f"pto.col_sum sums f16, f32, i16 or i32 tiles (a2a3 TCOLSUM), not {et}"
+            )
+
+
 class _ExpandMulOp(IRDLOperation):
     lhs = operand_def(TensorType)
     rhs = operand_def(TensorType)
@@ -1424,6 +1480,9 @@ CORE_OPS: tuple[type[IRDLOperation], ...] = (
     RowSumOp,
     RowMaxOp,
     ColMaxOp,
+    RowMinOp,
+    ColMinOp,
+    ColSumOp,
     RowExpandMulOp,
     ColExpandMulOp,
     MatmulOp,
@@ -1447,6 +1506,8 @@ __all__ = [
     "CastOp",
     "ColExpandMulOp",
     "ColMaxOp",
+    "ColMinOp",
+    "ColSumOp",
     "CoreKind",
     "CoreKindAttr",
     "GatherOp",
@@ -1460,6 +1521,7 @@ __all__ = [
     "RoundingModeAttr",
     "RowExpandMulOp",
     "RowMaxOp",
+    "RowMinOp",
     "RowSumOp",
     "SectionOp",
     "Side",

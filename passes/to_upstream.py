@@ -13,8 +13,9 @@ its generic form (`pto-opt --print-op-generic`) verifies in upstream `mlir-opt` 
 | `pto.read`  | `memref.load` |
 | `pto.load`  | `memref.subview` + `memref.alloc` + a copying `linalg.generic` + `bufferization.to_tensor` (a snapshot: later stores do not change the loaded tile) |
 | `pto.store` | `memref.subview` + `bufferization.materialize_in_destination`; `atomic add`: the tile into a buffer, then a `linalg.generic` adding it into the window in place (the tasks run in order) |
-| `pto.row_max`, `pto.col_max`, `pto.row_expand_mul`, `pto.col_expand_mul`, `pto.gather`, `pto.arange`, `pto.cast` | `linalg.generic` |
+| `pto.row_max`, `pto.col_max`, `pto.row_min`, `pto.col_min`, `pto.row_expand_mul`, `pto.col_expand_mul`, `pto.gather`, `pto.arange`, `pto.cast` | `linalg.generic` |
 | `pto.row_sum` | `scf.for` over rows, each row summed in the vector unit's order: a binary tree inside each 64-element repeat, repeats in order (docs/numerics.md) |
+| `pto.col_sum` | one `linalg.generic` per add, reading rows by constant indexing maps, in TCOLSUM's order (sequential, or the `binary` tree; docs/numerics.md) |
 | `pto.matmul`, `pto.matmul_acc` | `linalg.generic` over (i, k, j), fp32 accumulation in increasing k (int8: i32); `a_trans` as an indexing map, `b_trans` as one transposing copy of B (so the j loop reads it contiguously); `matmul_acc` adds the accumulator after the product, as the interpreter does |
 | `pto.write` | `memref.store` |
 | `pto.load_valid` / `pto.store_valid` | a padded buffer and a copy of the valid window (dynamic-size `memref.subview`s) |
@@ -392,23 +393,30 @@ def _row_sum(b: _B, op: pto.RowSumOp) -> SSAValue:
 # --------------------------------------------------------------------------- other tiles
 
 
-def _reduce_max(b: _B, op: pto.RowMaxOp | pto.ColMaxOp) -> SSAValue:
-    """The maximum along the op's axis (the last for row_max, the one before for col_max)."""
+def _reduce_max(
+    b: _B, op: pto.RowMaxOp | pto.ColMaxOp | pto.RowMinOp | pto.ColMinOp
+) -> SSAValue:
+    """The maximum (minimum) along the op's axis (the last for row_*, the one before for
+    col_*)."""
     x = op.input
     rank = len(_shape(x.type))
     rt = op.result.type
     assert isinstance(rt, TensorType)
     et = _elem(rt)
+    low = isinstance(op, (pto.RowMinOp, pto.ColMinOp))
     if _is_float(et):
-        neg_inf = b.float(float("-inf"), et)
-        init = _generic(b, [], [], rt, _identity(rank), "p" * rank, lambda ib, i, o, k: neg_inf)
+        start = b.float(float("inf") if low else float("-inf"), et)
+        init = _generic(b, [], [], rt, _identity(rank), "p" * rank, lambda ib, i, o, k: start)
+        fop = arith.MinimumfOp if low else arith.MaximumfOp
         combine: Callable[[_B, SSAValue, SSAValue], SSAValue] = lambda ib, o, v: ib.op(  # noqa: E731
-            arith.MaximumfOp(o, v)
+            fop(o, v)
         )
     else:
-        lo = b.int(-(2 ** (_ibits(et) - 1)), et)
-        init = _generic(b, [], [], rt, _identity(rank), "p" * rank, lambda ib, i, o, k: lo)
-        combine = lambda ib, o, v: ib.op(arith.MaxSIOp(o, v))  # noqa: E731
+        bits = _ibits(et)
+        start = b.int(2 ** (bits - 1) - 1 if low else -(2 ** (bits - 1)), et)
+        init = _generic(b, [], [], rt, _identity(rank), "p" * rank, lambda ib, i, o, k: start)
+        iop = arith.MinSIOp if low else arith.MaxSIOp
+        combine = lambda ib, o, v: ib.op(iop(o, v))  # noqa: E731
     axis = rank + op.AXIS
     out_map = _map(rank, [None if d == axis else d for d in range(rank)])
     iters = "".join("r" if d == axis else "p" for d in range(rank))
@@ -416,6 +424,54 @@ def _reduce_max(b: _B, op: pto.RowMaxOp | pto.ColMaxOp) -> SSAValue:
         b, [x], [_identity(rank)], rt, out_map, iters,
         lambda ib, ins, o, k: combine(ib, o, ins[0]), init,
     )
+
+
+def _col_sum(b: _B, op: pto.ColSumOp) -> SSAValue:
+    """Row slices added one `linalg.generic` at a time, in TCOLSUM's order
+    (`numerics.col_sum`): each generic reads one row of the input (an indexing map with
+    the row as a constant) or a [.., 1, C] partial sum."""
+    x = op.input
+    shape = _shape(x.type)
+    rank = len(shape)
+    rt = op.result.type
+    assert isinstance(rt, TensorType)
+    et = _elem(rt)
+    add = arith.AddfOp if _is_float(et) else arith.AddiOp
+    ident = _identity(rank)
+    rows = shape[-2]
+
+    def row(i: int) -> tuple[SSAValue, AffineMapAttr]:
+        res = tuple(
+            AffineExpr.constant(i) if d == rank - 2 else AffineExpr.dimension(d)
+            for d in range(rank)
+        )
+        return x, AffineMapAttr(AffineMap(rank, 0, res))
+
+    Operand = tuple[SSAValue, AffineMapAttr]  # a tile and the map that reads it
+
+    def plus(p: Operand, q: Operand) -> Operand:
+        v = _generic(b, [p[0], q[0]], [p[1], q[1]], rt, ident, "p" * rank,
+                     lambda ib, ins, o, k: ib.op(add(ins[0], ins[1])))
+        return v, ident
+
+    if rows == 1 or op.binary is None:
+        if rows == 1:
+            xv, m = row(0)
+            return _generic(b, [xv], [m], rt, ident, "p" * rank, lambda ib, ins, o, k: ins[0])
+        acc = plus(row(0), row(1))
+        for i in range(2, rows):
+            acc = plus(acc, row(i))
+        return acc[0]
+    t = [plus(row(2 * i), row(2 * i + 1)) for i in range(rows // 2)]
+    if rows % 2:
+        t[0] = plus(t[0], row(rows - 1))
+    n = rows // 2
+    while n > 1:
+        nxt = [plus(t[2 * i], t[2 * i + 1]) for i in range(n // 2)]
+        if n % 2:
+            nxt[0] = plus(nxt[0], t[n - 1])
+        t, n = nxt, n // 2
+    return t[0][0]
 
 
 _FLOAT_BIN: dict[str, type[Operation]] = {
@@ -1000,8 +1056,10 @@ def _lower_op(op: Operation) -> None:
         return
     elif isinstance(op, pto.RowSumOp):
         new = _row_sum(b, op)
-    elif isinstance(op, (pto.RowMaxOp, pto.ColMaxOp)):
+    elif isinstance(op, (pto.RowMaxOp, pto.ColMaxOp, pto.RowMinOp, pto.ColMinOp)):
         new = _reduce_max(b, op)
+    elif isinstance(op, pto.ColSumOp):
+        new = _col_sum(b, op)
     elif isinstance(op, (pto.RowExpandMulOp, pto.ColExpandMulOp)):
         new = _expand_mul(b, op)
     elif isinstance(op, pto.MatmulOp):

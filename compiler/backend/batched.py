@@ -678,6 +678,19 @@ def _reduce_max(c: _Compiler, op: pto.RowMaxOp | pto.ColMaxOp) -> Thunk:
     return _uniform_if_possible(c, op, lambda x: np.max(x, axis=axis, keepdims=True), "vector")
 
 
+@_handles("pto.row_min", "pto.col_min")
+def _reduce_min(c: _Compiler, op: pto.RowMinOp | pto.ColMinOp) -> Thunk:
+    axis = op.AXIS
+    return _uniform_if_possible(c, op, lambda x: np.min(x, axis=axis, keepdims=True), "vector")
+
+
+@_handles("pto.col_sum")
+def _col_sum(c: _Compiler, op: pto.ColSumOp) -> Thunk:
+    # rows are axis -2, so a leading task axis is left alone
+    binary = op.binary is not None
+    return _uniform_if_possible(c, op, lambda x: nm.col_sum(x, binary), "vector")
+
+
 @_handles("pto.row_expand_mul", "pto.col_expand_mul")
 def _expand_mul(c: _Compiler, op: Operation) -> Thunk:
     return _uniform_if_possible(c, op, np.multiply, "vector")

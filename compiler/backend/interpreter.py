@@ -1009,6 +1009,18 @@ def _reduce_max(c: _Compiler, op: pto.RowMaxOp | pto.ColMaxOp) -> Thunk:
     return c.value_op(op, lambda f: np.max(f[x], axis=axis, keepdims=True), "vector")
 
 
+@_handles("pto.row_min", "pto.col_min")
+def _reduce_min(c: _Compiler, op: pto.RowMinOp | pto.ColMinOp) -> Thunk:
+    x, axis = c.slot(op.input), op.AXIS
+    return c.value_op(op, lambda f: np.min(f[x], axis=axis, keepdims=True), "vector")
+
+
+@_handles("pto.col_sum")
+def _col_sum(c: _Compiler, op: pto.ColSumOp) -> Thunk:
+    x, binary = c.slot(op.input), op.binary is not None
+    return c.value_op(op, lambda f: nm.col_sum(f[x], binary), "vector")
+
+
 @_handles("pto.row_expand_mul", "pto.col_expand_mul")
 def _expand_mul(c: _Compiler, op: pto.RowExpandMulOp) -> Thunk:
     a, b = c.slot(op.lhs), c.slot(op.rhs)

@@ -67,6 +67,8 @@ _VECTOR_CLASS: dict[str, str] = {
     "pto.cast": "cast",
     "pto.gather": "gather",
     "pto.row_min": "row_max",
+    "pto.col_min": "row_max",
+    "pto.col_sum": "row_sum",
 }
 
 _DTYPE_BYTES = {

@@ -2591,6 +2591,36 @@ class Translator:
         # PyPTO's pl.col_max(input): no tmp tile
         return self._reduce(node, "col_max", pto.ColMaxOp, ("input",))
 
+    def pl_row_min(self, node: ast.Call) -> Value:
+        return self._reduce(node, "row_min", pto.RowMinOp, ("input", "tmp_tile"))
+
+    def pl_col_min(self, node: ast.Call) -> Value:
+        return self._reduce(node, "col_min", pto.ColMinOp, ("input",))
+
+    def pl_col_sum(self, node: ast.Call) -> Value:
+        # PyPTO's pl.col_sum(input, tmp_tile=None): a tmp tile selects TCOLSUM's
+        # binary-tree order, none the sequential one (PyPTO's tile_ops.col_sum)
+        a = self.args(node, ["input", "tmp_tile"], 1, "pl.col_sum")
+        x = self.tile_arg(a["input"], "pl.col_sum")
+        binary = False
+        if "tmp_tile" in a and not (isinstance(a["tmp_tile"], ast.Constant)
+                                    and a["tmp_tile"].value is None):
+            tmp = self.tile_arg(a["tmp_tile"], "pl.col_sum (tmp_tile)")
+            if _elem(tmp.type) != _elem(x.type):
+                raise self.err(a["tmp_tile"], "pl.col_sum requires tmp_tile dtype to match "
+                               "the input's")
+            binary = True
+        self.node = node
+        self.need_task(node, "pl.col_sum")
+        if len(_shape(x.type)) != 2:
+            raise self.err(node, "pl.col_sum takes a 2-d tile")
+        et = _elem(x.type)
+        if not (isinstance(et, (Float16Type, Float32Type))
+                or (isinstance(et, IntegerType) and et.width.data in (16, 32))):
+            raise self.err(node, f"pl.col_sum sums FP16, FP32, INT16 or INT32 tiles (a2a3 "
+                           f"TCOLSUM), got {_describe(x)}")
+        return self.res(pto.ColSumOp(x, binary=binary))
+
     def _expand(self, node: ast.Call, name: str, cls: type[Operation], axis: int) -> SSAValue:
         a = self.args(node, ["x", "v"], 2, f"pl.{name}")
         x = self.tile_arg(a["x"], f"pl.{name}")

@@ -23,6 +23,46 @@ func.func @f(%x: tensor<64xf32>) {
 }
 
 // -----
+
+func.func @f(%x: tensor<16x64xbf16>) {
+  // expected-error@+1 {{'pto.col_sum' op pto.col_sum sums f16, f32, i16 or i32 tiles (a2a3 TCOLSUM), not bf16}}
+  %c = pto.col_sum %x : tensor<16x64xbf16> -> tensor<1x64xbf16>
+  func.return
+}
+
+// -----
+
+func.func @f(%x: tensor<16x64xi8>) {
+  // expected-error@+1 {{'pto.col_sum' op pto.col_sum sums f16, f32, i16 or i32 tiles (a2a3 TCOLSUM), not i8}}
+  %c = pto.col_sum %x binary : tensor<16x64xi8> -> tensor<1x64xi8>
+  func.return
+}
+
+// -----
+
+func.func @f(%x: tensor<16x64xf32>) {
+  // expected-error@+1 {{'pto.col_sum' op pto.col_sum of a [16, 64] tile gives a [1, 64] tile, not [16, 1]}}
+  %c = pto.col_sum %x : tensor<16x64xf32> -> tensor<16x1xf32>
+  func.return
+}
+
+// -----
+
+func.func @f(%x: tensor<16x64xf32>) {
+  // expected-error@+1 {{'pto.row_min' op pto.row_min of a [16, 64] tile gives a [16, 1] tile, not [1, 64]}}
+  %c = pto.row_min %x : tensor<16x64xf32> -> tensor<1x64xf32>
+  func.return
+}
+
+// -----
+
+func.func @f(%x: tensor<16x64xf32>) {
+  // expected-error@+1 {{'pto.col_min' op pto.col_min of a [16, 64] tile gives a [1, 64] tile, not [16, 1]}}
+  %c = pto.col_min %x : tensor<16x64xf32> -> tensor<16x1xf32>
+  func.return
+}
+
+// -----
 func.func @f(%x: tensor<16x64xf32>, %r: tensor<1x64xf32>) {
   // expected-error@+1 {{'pto.row_expand_mul' op pto.row_expand_mul scales a [16, 64] tile by a [16, 1] tile, not [1, 64]}}
   %a = pto.row_expand_mul %x, %r : tensor<16x64xf32>, tensor<1x64xf32> -> tensor<16x64xf32>
