@@ -253,8 +253,10 @@ class TaskIds:
 class ValidTile:
     """`pl.set_validshape(t, rows, cols)`: the tile `t` whose valid region is narrowed to
     `extents` (numbers or index values). Only a store (`pto.store_valid`) and an assemble
-    into a tile, which write that rectangle, and `pl.fillpad` (which replaces the rest)
-    take it; any other use is a located error, since PyPTO's ops differ on what they make of the rest."""
+    into a tile, which write that rectangle, `pl.fillpad` (which replaces the rest) and
+    arithmetic with a scalar or a tile of the same region (`Translator.valid_binary`: the
+    result keeps the region) take it; any other use is a located error, since PyPTO's ops
+    differ on what they make of the rest."""
 
     tile: SSAValue
     extents: tuple[int | SSAValue, ...]
@@ -271,6 +273,16 @@ class GMView:
     base: SSAValue
     offsets: tuple[SSAValue, ...]
     shape: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class PrefetchHandle:
+    """A handle of PyPTO's asynchronous L2 prefetch (`pl.prefetch.make_context()` a
+    "context", `async_prefetch` an "event", `session` a "session"). A prefetch changes no
+    tensor value (PyPTO: "numerically identical with or without it"), so the handles are
+    compile-time only and the prefetches make no op."""
+
+    kind: str
 
 
 @dataclass
@@ -340,13 +352,16 @@ def _pad_number(et: Attribute, pad: str) -> int | float:
 def _describe(v: Value) -> str:
     if isinstance(v, (TaskIds, TaskIdCell)):
         return "a task id"
+    if isinstance(v, PrefetchHandle):
+        return f"a prefetch {v.kind} (pl.prefetch)"
     if isinstance(v, GMView):
         return (f"a view {_dims_text(v.shape)} of a {_type_text(v.base.type)} (an "
                 "orchestration slice: index it, store into it, or give it whole to a tile op "
                 "inside a task)")
     if isinstance(v, ValidTile):
         return (f"{_type_text(v.tile.type)} with a valid region (pl.set_validshape: only a "
-                "store, an assemble into a tile or pl.fillpad takes it)")
+                "store, an assemble into a tile, pl.fillpad or arithmetic with a scalar takes "
+                "it)")
     if isinstance(v, SSAValue):
         if isinstance(v.type, (TensorType, MemRefType)):
             return _type_text(v.type)
@@ -957,7 +972,8 @@ class Translator:
             else:
                 cell.ids.update(v.ids)
             return  # reassigned in a runtime loop: the cell keeps every value
-        elif _is_const(v) or isinstance(v, (tuple, TaskIds, TaskIdCell, ValidTile, GMView)):
+        elif _is_const(v) or isinstance(v, (tuple, TaskIds, TaskIdCell, ValidTile, GMView,
+                                            PrefetchHandle)):
             pass
         else:
             raise self.err(node, f"cannot assign {_describe(v)} to '{name}' in a kernel body")
@@ -1465,15 +1481,53 @@ class Translator:
 
     def scope_kwargs(self, call: ast.Call, allowed: set[str], what: str) -> dict[str, Any]:
         out: dict[str, Any] = {}
+        allowed = allowed | {"optimizations"}
         for kw in call.keywords:
             if kw.arg not in allowed:
                 raise self.err(kw, f"{what} takes no keyword '{kw.arg}' here (supported: "
                                f"{', '.join(sorted(allowed))})")
+            if kw.arg == "optimizations":
+                self.check_optimizations(kw.value, what)
+                continue
             out[kw.arg] = self.task_deps(kw.value) if kw.arg == "deps" else self.static(kw.value)
         name = out.get("name_hint")
         if name is not None and (not isinstance(name, str) or not name.isidentifier()):
             raise self.err(call, "name_hint must be a string literal that is an identifier")
         return out
+
+    def check_optimizations(self, node: ast.expr, what: str) -> None:
+        """`optimizations=[...]` of a scope: PyPTO's hints for its mixed-kernel expansion.
+        `pl.split(pl.SplitMode.NONE)` (no split) and `pl.cross_core_slot(slot_num=N)` (the
+        depth of the cube-vector pipe) change no value and nothing ptoc models, so they
+        are accepted and dropped; a split that divides the work between cores, and every
+        other entry, is a located error."""
+        if not isinstance(node, (ast.List, ast.Tuple)):
+            raise self.err(node, f"{what}: optimizations= takes a list of pl.split(...) / "
+                           "pl.cross_core_slot(...) entries")
+        for e in node.elts:
+            path = self.pl_path(e.func) if isinstance(e, ast.Call) else None
+            assert path is None or isinstance(e, ast.Call)
+            if path == "split" and isinstance(e, ast.Call):
+                a = self.args(e, ["mode", "slot_num"], 1, "pl.split")
+                if "slot_num" in a:
+                    self.positive_static(a["slot_num"], "pl.split's slot_num")
+                mode = self.pl_path(a["mode"]) if "mode" in a else None
+                if mode != "SplitMode.NONE":
+                    raise self.err(a.get("mode", e), "only pl.split(pl.SplitMode.NONE) is "
+                                   "supported: a split of a mixed kernel between cores "
+                                   "(UP_DOWN, LEFT_RIGHT) is not supported yet")
+            elif path == "cross_core_slot" and isinstance(e, ast.Call):
+                a = self.args(e, ["slot_num"], 1, "pl.cross_core_slot")
+                self.positive_static(a["slot_num"], "pl.cross_core_slot's slot_num")
+            else:
+                raise self.err(e, f"{what}: optimizations= entry not supported yet (ptoc takes "
+                               "pl.split(pl.SplitMode.NONE) and pl.cross_core_slot(slot_num=N))")
+
+    def positive_static(self, node: ast.expr, what: str) -> int:
+        v = self.static(node)
+        if isinstance(v, bool) or not isinstance(v, int) or v <= 0:
+            raise self.err(node, f"{what} must be a positive integer, got {_describe(v)}")
+        return v
 
     def spmd_for(self, s: ast.For, call: ast.Call) -> None:
         assert isinstance(s.target, ast.Name)
@@ -1797,6 +1851,34 @@ class Translator:
         raise self.err(node, f"cannot mix {_describe(x)} and {_describe(y)}; convert one "
                        "with pl.cast")
 
+    def valid_binary(self, op: str, a: Value, b: Value, node: ast.AST) -> Value:
+        """An elementwise op on a tile with a valid region (`pl.set_validshape`): with a
+        scalar, or with a tile of the same region. PyPTO's vector ops work on the valid
+        rectangle and the result keeps it; here the whole tile is computed and the result
+        keeps the region, which only a store, an assemble or pl.fillpad consume (each
+        reads the rectangle only, or replaces the rest), so the values outside it are
+        never seen."""
+        va = a.extents if isinstance(a, ValidTile) else None
+        vb = b.extents if isinstance(b, ValidTile) else None
+        ta = a.tile if isinstance(a, ValidTile) else a
+        tb = b.tile if isinstance(b, ValidTile) else b
+        if va is not None and vb is not None:
+            same = len(va) == len(vb) and all(
+                x is y if isinstance(x, SSAValue) or isinstance(y, SSAValue) else x == y
+                for x, y in zip(va, vb, strict=True))
+            if not same:
+                raise self.err(node, f"cannot apply '{op}' to two tiles with different valid "
+                               "regions (pl.set_validshape)")
+        elif _is_tile(other := tb if va is not None else ta) or not (
+                _is_ssa(other) or _is_const(other)):
+            raise self.err(node, f"cannot apply '{op}' to {_describe(a)} and {_describe(b)}: "
+                           "a tile with a valid region combines with a scalar or a tile of "
+                           "the same region")
+        r = self.binary(op, ta, tb, node)
+        if not _is_tile(r):
+            raise self.err(node, f"cannot apply '{op}' to {_describe(a)} and {_describe(b)}")
+        return ValidTile(r, va if va is not None else vb)  # pyright: ignore[reportArgumentType]
+
     def scalar_const_like(self, c: Any, t: Attribute, node: ast.AST) -> SSAValue:
         if _is_float(t):
             return self.const(float(c), t)
@@ -1815,6 +1897,8 @@ class Translator:
         return self.res(arith.TruncIOp(v, t))
 
     def binary(self, op: str, a: Value, b: Value, node: ast.AST) -> Value:
+        if isinstance(a, ValidTile) or isinstance(b, ValidTile):
+            return self.valid_binary(op, a, b, node)
         if _is_const(a) and _is_const(b):
             return self.fold(op, a, b, node)
         if op == "**":
@@ -3537,6 +3621,54 @@ class Translator:
         if not _is_const(v):
             raise self.err(a["value"], "pl.const takes a constant")
         return self.const(v, t)
+
+    # ------------------------------------------------------------------ pl.prefetch
+
+    def _prefetch_handle(self, node: ast.expr, kind: str, what: str) -> PrefetchHandle:
+        h = self.expr(node)
+        if not isinstance(h, PrefetchHandle) or h.kind != kind:
+            raise self.err(node, f"{what} takes a prefetch {kind}, got {_describe(h)}")
+        return h
+
+    def pl_prefetch__make_context(self, node: ast.Call) -> Value:
+        """`pl.prefetch.make_context()`: PyPTO's SDMA prefetch context (a runtime-owned
+        workspace). Prefetches change no value, so ptoc makes no op for them."""
+        self.args(node, [], 0, "pl.prefetch.make_context")
+        return PrefetchHandle("context")
+
+    def pl_prefetch__async_prefetch(self, node: ast.Call) -> Value:
+        """`pl.prefetch.async_prefetch(src, ctx)`: a pull of the GM tensor `src` into L2.
+        PyPTO's verifier takes a static shape whose dimensions are all 1 but the last;
+        so does this. No op: the value of `src` is unchanged, and the cost model already
+        prices tile loads as L2 hits (docs/frontend.md)."""
+        a = self.args(node, ["src", "ctx"], 2, "pl.prefetch.async_prefetch")
+        src = self.expr(a["src"])
+        if isinstance(src, GMView):
+            shape: tuple[int | None, ...] = src.shape
+        elif _is_mem(src):
+            shape = tuple(None if d == DYNAMIC_INDEX else d
+                          for d in src.type.get_shape())  # pyright: ignore[reportAttributeAccessIssue]
+        else:
+            raise self.err(a["src"], f"pl.prefetch.async_prefetch takes a global tensor, got "
+                           f"{_describe(src)}")
+        if not shape or any(d is None for d in shape) or any(d != 1 for d in shape[:-1]):
+            raise self.err(a["src"], "pl.prefetch.async_prefetch takes a flat tensor of static "
+                           f"shape ([N] or [1, N]), got {_describe(src)}")
+        self._prefetch_handle(a["ctx"], "context", "pl.prefetch.async_prefetch")
+        return PrefetchHandle("event")
+
+    def pl_prefetch__session(self, node: ast.Call) -> Value:
+        a = self.args(node, ["ctx"], 1, "pl.prefetch.session")
+        self._prefetch_handle(a["ctx"], "context", "pl.prefetch.session")
+        return PrefetchHandle("session")
+
+    def pl_prefetch__wait(self, node: ast.Call) -> Value:
+        """`pl.prefetch.wait(event, session)`: waits for the prefetch; its BOOL done flag
+        is true once it returns."""
+        a = self.args(node, ["event", "session_handle"], 2, "pl.prefetch.wait")
+        self._prefetch_handle(a["event"], "event", "pl.prefetch.wait")
+        self._prefetch_handle(a["session_handle"], "session", "pl.prefetch.wait")
+        return True
 
     def pl_tile__get_block_idx(self, node: ast.Call) -> Value:
         if self.task is None:

@@ -49,6 +49,6 @@ def k(x: pl.Tensor[[8, 16], pl.FP32], n: pl.Tensor[[2], pl.INT32],
 # CHECK: pto.cmps lt %[[ROWS]]
 # CHECK: %[[NEGINF:.*]] = arith.constant dense<0xff800000> : tensor<8x16xf32>
 # CHECK: %m = pto.select %{{.*}}, %t, %[[NEGINF]] : tensor<8x16xi1>, tensor<8x16xf32>
-# OTHERUSE: valid-region.py:35:38: error: pl.row_max takes a tile, got tile {{\[}}8, 16{{\]}} FP32 with a valid region (pl.set_validshape: only a store, an assemble into a tile or pl.fillpad takes it)
+# OTHERUSE: valid-region.py:35:38: error: pl.row_max takes a tile, got tile {{\[}}8, 16{{\]}} FP32 with a valid region (pl.set_validshape: only a store, an assemble into a tile, pl.fillpad or arithmetic with a scalar takes it)
 # BOUNDS: valid-region.py:37:38: error: pl.set_validshape's extent 0 must lie in {{\[}}0, 8{{\]}}, got 9
 # PAD: valid-region.py:39:41: error: pad_value must be pl.PadValue.zero, .min or .max, got pl.PadValue.null
