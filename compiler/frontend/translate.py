@@ -496,6 +496,9 @@ class Translator:
         self.task_counter = 0
         """The last `pto.task_id` given to a scope (`with ... as tid`)."""
         self.pending_after: list[tuple[pto.SpmdOp, list[TaskIds | TaskIdCell]]] = []
+        self.l1_ops: set[Operation] = set()
+        """The fills of `pl.create_l1` and the inserts of `pl.gather_row`: L1 (cube side)
+        work of PyPTO's, no vector op (`task_core`)."""
         """Scopes with `deps=`, for `finish_after`."""
         self.scalars: dict[str, Any] = dict(loaded.leftover)
         """Values of the entry's scalar parameters (`--set NAME=VALUE`): PyPTO's `@pl.jit`
@@ -1438,6 +1441,8 @@ class Translator:
         for op in spmd.body.walk():
             if op.name in _CUBE_OPS:
                 cube = True
+            elif op in self.l1_ops:
+                continue
             elif (op.name.startswith("pto.") and op.name not in (
                     "pto.load", "pto.store", "pto.read", "pto.yield", "pto.range", "pto.unroll",
                     "pto.spmd", "pto.write", "pto.load_valid", "pto.store_valid",
@@ -3246,6 +3251,58 @@ class Translator:
         t = self.elem_type(self.static(a["dtype"]), a["dtype"])
         self.node = node
         return self._fill(node, shape, t, 0)
+
+    def pl_create_l1(self, node: ast.Call) -> Value:
+        """`pl.create_l1(shape, dtype)`: PyPTO's on-chip (L1) accumulator for a paged
+        gather by `pl.gather_row`: a tile (filled with 0, as `pl.create_tile`; PyPTO leaves
+        it unset, so rows no gather writes are not defined there)."""
+        a = self.args(node, ["shape", "dtype", "transpose"], 2, "pl.create_l1")
+        if "transpose" in a and self.static(a["transpose"]) is not False:
+            raise self.err(a["transpose"], "pl.create_l1 transpose=True (the ZN layout of "
+                           "transposing gathers) is not supported yet")
+        shape = self.static_ints(a["shape"], "pl.create_l1's shape")
+        if len(shape) != 2:
+            raise self.err(a["shape"], "pl.create_l1 makes a 2-d accumulator")
+        t = self.elem_type(self.static(a["dtype"]), a["dtype"])
+        self.node = node
+        self.need_task(node, "pl.create_l1")
+        acc = self._fill(node, shape, t, 0)
+        if isinstance(acc, OpResult):
+            self.l1_ops.add(acc.op)
+        return acc
+
+    def pl_gather_row(self, node: ast.Call) -> Value:
+        """`pl.gather_row(acc, src, dst_offset, src_offset, shapes)`: the window of the
+        global tensor `src` at `src_offset` (static `shapes`, typically [1, N]) written
+        into the tile `acc` at `dst_offset`: a `pto.load` and a `tensor.insert_slice`
+        (PyPTO DMAs it straight into L1; the value is the same)."""
+        a = self.args(node, ["acc", "src", "dst_offset", "src_offset", "shapes", "transpose",
+                             "valid_shape"], 5, "pl.gather_row")
+        if "transpose" in a and self.static(a["transpose"]) is not False:
+            raise self.err(a["transpose"], "pl.gather_row transpose=True is not supported yet")
+        if "valid_shape" in a:
+            raise self.err(a["valid_shape"], "pl.gather_row valid_shape= is not supported yet")
+        acc = self.expr(a["acc"])
+        if not _is_tile(acc):
+            raise self.err(a["acc"], f"pl.gather_row writes into a tile (pl.create_l1), got "
+                           f"{_describe(acc)}")
+        win = self.gm_window(self.expr(a["src"]), a["src"], "pl.gather_row")
+        soffs0 = self._offsets_list(a["src_offset"], "pl.gather_row's src_offset")
+        doffs = self._offsets_list(a["dst_offset"], "pl.gather_row's dst_offset")
+        shape = self.static_ints(a["shapes"], "pl.gather_row's shapes")
+        self.node = node
+        self.need_task(node, "pl.gather_row")
+        self.in_view(win, soffs0, shape, node)
+        b, offs = self.through_view(win, soffs0, node)
+        row = self.load(b, self.offsets(offs, node), shape, node)
+        tile = self.ssa(acc, None, a["acc"])
+        out = self.tile_insert(tile, row, doffs, None, node)
+        if isinstance(out, OpResult):
+            self.l1_ops.add(out.op)
+        return out
+
+    def pl_tile__gather_row(self, node: ast.Call) -> Value:
+        return self.pl_gather_row(node)
 
     def pl_tile__create(self, node: ast.Call) -> Value:
         """`pl.tile.create(shape, dtype, ...)`: PyPTO's name of `pl.create_tile`."""
