@@ -1511,7 +1511,6 @@ class Translator:
                            "pl.cross_core_slot(...) entries")
         for e in node.elts:
             path = self.pl_path(e.func) if isinstance(e, ast.Call) else None
-            assert path is None or isinstance(e, ast.Call)
             if path == "split" and isinstance(e, ast.Call):
                 a = self.args(e, ["mode", "slot_num"], 1, "pl.split")
                 if "slot_num" in a:
