@@ -921,13 +921,17 @@ class ColSumOp(_ReduceOp):
             properties={"binary": UnitAttr() if binary else None},
         )
 
+    @staticmethod
+    def sums(et: Attribute) -> bool:
+        """Whether TCOLSUM takes tiles of element type `et` on a2a3."""
+        return isinstance(et, (Float16Type, Float32Type)) or (
+            isinstance(et, IntegerType) and et.width.data in (16, 32)
+        )
+
     def verify_(self) -> None:
         super().verify_()
         et = _elem(self.input.type)
-        ok = isinstance(et, (Float16Type, Float32Type)) or (
-            isinstance(et, IntegerType) and et.width.data in (16, 32)
-        )
-        if not ok:
+        if not self.sums(et):
             raise VerifyException(
                 f"pto.col_sum sums f16, f32, i16 or i32 tiles (a2a3 TCOLSUM), not {et}"
             )

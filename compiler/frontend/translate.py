@@ -496,10 +496,10 @@ class Translator:
         self.task_counter = 0
         """The last `pto.task_id` given to a scope (`with ... as tid`)."""
         self.pending_after: list[tuple[pto.SpmdOp, list[TaskIds | TaskIdCell]]] = []
+        """Scopes with `deps=`, for `finish_after`."""
         self.l1_ops: set[Operation] = set()
         """The fills of `pl.create_l1` and the inserts of `pl.gather_row`: L1 (cube side)
         work of PyPTO's, no vector op (`task_core`)."""
-        """Scopes with `deps=`, for `finish_after`."""
         self.scalars: dict[str, Any] = dict(loaded.leftover)
         """Values of the entry's scalar parameters (`--set NAME=VALUE`): PyPTO's `@pl.jit`
         specializes a scalar argument, substituting its value as a literal."""
@@ -2702,9 +2702,7 @@ class Translator:
         self.need_task(node, "pl.col_sum")
         if len(_shape(x.type)) != 2:
             raise self.err(node, "pl.col_sum takes a 2-d tile")
-        et = _elem(x.type)
-        if not (isinstance(et, (Float16Type, Float32Type))
-                or (isinstance(et, IntegerType) and et.width.data in (16, 32))):
+        if not pto.ColSumOp.sums(_elem(x.type)):
             raise self.err(node, f"pl.col_sum sums FP16, FP32, INT16 or INT32 tiles (a2a3 "
                            f"TCOLSUM), got {_describe(x)}")
         return self.res(pto.ColSumOp(x, binary=binary))
