@@ -23,8 +23,8 @@ module's target (`ptoc.dialects.target`).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import ClassVar
+from collections.abc import Callable, Sequence
+from typing import ClassVar, TypeVar
 
 from xdsl.dialects.builtin import (
     BFloat16Type,
@@ -892,6 +892,11 @@ class ColMinOp(_ReduceOp):
     AXIS: ClassVar[int] = -2
 
 
+ColSumTree = int | tuple["ColSumTree", "ColSumTree"]
+"""`ColSumOp.order`'s tree: a row number, or the sum of two subtrees."""
+T = TypeVar("T")
+
+
 @irdl_op_definition
 class ColSumOp(_ReduceOp):
     """Sum of each column: `[R, C] -> [1, C]`, in the order of the a2a3 vector unit's
@@ -920,6 +925,46 @@ class ColSumOp(_ReduceOp):
             self, operands=[input], result_types=[result_type],
             properties={"binary": UnitAttr() if binary else None},
         )
+
+    @staticmethod
+    def order(rows: int, binary: bool) -> ColSumTree:
+        """The adds of TCOLSUM over `rows` rows as a tree: a leaf is a row number, a node
+        `(a, b)` the sum of its two operands in that order (docs/numerics.md)."""
+        if rows == 1 or not binary:
+            seq: ColSumTree = 0
+            for i in range(1, rows):
+                seq = (seq, i)
+            return seq
+        level: list[ColSumTree] = [(2 * i, 2 * i + 1) for i in range(rows // 2)]
+        if rows % 2:
+            level[0] = (level[0], rows - 1)
+        while len(level) > 1:
+            n = len(level)
+            nxt: list[ColSumTree] = [(level[2 * i], level[2 * i + 1]) for i in range(n // 2)]
+            if n % 2:
+                nxt[0] = (nxt[0], level[n - 1])
+            level = nxt
+        return level[0]
+
+    @staticmethod
+    def evaluate(tree: ColSumTree, leaf: Callable[[int], T], add: Callable[[T, T], T]) -> T:
+        """`tree` with rows as `leaf(i)` and sums as `add(a, b)`, without recursion (a
+        sequential sum of many rows is a deep tree)."""
+        stack: list[tuple[ColSumTree, bool]] = [(tree, False)]
+        done: list[T] = []
+        while stack:
+            node, expanded = stack.pop()
+            if isinstance(node, int):
+                done.append(leaf(node))
+            elif expanded:
+                b = done.pop()
+                a = done.pop()
+                done.append(add(a, b))
+            else:
+                stack.append((node, True))
+                stack.append((node[1], False))
+                stack.append((node[0], False))
+        return done[0]
 
     @staticmethod
     def sums(et: Attribute) -> bool:

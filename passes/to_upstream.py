@@ -428,7 +428,7 @@ def _reduce_max(
 
 def _col_sum(b: _B, op: pto.ColSumOp) -> SSAValue:
     """Row slices added one `linalg.generic` at a time, in TCOLSUM's order
-    (`numerics.col_sum`): each generic reads one row of the input (an indexing map with
+    (`ColSumOp.order`): each generic reads one row of the input (an indexing map with
     the row as a constant) or a [.., 1, C] partial sum."""
     x = op.input
     shape = _shape(x.type)
@@ -454,24 +454,11 @@ def _col_sum(b: _B, op: pto.ColSumOp) -> SSAValue:
                      lambda ib, ins, o, k: ib.op(add(ins[0], ins[1])))
         return v, ident
 
-    if rows == 1 or op.binary is None:
-        if rows == 1:
-            xv, m = row(0)
-            return _generic(b, [xv], [m], rt, ident, "p" * rank, lambda ib, ins, o, k: ins[0])
-        acc = plus(row(0), row(1))
-        for i in range(2, rows):
-            acc = plus(acc, row(i))
-        return acc[0]
-    t = [plus(row(2 * i), row(2 * i + 1)) for i in range(rows // 2)]
-    if rows % 2:
-        t[0] = plus(t[0], row(rows - 1))
-    n = rows // 2
-    while n > 1:
-        nxt = [plus(t[2 * i], t[2 * i + 1]) for i in range(n // 2)]
-        if n % 2:
-            nxt[0] = plus(nxt[0], t[n - 1])
-        t, n = nxt, n // 2
-    return t[0][0]
+    tree = pto.ColSumOp.order(rows, op.binary is not None)
+    if isinstance(tree, int):  # one row: a copy
+        xv, m = row(0)
+        return _generic(b, [xv], [m], rt, ident, "p" * rank, lambda ib, ins, o, k: ins[0])
+    return pto.ColSumOp.evaluate(tree, row, plus)[0]
 
 
 _FLOAT_BIN: dict[str, type[Operation]] = {

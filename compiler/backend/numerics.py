@@ -33,6 +33,7 @@ from xdsl.dialects.builtin import (
 from xdsl.ir import Attribute
 
 from ptoc.dialects import int_semantics
+from ptoc.dialects.pto import ColSumOp
 
 BF16 = np.dtype(ml_dtypes.bfloat16)
 
@@ -518,31 +519,12 @@ REPEAT_ELEMENTS = 64
 
 def col_sum(x: NpArray, binary: bool = False) -> NpArray:
     """`pto.col_sum` as the a2a3 vector unit's TCOLSUM adds, shape [..., R, C] -> [..., 1, C]
-    (pto-isa, include/pto/npu/a2a3/TColSum.hpp). Every add rounds in the tile's own type
-    (the unit's vadd); a single row is copied.
-
-    Sequential (PyPTO's `pl.col_sum(x)`): ((row0 + row1) + row2) + ... in row order.
-    Binary (`pl.col_sum(x, tmp_tile)`): one round adds rows 2i and 2i + 1 into t[i]; an
-    odd last row is then added to t[0]; each further round does the same to the previous
-    round's sums (t[2i] + t[2i + 1] into t[i], then an odd last one into t[0]) until one
-    is left."""
+    (pto-isa, include/pto/npu/a2a3/TColSum.hpp), in the order of `ColSumOp.order`:
+    rows in order, or (`binary`) pairwise, an odd one out added to the first sum of its
+    round. Every add rounds in the tile's own type (the unit's vadd); one row is copied."""
     a = np.asarray(x)
-    rows = a.shape[-2]
-    if rows == 1 or not binary:
-        acc = a[..., 0:1, :].copy()
-        for i in range(1, rows):
-            acc = acc + a[..., i:i + 1, :]
-        return acc
-    t = [a[..., 2 * i:2 * i + 1, :] + a[..., 2 * i + 1:2 * i + 2, :] for i in range(rows // 2)]
-    if rows % 2:
-        t[0] = t[0] + a[..., rows - 1:rows, :]
-    n = rows // 2
-    while n > 1:
-        nxt = [t[2 * i] + t[2 * i + 1] for i in range(n // 2)]
-        if n % 2:
-            nxt[0] = nxt[0] + t[n - 1]
-        t, n = nxt, n // 2
-    return t[0]
+    tree = ColSumOp.order(a.shape[-2], binary)
+    return ColSumOp.evaluate(tree, lambda i: a[..., i:i + 1, :].copy(), lambda p, q: p + q)
 
 
 def row_sum_tree(x: NpArray) -> NpArray:
