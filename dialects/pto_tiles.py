@@ -257,6 +257,68 @@ class LoadValidOp(IRDLOperation):
 
 
 @irdl_op_definition
+class GatherRowOp(IRDLOperation):
+    """Write a window of global memory into a tile: PyPTO's `pl.gather_row`.
+
+    `%r = pto.gather_row %acc, %m[%s, %c0] at[%d, %c0] valid[%n, %c64] : tensor<64x64xbf16>, memref<?x64xbf16> -> tensor<64x64xbf16>`
+
+    The result is `%acc` with rows/columns `[at, at + valid)` replaced by the memref's
+    `[indices, indices + valid)`: one DMA of the valid extents (PyPTO moves GM rows
+    straight into an L1 accumulator, for a kernel-driven paged gather). Both windows
+    are bounds-checked at run time; an extent outside `[0, the acc's extent]` is an
+    error. A pto op because neither `tensor` nor `memref` writes a runtime-sized part of
+    a tile at a runtime offset.
+    """
+
+    name = "pto.gather_row"
+
+    acc = operand_def(TensorType)
+    source = operand_def(MemRefType)
+    indices = var_operand_def(IndexType)
+    offsets = var_operand_def(IndexType)
+    valid = var_operand_def(IndexType)
+    result = result_def(TensorType)
+
+    irdl_options = (AttrSizedOperandSegments(as_property=True),)
+
+    assembly_format = (
+        "$acc `,` $source `[` $indices `]` `at` `[` $offsets `]` `valid` `[` $valid `]` "
+        "attr-dict `:` type($acc) `,` type($source) `->` type($result)"
+    )
+
+    def __init__(
+        self,
+        acc: SSAValue | Operation,
+        source: SSAValue | Operation,
+        indices: Sequence[SSAValue | Operation],
+        offsets: Sequence[SSAValue | Operation],
+        valid: Sequence[SSAValue | Operation],
+    ):
+        super().__init__(
+            operands=[acc, source, indices, offsets, valid],
+            result_types=[SSAValue.get(acc).type],
+        )
+
+    def verify_(self) -> None:
+        at, rt = self.acc.type, self.result.type
+        if at != rt:
+            raise VerifyException(f"the result type {rt} differs from the tile's {at}")
+        tile = _shape(at)
+        mt = _verify_access(self, self.source, self.indices, None)
+        _verify_valid(self, self.valid, tile)
+        _check_rank(self, tile, mt)
+        if len(self.offsets) != len(tile):
+            raise VerifyException(
+                f"pto.gather_row gives {len(self.offsets)} offsets for a rank-{len(tile)} tile"
+            )
+        if _elem(at) != _elem(mt):
+            raise VerifyException(
+                f"tile element type {_elem(at)} differs from the memref's {_elem(mt)}"
+            )
+        _check_tile_fits(self, at, "gathered tile")
+
+
+@irdl_op_definition
 class StoreValidOp(IRDLOperation):
     """Store the valid part of a tile: rows/columns `[0, valid)`.
 
@@ -838,6 +900,7 @@ TILE_OPS: tuple[type[IRDLOperation], ...] = (
     WriteOp,
     LoadValidOp,
     StoreValidOp,
+    GatherRowOp,
     CmpOp,
     CmpsOp,
     SelectOp,
@@ -862,6 +925,7 @@ __all__ = [
     "CmpsOp",
     "DivsOp",
     "GatherMaskOp",
+    "GatherRowOp",
     "LoadValidOp",
     "MaskPattern",
     "MaxsOp",

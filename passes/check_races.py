@@ -27,7 +27,7 @@ from xdsl.traits import IsTerminator
 
 from ptoc.diagnostics import location_of, op_error, warn
 from ptoc.dialects.pto import LoadOp, ReadOp, SpmdOp, StoreOp
-from ptoc.dialects.pto_tiles import LoadValidOp, StoreValidOp
+from ptoc.dialects.pto_tiles import GatherRowOp, LoadValidOp, StoreValidOp
 from ptoc.passes.index_expr import (
     DEFAULT_MAX_POINTS,
     WRITE_OPS,
@@ -237,7 +237,7 @@ def _private(builder: IndexBuilder, base: SSAValue) -> bool:
 def _runtime_valid(op: Operation) -> bool:
     """A `pto.store_valid` / `pto.load_valid` with a valid extent not known at compile
     time (taken as its whole tile)."""
-    return isinstance(op, (StoreValidOp, LoadValidOp)) and any(
+    return isinstance(op, (StoreValidOp, LoadValidOp, GatherRowOp)) and any(
         not (isinstance(v, OpResult) and isinstance(v.op, arith.ConstantOp)) for v in op.valid
     )
 
@@ -251,7 +251,7 @@ def _unmodelled_access(op: Operation) -> bool:
     the check does not model (`memref.store`, `memref.copy`, ...). The modelled
     accesses, views, and the ops that only pass a memref on (terminators, loops and
     branches, whose results are checked where they are accessed) are not."""
-    if isinstance(op, (*WRITE_OPS, LoadOp, LoadValidOp, ReadOp, *_NO_ACCESS)):
+    if isinstance(op, (*WRITE_OPS, LoadOp, LoadValidOp, GatherRowOp, ReadOp, *_NO_ACCESS)):
         return False
     if op.has_trait(IsTerminator) or op.regions:
         return False
@@ -352,7 +352,8 @@ def _read_races(
     if not by_mem:
         return out
     for rd in builder.spmd.body.walk():
-        if not isinstance(rd, (LoadOp, LoadValidOp, ReadOp)) or _scope_of(rd) is not builder.spmd:
+        if not isinstance(rd, (LoadOp, LoadValidOp, GatherRowOp, ReadOp)) or _scope_of(
+                rd) is not builder.spmd:
             continue
         base = base_memref(rd.source)
         if _private(builder, base):

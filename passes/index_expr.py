@@ -55,7 +55,7 @@ from xdsl.ir import Attribute, Block, BlockArgument, Operation, OpResult, SSAVal
 from ptoc.diagnostics import location_of
 from ptoc.dialects import int_semantics
 from ptoc.dialects.pto import LoadOp, RangeOp, ReadOp, SectionOp, SpmdOp, StoreOp, UnrollOp
-from ptoc.dialects.pto_tiles import LoadValidOp, StoreValidOp, WriteOp
+from ptoc.dialects.pto_tiles import GatherRowOp, LoadValidOp, StoreValidOp, WriteOp
 
 WriteLike: TypeAlias = "StoreOp | StoreValidOp | WriteOp"
 WRITE_OPS = (StoreOp, StoreValidOp, WriteOp)
@@ -1543,13 +1543,19 @@ class IndexBuilder:
 
     def memory_access(
         self,
-        op: StoreOp | StoreValidOp | WriteOp | LoadOp | LoadValidOp | ReadOp,
+        op: StoreOp | StoreValidOp | WriteOp | LoadOp | LoadValidOp | GatherRowOp | ReadOp,
         label: str = "",
     ) -> Access | None:
         """The box a `pto.store` / `pto.store_valid` / `pto.write` writes or a `pto.load` /
         `pto.read` reads (a read is one element), or None when the op never runs."""
         if isinstance(op, WRITE_OPS):
             return self.access(op, label or op.name.removeprefix("pto."))
+        if isinstance(op, GatherRowOp):  # the valid window of GM, at most the tile's size
+            shape = cast(TensorType[Attribute], op.acc.type).get_shape()
+            box = self.valid_box(tuple(int(x) for x in shape), op.valid)
+            if box is None:
+                return None
+            return self.access_of(op, op.indices, box, label or "gather_row")
         if isinstance(op, (LoadOp, LoadValidOp)):
             rt = op.result.type
             assert isinstance(rt, TensorType)

@@ -19,6 +19,7 @@ its generic form (`pto-opt --print-op-generic`) verifies in upstream `mlir-opt` 
 | `pto.matmul`, `pto.matmul_acc` | `linalg.generic` over (i, k, j), fp32 accumulation in increasing k (int8: i32); `a_trans` as an indexing map, `b_trans` as one transposing copy of B (so the j loop reads it contiguously); `matmul_acc` adds the accumulator after the product, as the interpreter does |
 | `pto.write` | `memref.store` |
 | `pto.load_valid` / `pto.store_valid` | a padded buffer and a copy of the valid window (dynamic-size `memref.subview`s) |
+| `pto.gather_row` | the tile into a buffer, the valid window of GM copied into it at the offsets (dynamic-size `memref.subview`s) |
 | `pto.cmp`, `pto.cmps`, `pto.select`, `pto.row/col_expand_*`, tile-scalar ops, `pto.gather_mask`, `pto.scatter_mask` | `linalg.generic` |
 | `pto.sort32`, `pto.mrgsort` | `scf.for` loops: a stable rank sort (largest first, NaN last) |
 | `pto.section` / `pto.handoff` | inlined / the tile itself (one executor runs both sides) |
@@ -893,6 +894,23 @@ def _load_valid(b: _B, op: pto_tiles.LoadValidOp) -> SSAValue:
     return b.op(bufferization.ToTensorOp(buf, restrict=True, writable=True))
 
 
+def _gather_row(b: _B, op: pto_tiles.GatherRowOp) -> SSAValue:
+    """The tile into a buffer, the valid window of GM copied into it at the offsets."""
+    at = op.acc.type
+    shape = _shape(at)
+    valid = list(op.valid)
+    buf = b.op(memref.AllocOp([], [], MemRefType(_elem(at), list(shape))))
+    b.put(
+        MaterializeInDestinationOp.create(
+            operands=[op.acc, buf], properties={"restrict": UnitAttr(), "writable": UnitAttr()}
+        )
+    )
+    src = _subview(b, op.source, op.indices, shape, valid)
+    dst = _subview(b, buf, op.offsets, shape, valid)
+    _buffer_generic(b, [src], dst, lambda ib, a: a[0])
+    return b.op(bufferization.ToTensorOp(buf, restrict=True, writable=True))
+
+
 def _store_valid(b: _B, op: pto_tiles.StoreValidOp) -> None:
     vt = op.value.type
     shape = _shape(vt)
@@ -1062,6 +1080,8 @@ def _lower_op(op: Operation) -> None:
         return
     elif isinstance(op, pto_tiles.LoadValidOp):
         new = _load_valid(b, op)
+    elif isinstance(op, pto_tiles.GatherRowOp):
+        new = _gather_row(b, op)
     elif isinstance(op, pto_tiles.StoreValidOp):
         _store_valid(b, op)
         op.detach()

@@ -1436,6 +1436,38 @@ def _load_valid(c: _Compiler, op: pto_tiles.LoadValidOp) -> Thunk:
     return _with_bursts(c, th, op.source, None, dt.itemsize, valid=extents)
 
 
+@_handles("pto.gather_row")
+def _gather_row(c: _Compiler, op: pto_tiles.GatherRowOp) -> Thunk:
+    """The tile with a window of GM written in: a load of the valid extents (its event
+    has their bursts, and reads the tile it writes into)."""
+    a, ms = c.slot(op.acc), c.slot(op.source)
+    ix = [c.slot(i) for i in op.indices]
+    ox = [c.slot(i) for i in op.offsets]
+    tile = _shape_of(op.acc.type)
+    dt = nm.np_dtype(_elem_of(op.acc.type))
+    extents = _valid_extents(op, c, op.valid, tile)
+
+    def gather(f: Frame) -> Any:
+        m = f[ms]
+        idx = [f[s] for s in ix]
+        at = [f[s] for s in ox]
+        ext = extents(f)
+        if not _in_bounds(idx, ext, m.shape):
+            raise _oob(op, "load", idx, ext, m.shape)
+        if not _in_bounds(at, ext, tile):
+            raise InterpreterError(
+                op, f"the window {list(ext)} at {at} is outside the {list(tile)} tile")
+        out = f[a].copy()
+        out[tuple(slice(o, o + e) for o, e in zip(at, ext, strict=False))] = m[
+            tuple(slice(i, i + e) for i, e in zip(idx, ext, strict=False))]
+        return out
+
+    th = c.value_op(op, gather, "load", nan_check=False)
+    if not c.v.record:
+        return th
+    return _with_bursts(c, th, op.source, None, dt.itemsize, valid=extents)
+
+
 @_handles("pto.store_valid")
 def _store_valid(c: _Compiler, op: pto_tiles.StoreValidOp) -> Thunk:
     vs, ms = c.slot(op.value), c.slot(op.dest)

@@ -38,18 +38,18 @@ from xdsl.dialects.builtin import MemRefType
 from xdsl.ir import Operation, OpResult, SSAValue
 
 from ptoc.dialects import pto
-from ptoc.dialects.pto_tiles import LoadValidOp
+from ptoc.dialects.pto_tiles import GatherRowOp, LoadValidOp
 
 __all__ = ["READ_ONLY_OPS", "ScopeMemory", "disjoint_stores", "independent_tasks",
            "memref_root", "run_tasks", "scope_memory", "threads", "written_by"]
 
 READ_ONLY_OPS = frozenset({
-    "pto.load", "pto.load_valid", "pto.read", "memref.collapse_shape", "memref.expand_shape",
-    "memref.dim",
+    "pto.load", "pto.load_valid", "pto.read", "pto.gather_row", "memref.collapse_shape",
+    "memref.expand_shape", "memref.dim",
 })
 """Ops that take a memref operand and never write through it."""
 
-_READS = (pto.LoadOp, LoadValidOp, pto.ReadOp)
+_READS = (pto.LoadOp, LoadValidOp, pto.ReadOp, GatherRowOp)
 _MAX_POINTS = 100_000
 """The race check's enumeration bound here (a scope it cannot prove quickly runs serially)."""
 

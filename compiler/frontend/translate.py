@@ -498,8 +498,8 @@ class Translator:
         self.pending_after: list[tuple[pto.SpmdOp, list[TaskIds | TaskIdCell]]] = []
         """Scopes with `deps=`, for `finish_after`."""
         self.l1_ops: set[Operation] = set()
-        """The fills of `pl.create_l1` and the inserts of `pl.gather_row`: L1 (cube side)
-        work of PyPTO's, no vector op (`task_core`)."""
+        """The fills of `pl.create_l1`: an L1 (cube side) buffer of PyPTO's, no vector op
+        (`task_core`)."""
         self.scalars: dict[str, Any] = dict(loaded.leftover)
         """Values of the entry's scalar parameters (`--set NAME=VALUE`): PyPTO's `@pl.jit`
         specializes a scalar argument, substituting its value as a literal."""
@@ -1445,9 +1445,9 @@ class Translator:
                 continue
             elif (op.name.startswith("pto.") and op.name not in (
                     "pto.load", "pto.store", "pto.read", "pto.yield", "pto.range", "pto.unroll",
-                    "pto.spmd", "pto.write", "pto.load_valid", "pto.store_valid",
-                    "pto.section", "pto.handoff")) or (any(isinstance(r.type, TensorType) for r in op.results) and op.name not in ("pto.load", "pto.load_valid", "pto.range", "pto.unroll",
-                                "scf.if", *_ALIAS_OPS)):
+                    "pto.spmd", "pto.write", "pto.load_valid", "pto.store_valid", "pto.gather_row",
+                    "pto.section", "pto.handoff")) or (any(isinstance(r.type, TensorType) for r in op.results) and op.name not in ("pto.load", "pto.load_valid", "pto.gather_row", "pto.range",
+                                "pto.unroll", "scf.if", *_ALIAS_OPS)):
                 vector = True
         if cube and vector:
             return "mix"
@@ -2898,14 +2898,24 @@ class Translator:
         a = self.args(node, ["tensor", "indices"], 2, "pl.read")
         src = self.expr(a["tensor"])
         idx = a["indices"]
-        if not isinstance(idx, (ast.List, ast.Tuple)):
-            raise self.err(idx, "pl.read takes its indices as a list: pl.read(t, [i, j])")
+        if isinstance(idx, (ast.List, ast.Tuple)):
+            elts = list(idx.elts)
+        else:
+            # PyPTO's single index is a flat one; for a 1-d source it is the index itself
+            rank = (len(src.shape) if isinstance(src, GMView) else
+                    len(src.type.get_shape()) if isinstance(src, SSAValue)  # pyright: ignore[reportAttributeAccessIssue]
+                    and isinstance(src.type, (TensorType, MemRefType)) else None)
+            if rank != 1:
+                raise self.err(idx, "pl.read with one index reads a 1-d tensor or tile (a flat "
+                               "index into more dimensions is not supported yet); give one "
+                               "index per dimension: pl.read(t, [i, j])")
+            elts = [idx]
         if _is_tile(src):
-            return self.tile_element(self.ssa(src, None, a["tensor"]), list(idx.elts), node)
+            return self.tile_element(self.ssa(src, None, a["tensor"]), elts, node)
         win = self.gm_window(src, a["tensor"], "pl.read")
         self.node = node
-        self.in_view(win, list(idx.elts), None, node)
-        b, offs = self.through_view(win, list(idx.elts), node)
+        self.in_view(win, elts, None, node)
+        b, offs = self.through_view(win, elts, node)
         return self.read(b, offs, node)
 
     def pl_tile__read(self, node: ast.Call) -> Value:
@@ -3269,16 +3279,14 @@ class Translator:
         return acc
 
     def pl_gather_row(self, node: ast.Call) -> Value:
-        """`pl.gather_row(acc, src, dst_offset, src_offset, shapes)`: the window of the
-        global tensor `src` at `src_offset` (static `shapes`, typically [1, N]) written
-        into the tile `acc` at `dst_offset`: a `pto.load` and a `tensor.insert_slice`
-        (PyPTO DMAs it straight into L1; the value is the same)."""
+        """`pl.gather_row(acc, src, dst_offset, src_offset, shapes, valid_shape=None)`:
+        the window of the global tensor `src` at `src_offset` (static `shapes`, typically
+        [1, N]; `valid_shape=` moves only that much of it) written into the tile `acc` at
+        `dst_offset`: one `pto.gather_row` (PyPTO DMAs it straight into L1)."""
         a = self.args(node, ["acc", "src", "dst_offset", "src_offset", "shapes", "transpose",
                              "valid_shape"], 5, "pl.gather_row")
         if "transpose" in a and self.static(a["transpose"]) is not False:
             raise self.err(a["transpose"], "pl.gather_row transpose=True is not supported yet")
-        if "valid_shape" in a:
-            raise self.err(a["valid_shape"], "pl.gather_row valid_shape= is not supported yet")
         acc = self.expr(a["acc"])
         if not _is_tile(acc):
             raise self.err(a["acc"], f"pl.gather_row writes into a tile (pl.create_l1), got "
@@ -3287,16 +3295,29 @@ class Translator:
         soffs0 = self._offsets_list(a["src_offset"], "pl.gather_row's src_offset")
         doffs = self._offsets_list(a["dst_offset"], "pl.gather_row's dst_offset")
         shape = self.static_ints(a["shapes"], "pl.gather_row's shapes")
+        tshape = list(_shape(acc.type))
+        if len(shape) != len(tshape) or len(doffs) != len(tshape) or any(
+                n > t for n, t in zip(shape, tshape, strict=False)):
+            raise self.err(a["shapes"], f"pl.gather_row's window {shape} does not fit the "
+                           f"{_describe(acc)} it writes into")
+        if "valid_shape" in a and shape != tshape:
+            # the op checks the extents against the tile, so the window must be the tile's
+            raise self.err(a["valid_shape"], "pl.gather_row valid_shape= of a window smaller "
+                           "than the accumulator is not supported yet")
         self.node = node
         self.need_task(node, "pl.gather_row")
         self.in_view(win, soffs0, shape, node)
         b, offs = self.through_view(win, soffs0, node)
-        row = self.load(b, self.offsets(offs, node), shape, node)
+        if "valid_shape" in a:
+            valid = self.offsets(self._offsets_list(a["valid_shape"],
+                                                    "pl.gather_row's valid_shape"), node)
+            if len(valid) != len(shape):
+                raise self.err(a["valid_shape"], "valid_shape= needs one extent per dimension")
+        else:
+            valid = self.offsets(list(shape), node)
         tile = self.ssa(acc, None, a["acc"])
-        out = self.tile_insert(tile, row, doffs, None, node)
-        if isinstance(out, OpResult):
-            self.l1_ops.add(out.op)
-        return out
+        return self.res(pto_tiles.GatherRowOp(tile, b, self.offsets(offs, node),
+                                              self.offsets(doffs, node), valid))
 
     def pl_tile__gather_row(self, node: ast.Call) -> Value:
         return self.pl_gather_row(node)
@@ -3723,6 +3744,10 @@ class Translator:
         self._prefetch_handle(a["event"], "event", "pl.prefetch.wait")
         self._prefetch_handle(a["session_handle"], "session", "pl.prefetch.wait")
         return True
+
+    def pl_get_block_idx(self, node: ast.Call) -> Value:
+        """`pl.get_block_idx()`: PyPTO's unified name of `pl.tile.get_block_idx()`."""
+        return self.pl_tile__get_block_idx(node)
 
     def pl_tile__get_block_idx(self, node: ast.Call) -> Value:
         if self.task is None:

@@ -47,3 +47,24 @@ func.func @f(%m: memref<?x65536xf32>, %r: index, %n: index) {
   %t = pto.load_valid %m[%r, %r] valid [%n, %n] : memref<?x65536xf32> -> tensor<1x65536xf32>
   func.return
 }
+
+// -----
+func.func @f(%m: memref<?x512xf32>, %t: tensor<4x512xbf16>, %r: index, %n: index) {
+  // expected-error@+1 {{'pto.gather_row' op tile element type bf16 differs from the memref's f32}}
+  %g = pto.gather_row %t, %m[%r, %r] at [%r, %r] valid [%n, %n] : tensor<4x512xbf16>, memref<?x512xf32> -> tensor<4x512xbf16>
+  func.return
+}
+
+// -----
+func.func @f(%m: memref<?x512xf32>, %t: tensor<4x512xf32>, %r: index, %n: index) {
+  // expected-error@+1 {{'pto.gather_row' op pto.gather_row gives 1 offsets for a rank-2 tile}}
+  %g = pto.gather_row %t, %m[%r, %r] at [%r] valid [%n, %n] : tensor<4x512xf32>, memref<?x512xf32> -> tensor<4x512xf32>
+  func.return
+}
+
+// -----
+func.func @f(%m: memref<?x512xf32>, %t: tensor<4x512xf32>, %r: index, %n: index) {
+  // expected-error@+1 {{'pto.gather_row' op the result type tensor<2x512xf32> differs from the tile's tensor<4x512xf32>}}
+  %g = pto.gather_row %t, %m[%r, %r] at [%r, %r] valid [%n, %n] : tensor<4x512xf32>, memref<?x512xf32> -> tensor<2x512xf32>
+  func.return
+}
