@@ -894,17 +894,23 @@ def _load_valid(b: _B, op: pto_tiles.LoadValidOp) -> SSAValue:
     return b.op(bufferization.ToTensorOp(buf, restrict=True, writable=True))
 
 
-def _gather_row(b: _B, op: pto_tiles.GatherRowOp) -> SSAValue:
-    """The tile into a buffer, the valid window of GM copied into it at the offsets."""
-    at = op.acc.type
-    shape = _shape(at)
-    valid = list(op.valid)
-    buf = b.op(memref.AllocOp([], [], MemRefType(_elem(at), list(shape))))
+def _tile_buffer(b: _B, tile: SSAValue) -> SSAValue:
+    """A new buffer holding the tile's values."""
+    tt = tile.type
+    buf = b.op(memref.AllocOp([], [], MemRefType(_elem(tt), list(_shape(tt)))))
     b.put(
         MaterializeInDestinationOp.create(
-            operands=[op.acc, buf], properties={"restrict": UnitAttr(), "writable": UnitAttr()}
+            operands=[tile, buf], properties={"restrict": UnitAttr(), "writable": UnitAttr()}
         )
     )
+    return buf
+
+
+def _gather_row(b: _B, op: pto_tiles.GatherRowOp) -> SSAValue:
+    """The tile into a buffer, the valid window of GM copied into it at the offsets."""
+    shape = _shape(op.acc.type)
+    valid = list(op.valid)
+    buf = _tile_buffer(b, op.acc)
     src = _subview(b, op.source, op.indices, shape, valid)
     dst = _subview(b, buf, op.offsets, shape, valid)
     _buffer_generic(b, [src], dst, lambda ib, a: a[0])
@@ -912,16 +918,10 @@ def _gather_row(b: _B, op: pto_tiles.GatherRowOp) -> SSAValue:
 
 
 def _store_valid(b: _B, op: pto_tiles.StoreValidOp) -> None:
-    vt = op.value.type
-    shape = _shape(vt)
+    shape = _shape(op.value.type)
     valid = list(op.valid)
     # the tile into a buffer, then the valid window of the buffer into the destination
-    buf = b.op(memref.AllocOp([], [], MemRefType(_elem(vt), list(shape))))
-    b.put(
-        MaterializeInDestinationOp.create(
-            operands=[op.value, buf], properties={"restrict": UnitAttr(), "writable": UnitAttr()}
-        )
-    )
+    buf = _tile_buffer(b, op.value)
     src = _subview(b, buf, [b.index(0) for _ in shape], shape, valid)
     dst = _subview(b, op.dest, op.indices, shape, valid)
     _buffer_generic(b, [src], dst, lambda ib, a: a[0])
