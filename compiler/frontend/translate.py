@@ -2137,7 +2137,9 @@ class Translator:
         out: list[SSAValue] = []
         for lo in lowers:
             v = self.expr(lo) if isinstance(lo, ast.expr) else lo
-            out.append(self.index(v, node))
+            # PyPTO takes an integer scalar of any width here (its slice / assemble /
+            # load checks `IsInt`), so an INT32 read from a table is an offset as it is
+            out.append(self.widened_index(v, node))
         return out
 
     def gm(self, v: Value, node: ast.AST, what: str) -> SSAValue:
@@ -2236,7 +2238,7 @@ class Translator:
         for lo in lowers:
             v = self.expr(lo) if isinstance(lo, ast.expr) else lo
             offs.append(v if isinstance(v, int) and not isinstance(v, bool) else
-                        self.index(v, node))
+                        self.widened_index(v, node))
         return offs
 
     def tile_insert(self, tile: SSAValue, value: Value, lowers: Sequence[ast.expr | int | Value],
