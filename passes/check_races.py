@@ -26,10 +26,11 @@ from xdsl.passes import ModulePass
 from xdsl.traits import IsTerminator
 
 from ptoc.diagnostics import location_of, op_error, warn
-from ptoc.dialects.pto import LoadOp, ReadOp, SpmdOp, StoreOp
+from ptoc.dialects.pto import SpmdOp, StoreOp
 from ptoc.dialects.pto_tiles import GatherRowOp, LoadValidOp, StoreValidOp
 from ptoc.passes.index_expr import (
     DEFAULT_MAX_POINTS,
+    READ_OPS,
     WRITE_OPS,
     DISTINCT_ATTR,
     Access,
@@ -251,7 +252,7 @@ def _unmodelled_access(op: Operation) -> bool:
     the check does not model (`memref.store`, `memref.copy`, ...). The modelled
     accesses, views, and the ops that only pass a memref on (terminators, loops and
     branches, whose results are checked where they are accessed) are not."""
-    if isinstance(op, (*WRITE_OPS, LoadOp, LoadValidOp, GatherRowOp, ReadOp, *_NO_ACCESS)):
+    if isinstance(op, (*WRITE_OPS, *READ_OPS, *_NO_ACCESS)):
         return False
     if op.has_trait(IsTerminator) or op.regions:
         return False
@@ -352,8 +353,7 @@ def _read_races(
     if not by_mem:
         return out
     for rd in builder.spmd.body.walk():
-        if not isinstance(rd, (LoadOp, LoadValidOp, GatherRowOp, ReadOp)) or _scope_of(
-                rd) is not builder.spmd:
+        if not isinstance(rd, READ_OPS) or _scope_of(rd) is not builder.spmd:
             continue
         base = base_memref(rd.source)
         if _private(builder, base):

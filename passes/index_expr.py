@@ -59,6 +59,8 @@ from ptoc.dialects.pto_tiles import GatherRowOp, LoadValidOp, StoreValidOp, Writ
 
 WriteLike: TypeAlias = "StoreOp | StoreValidOp | WriteOp"
 WRITE_OPS = (StoreOp, StoreValidOp, WriteOp)
+READ_OPS = (LoadOp, LoadValidOp, GatherRowOp, ReadOp)
+"""The ops that read a memref's elements (`IndexBuilder.memory_access` gives their box)."""
 """The ops that write global memory: a tile (`pto.store`), the valid window of a tile
 (`pto.store_valid`) or one scalar (`pto.write`)."""
 VIEW_OPS = (memref.CollapseShapeOp, memref.ExpandShapeOp)
@@ -1547,7 +1549,8 @@ class IndexBuilder:
         label: str = "",
     ) -> Access | None:
         """The box a `pto.store` / `pto.store_valid` / `pto.write` writes or a `pto.load` /
-        `pto.read` reads (a read is one element), or None when the op never runs."""
+        `pto.load_valid` / `pto.gather_row` / `pto.read` reads (a read is one element), or
+        None when the op never runs."""
         if isinstance(op, WRITE_OPS):
             return self.access(op, label or op.name.removeprefix("pto."))
         if isinstance(op, GatherRowOp):  # the valid window of GM, at most the tile's size

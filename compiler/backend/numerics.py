@@ -524,7 +524,9 @@ def col_sum(x: NpArray, binary: bool = False) -> NpArray:
     round. Every add rounds in the tile's own type (the unit's vadd); one row is copied."""
     a = np.asarray(x)
     tree = ColSumOp.order(a.shape[-2], binary)
-    return ColSumOp.evaluate(tree, lambda i: a[..., i:i + 1, :].copy(), lambda p, q: p + q)
+    if isinstance(tree, int):  # one row: a copy (every add below makes a new array)
+        return a[..., 0:1, :].copy()
+    return ColSumOp.evaluate(tree, lambda i: a[..., i:i + 1, :], lambda p, q: p + q)
 
 
 def row_sum_tree(x: NpArray) -> NpArray:
