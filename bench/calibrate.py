@@ -228,7 +228,9 @@ def _builtin_seed_case() -> Case:
     return Case("seed", "total", "pool_group_2", vs, kernel.parent, "high")
 
 
-def load_cases(root: Path = CASES_DIR) -> list[Case]:
+def load_cases(root: Path = CASES_DIR, *, with_seed: bool = True) -> list[Case]:
+    """The cases under `root` (each `*/case.toml` with two variants or more); with
+    `with_seed`, the seed case is added when `root` has none."""
     cases: list[Case] = []
     for toml in sorted(root.glob("*/case.toml")):
         with toml.open("rb") as f:
@@ -254,7 +256,7 @@ def load_cases(root: Path = CASES_DIR) -> list[Case]:
             name = "seed" if folder.name == "seed" else str(doc.get("case", folder.name))
             grade = doc.get("attribution", "medium")
             cases.append(Case(name, doc["metric"], doc["winner"], vs, folder, grade))
-    if not any(c.name == "seed" for c in cases):
+    if with_seed and not any(c.name == "seed" for c in cases):
         cases.append(_builtin_seed_case())
     return cases
 

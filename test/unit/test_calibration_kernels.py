@@ -1,4 +1,6 @@
-"""The calibration cases (examples/calibration/*/case.toml) and their kernels.
+"""The calibration cases (examples/calibration/*/case.toml), the holdout cases
+(examples/holdout/*/case.toml: the same schema, `holdout = true`, never fitted) and
+their kernels.
 
 * every case file is well-formed (the schema of examples/calibration/README.md): its
   keys and types, a known metric kind, a public source, files that exist, a winner
@@ -10,7 +12,8 @@
 * variants that compute the same function (`same_outputs_as`) give equal outputs:
   bit for bit, or within `outputs_rtol` where the variants sum in another order;
 * every case's kernels compute what their headers say: an independent numpy reference
-  per case (exact where the kernel moves data or sums exact grids), also on inputs
+  per case (here for a calibration case, in the case's `reference.py` for a holdout
+  case; exact where the kernel moves data or sums exact grids), also on inputs
   that take branches the measured fixtures do not (all slot kinds of the gather; any
   window positions of the ratio-4 softmax_pool, a hypothesis property).
 
@@ -45,7 +48,8 @@ from ptoc.passes.check_races import check_scope
 
 ROOT = Path(__file__).resolve().parents[2]
 CALIB = ROOT / "examples" / "calibration"
-CASE_FILES = sorted(CALIB.glob("*/case.toml"))
+HOLDOUT = ROOT / "examples" / "holdout"
+CASE_FILES = sorted(CALIB.glob("*/case.toml")) + sorted(HOLDOUT.glob("*/case.toml"))
 
 METRICS = {"span", "task_time", "total"}
 CORES = {"vector", "cube", "mix"}
@@ -64,7 +68,7 @@ TOP_REQUIRED: dict[str, type | tuple[type, ...]] = {
     "source": dict,
     "variants": list,
 }
-TOP_OPTIONAL: dict[str, type | tuple[type, ...]] = {"notes": str}
+TOP_OPTIONAL: dict[str, type | tuple[type, ...]] = {"notes": str, "holdout": bool}
 VARIANT_REQUIRED: dict[str, type | tuple[type, ...]] = {
     "name": str,
     "kernel": str,
@@ -97,6 +101,8 @@ def _load_case(path: Path) -> dict[str, Any]:
 
 
 CASES = {p.parent.name: _load_case(p) for p in CASE_FILES}
+FOLDER = {p.parent.name: p.parent for p in CASE_FILES}
+assert len(FOLDER) == len(CASE_FILES), "a case id is both a calibration and a holdout case"
 VARIANTS = [(c, v["name"]) for c, doc in CASES.items() for v in doc.get("variants", [])]
 SAME = [
     (c, v["name"], v["same_outputs_as"])
@@ -132,8 +138,10 @@ def test_cases_exist() -> None:
 @pytest.mark.parametrize("case", sorted(CASES))
 def test_case_file_well_formed(case: str) -> None:
     doc = CASES[case]
-    folder = CALIB / case
+    folder = FOLDER[case]
     _check_keys(doc, TOP_REQUIRED, TOP_OPTIONAL, case)
+    # a holdout case says so, and only a holdout case does (the fit reads examples/calibration)
+    assert doc.get("holdout", False) == (folder.parent == HOLDOUT), f"{case}: holdout key"
     assert doc["schema"] == 1
     assert doc["metric"] in METRICS, f"{case}: metric '{doc['metric']}' not in {METRICS}"
     assert doc["hardware"] == "a2a3"
@@ -169,7 +177,7 @@ def test_case_file_well_formed(case: str) -> None:
 
 @pytest.mark.parametrize("case", sorted(CASES))
 def test_case_files_have_no_machine_paths(case: str) -> None:
-    for f in sorted((CALIB / case).iterdir()):
+    for f in sorted(FOLDER[case].iterdir()):
         if f.suffix in {".mlir", ".py", ".toml", ".md"}:
             text = f.read_text()
             assert not re.search(r"/wor[k]/|\.\./share[d]", text), f"{f.name}: a machine path"
@@ -186,7 +194,7 @@ def _inputs_module(path: Path) -> ModuleType:
 @functools.cache
 def _module(case: str, name: str) -> ModuleOp:
     v = _variant(case, name)
-    path = CALIB / case / v["kernel"]
+    path = FOLDER[case] / v["kernel"]
     module = parse(path.read_text(), str(path))
     if "passes" in v:
         run_pipeline(module, v["passes"])
@@ -195,7 +203,7 @@ def _module(case: str, name: str) -> ModuleOp:
 
 def _inputs(case: str, name: str) -> dict[str, np.ndarray[Any, Any]]:
     v = _variant(case, name)
-    mod = _inputs_module(CALIB / case / v["inputs"])
+    mod = _inputs_module(FOLDER[case] / v["inputs"])
     make = getattr(mod, v.get("inputs_function", "make_inputs"))
     return make(0, **v.get("inputs_args", {}))
 
@@ -420,6 +428,11 @@ REFERENCES = {
     "b8b84496": (_ref_b8b84496, 1e-5),
     "fec57dde": (_ref_fec57dde, 1e-4),
 }
+# a holdout case brings its own reference (`reference(inputs)` and `RTOL` in reference.py)
+for _case, _folder in FOLDER.items():
+    if _folder.parent == HOLDOUT and (_folder / "reference.py").is_file():
+        _mod = _inputs_module(_folder / "reference.py")
+        REFERENCES[_case] = (_mod.reference, float(_mod.RTOL))
 REF_VARIANTS = [
     (c, v["name"])
     for c, doc in CASES.items()
@@ -527,6 +540,20 @@ TASK_TOTALS: dict[tuple[str, str, str, int | None], dict[str, int]] = {
     ("b8b84496", "per_token", "ffn_norm", 0): {"load": 8, "store": 7, "vector": 51},
     ("fec57dde", "linear_ok_4", "hc_pre_linear", 0): {"load": 32, "matmul": 16, "store": 1, "vector": 1},
     ("fec57dde", "linear_ok_8", "hc_pre_linear", 0): {"load": 16, "matmul": 8, "store": 1, "vector": 1},
+    # holdout cases (examples/holdout): the totals their headers derive from the public code
+    ("8170f0af", "per_token_block", "prefill_c4_state_update", 0): {"read": 2, "load": 4, "vector": 4, "store": 2},
+    ("8170f0af", "per_token", "prefill_c4_state_update", 0): {"read": 2, "load": 97, "vector": 97, "store": 64},
+    # + 1 vector op each: the ones fill of the reciprocal (see the headers)
+    ("e4ce7a8a", "quant_tile_256", "exp_h_q_0", 0): {"load": 16, "store": 9, "vector": 69},
+    ("e4ce7a8a", "quant_tile_512", "exp_h_q_0", 0): {"load": 8, "store": 5, "vector": 37},
+    # task 16 / 8: the first task of batch 2, which compresses; task 0 (batch 0) only reads
+    # its start position; the gather's 256 row inserts count as vector events
+    ("16b5b542", "row_gather_transpose", "softmax_pool", 16): {"read": 257, "load": 256, "vector": 267, "store": 1},
+    ("16b5b542", "row_gather_transpose", "softmax_pool", 0): {"read": 1},
+    ("16b5b542", "block_col_reduce", "softmax_pool", 8): {"read": 17, "load": 32, "vector": 42, "store": 1},
+    ("16b5b542", "block_col_reduce", "softmax_pool", 0): {"read": 1},
+    ("786e0ccc", "sort_scan", "lm_head_greedy_sample", 0): {"load": 506, "store": 1, "sort": 1518, "vector": 510},
+    ("786e0ccc", "max_scan", "lm_head_greedy_sample", 0): {"load": 20, "store": 1, "vector": 157},
 }
 COUNTED = ("load", "store", "read", "write", "vector", "matmul", "handoff", "sort")
 

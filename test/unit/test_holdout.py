@@ -1,0 +1,60 @@
+"""The holdout cases (examples/holdout) stay out of the fit, and bench/holdout.py runs.
+
+The kernels themselves are checked with the calibration ones
+(test_calibration_kernels.py). Here: no holdout case is a calibration case (the fit in
+bench/calibrate.py reads examples/calibration only), and `bench/holdout.py` predicts
+every holdout variant with the machine file as it is and prints the table, the counts
+and the no-change baseline.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+HOLDOUT = ROOT / "examples" / "holdout"
+
+
+def _load(name: str) -> ModuleType:
+    spec = importlib.util.spec_from_file_location(name, ROOT / "bench" / f"{name}.py")
+    assert spec is not None and spec.loader is not None
+    mod = importlib.util.module_from_spec(spec)
+    sys.modules[name] = mod
+    spec.loader.exec_module(mod)
+    return mod
+
+
+def test_holdout_cases_are_not_fitted() -> None:
+    cal = _load("calibrate")
+    fitted = {c.folder.resolve() for c in cal.load_cases()}
+    held = sorted(p.parent for p in HOLDOUT.glob("*/case.toml"))
+    assert held, "no holdout cases"
+    assert not any(h.resolve() in fitted for h in held)
+    calib_ids = {p.parent.name for p in (ROOT / "examples" / "calibration").glob("*/case.toml")}
+    assert not calib_ids & {h.name for h in held}
+
+
+def test_holdout_bench_predicts_every_variant(capsys: pytest.CaptureFixture[str]) -> None:
+    import tomllib
+
+    holdout = _load("holdout")
+    assert holdout.main([]) == 0
+    out = capsys.readouterr().out
+    for toml in HOLDOUT.glob("*/case.toml"):
+        with toml.open("rb") as f:
+            doc = tomllib.load(f)
+        for v in doc["variants"]:
+            assert f"| {doc['case']} | {v['name']} | {float(v['measured_us']):.2f} |" in out
+    assert "holdout: winner right in" in out
+    assert "baseline 'no change'" in out
+
+
+def test_holdout_bench_without_cases(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    holdout = _load("holdout")
+    assert holdout.main(["--dir", str(tmp_path)]) == 1
+    assert "no holdout cases" in capsys.readouterr().err
