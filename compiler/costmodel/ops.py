@@ -13,6 +13,7 @@ Mechanisms priced here (each number is a `Machine` field, see compiler/machines/
 - vector ops: fixed latency + cycles per 256 B repeat, over the tile as UB holds it (every
   row padded to whole 32 B blocks), split at 255 repeats; the bytes, not the element
   count, set the repeats (a repeat is 64 fp32 or 128 bf16 elements);
+- an insert into a tile (`tensor.insert_slice`, PyPTO's assemble): a move of the window;
 - compare / select / cast: their own latency class; gather: per 32 B block of its result;
   sort: one pass (sort32 or one merge) per event, per `sort_repeat_elements` pairs;
 - DMA: a copy of `rows` bursts (one per GM row of a strided tile) pays `dma_burst_cycles`
@@ -277,6 +278,13 @@ def op_cost(
         return c
     if kind == "vector":
         own = int(padded_bytes(e.shape, e.dtype, m) * valid_fraction)
+        if e.op == "tensor.insert_slice" and operand_bytes and operand_bytes[0] > 0:
+            # An insert into a tile is PyPTO's tile.assemble, which its code generator
+            # lowers to a pto.subview of the target and one pto.tmov of the source into
+            # it (pypto src/backend/common/pto_ops_datamove.cpp,
+            # MakeTileAssembleCodegenPTO): the move is the window (the source, the first
+            # operand), not the whole tile.
+            return vector_cost(e.op, operand_bytes[0], m)
         return vector_cost(e.op, max([own, *operand_bytes]), m)
     if kind == "sort":
         return sort_cost(e.nbytes, m)

@@ -262,3 +262,37 @@ def test_int8_matmul_takes_half_the_k_steps() -> None:
     wide = dataclasses.replace(m, cube_fractal_row_bytes=64)
     i8w = matmul_cost(128, 64, 128, 1, "int32", wide).occupancy
     assert i8w - moves(1) == pytest.approx(8 * 4 * 2 + m.mad_head_cycles_per_k_block * 2)
+
+
+def test_an_insert_into_a_tile_moves_its_window(m: Machine) -> None:
+    """PyPTO lowers an assemble into a tile to one move of the source into a subview of
+    the target: a [1, 64] row inserted into a [128, 64] tile costs a [1, 64] move, run
+    through the interpreter (its record names the source first)."""
+    import numpy as np
+
+    import ptoc
+    from ptoc.backend.interpreter import compile_module
+
+    text = """
+func.func @k(%a: memref<1x64xf32>, %out: memref<128x64xf32>) {
+  pto.spmd %i = 0 to 1 name "s" core vector {
+    %c0 = arith.constant 0 : index
+    %c5 = arith.constant 5 : index
+    %row = pto.load %a[%c0, %c0] : memref<1x64xf32> -> tensor<1x64xf32>
+    %z = arith.constant dense<0.0> : tensor<128x64xf32>
+    %t = tensor.insert_slice %row into %z[%c5, 0] [1, 64] [1, 1] : tensor<1x64xf32> into tensor<128x64xf32>
+    pto.store %t, %out[%c0, %c0] : tensor<128x64xf32>, memref<128x64xf32>
+  }
+  func.return
+}
+"""
+    a = np.arange(64, dtype=np.float32).reshape(1, 64)
+    res = compile_module(ptoc.parse(text, "k.mlir")).run({"a": a, "out": np.zeros((128, 64), np.float32)})
+    assert np.array_equal(res.outputs["out"][5], a[0])
+    events = res.record.scopes[0].tasks[0].events
+    sched = schedule_task(events, m, detailed=True)
+    ins = next(o for o in sched.ops if o.op == "tensor.insert_slice")
+    row = op_cost(OpEvent("vector", "tensor.insert_slice", (1, 64), "float32", 256, (), 0), m)
+    tile = op_cost(OpEvent("vector", "tensor.insert_slice", (128, 64), "float32", 32768, (), 0), m)
+    assert ins.end - ins.start == pytest.approx(row.latency)
+    assert row.latency < tile.latency
