@@ -562,6 +562,12 @@ TASK_TOTALS: dict[tuple[str, str, str, int | None], dict[str, int]] = {
     # headers list
     ("1436179c", "online_flash", "prefill_hca_c128_softmax_pool", 0): {"read": 385, "load": 640, "vector": 2814, "store": 1},
     ("1436179c", "vectorized", "prefill_hca_c128_softmax_pool", 0): {"read": 130, "load": 256, "vector": 781, "store": 1},
+    ("f06f5f04", "per_head_loop", "rope_kv_cache_0", 0): {"load": 156, "store": 152, "vector": 584},
+    # + 16 vector: the two column extracts per kv head (not counted here: extract_slice)
+    ("f06f5f04", "vectorized", "rope_kv_cache_0", 0): {"load": 36, "store": 48, "vector": 152},
+    # + 1 vector: the zero tile the carried accumulator starts as (never read)
+    ("825a7858", "k_tile_256", "qproj_matmul", 0): {"load": 64, "matmul": 32, "store": 8, "vector": 1},
+    ("825a7858", "k_tile_512", "qproj_matmul", 0): {"load": 32, "matmul": 16, "store": 8, "vector": 1},
 }
 COUNTED = ("load", "store", "read", "write", "vector", "matmul", "handoff", "sort")
 
