@@ -15,12 +15,13 @@ import math
 import re
 import struct
 from collections.abc import Iterator
+from typing import Any
 
 from xdsl.context import Context
 from xdsl.dialects import arith
-from xdsl.dialects.builtin import IndexType, IntegerAttr, ModuleOp
+from xdsl.dialects.builtin import AnyFloat, IndexType, IntegerAttr, ModuleOp
 from xdsl.ir import Block, Operation, OpResult, SSAValue
-from xdsl.parser import Parser
+from xdsl.parser import AttrParser, Parser
 from xdsl.parser.core import ForwardDeclaredValue
 from xdsl.parser.generic_parser import ParserState
 from xdsl.utils.exceptions import DiagnosticException
@@ -64,6 +65,40 @@ class OpNameRecordingParser(Parser):
     def _get_op_by_name(self, name: str) -> type[Operation]:
         self.op_names.append(name)
         return super()._get_op_by_name(name)
+
+    def _parse_tensor_literal_element(self) -> Any:
+        """A tensor literal element; a hexadecimal one of a float tensor is its bits.
+
+        Upstream: in `dense<0xFF800000> : tensor<4xf32>` the hex literal is the bit
+        pattern of each element (MLIR's rule, and what xDSL's own printer means when it
+        prints an infinity or a NaN that way), but the parser converts the integer
+        4286578688 to a float. A scalar `arith.constant 0xFF800000 : f32` is read as bits
+        already. Without this, a -inf fill printed by ptoc and parsed again became 4.3e9.
+        """
+        text = self._current_token.text  # pyright: ignore[reportPrivateUsage]
+        negative = text == "-"
+        elem = super()._parse_tensor_literal_element()  # pyright: ignore[reportPrivateUsage]
+        span_text = elem.span.text
+        if not span_text.lstrip("-").lower().startswith("0x") or not isinstance(elem.value, int):
+            return elem
+        return _HexElement(negative or elem.is_negative, elem.value, elem.span)
+
+
+class _HexElement(AttrParser._TensorLiteralElement):  # pyright: ignore[reportPrivateUsage]
+    """A hexadecimal tensor literal element: for a float element type, the bits of the
+    value (the literal must fit the type's width and carry no sign); for an integer
+    type, the integer, as upstream."""
+
+    def to_type(self, parser: AttrParser, type: Any) -> Any:
+        if not isinstance(type, AnyFloat):
+            return super().to_type(parser, type)
+        size = type.compile_time_size
+        value = int(self.value)  # pyright: ignore[reportArgumentType]
+        if self.is_negative or value < 0 or value >= 1 << (8 * size):
+            parser.raise_error(
+                f"hexadecimal float literal out of range for {type}", at_position=self.span
+            )
+        return next(iter(type.iter_unpack(value.to_bytes(size, "little"))))
 
 
 # Upstream: an op's custom parser or constructor (which may verify while parsing) raises

@@ -572,6 +572,14 @@ TASK_TOTALS: dict[tuple[str, str, str, int | None], dict[str, int]] = {
     # each public [128, 512] K step as two halves of K 256 (see the header)
     ("01496c81", "cube_matmul", "gate_dot", 0): {"load": 32, "matmul": 16, "store": 1, "vector": 1},
     ("01496c81", "cube_matmul", "gate_score_post", 0): {"load": 2, "store": 4, "vector": 15},
+    # both sides of the mixed tasks; the vector counts include the fills and mask / pad
+    # events the headers list
+    ("b9d8495a", "five_scopes", "linear", 0): {"load": 256, "matmul": 128, "handoff": 129, "vector": 518, "store": 1},
+    ("b9d8495a", "five_scopes", "split_pre_post", 0): {"load": 6, "vector": 20, "store": 3},
+    ("b9d8495a", "five_scopes", "write_post", 0): {"load": 1, "store": 1},
+    ("b9d8495a", "five_scopes", "comb_sinkhorn", 0): {"load": 4, "vector": 424, "store": 4},
+    ("b9d8495a", "five_scopes", "mix_x", 0): {"load": 33, "vector": 98, "store": 8},
+    ("b9d8495a", "fused", "hc_pre_1spmd", 0): {"load": 332, "matmul": 128, "handoff": 129, "vector": 1169, "store": 22},
 }
 COUNTED = ("load", "store", "read", "write", "vector", "matmul", "handoff", "sort")
 

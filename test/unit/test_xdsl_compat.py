@@ -111,3 +111,60 @@ def test_upstream_op_parser_raises_a_verify_exception_not_a_parse_error() -> Non
     assert issubclass(VerifyException, xdsl_compat.PARSER_CRASHES)
     with pytest.raises(ParseError, match=re.escape("'arith.constant' op is invalid")):
         parse(text)
+
+
+def _dense_values(module: ModuleOp) -> list[float]:
+    from xdsl.dialects import arith
+
+    (c,) = [o for o in module.walk() if isinstance(o, arith.ConstantOp)]
+    return list(c.value.get_values())  # pyright: ignore[reportAttributeAccessIssue]
+
+
+_HEX_DENSE = """
+func.func @k() -> tensor<2xf32> {
+  %c = arith.constant dense<0xFF800000> : tensor<2xf32>
+  func.return %c : tensor<2xf32>
+}
+"""
+
+
+def test_upstream_reads_a_hex_dense_float_as_an_integer() -> None:
+    # MLIR reads 0xFF800000 in a float dense literal as the bits of -inf
+    assert _dense_values(_upstream_parse(_HEX_DENSE)) == [4286578688.0, 4286578688.0]
+
+
+@pytest.mark.parametrize(
+    ("literal", "dtype", "want"),
+    [
+        ("0xFF800000", "f32", float("-inf")),
+        ("0x7F800000", "f32", float("inf")),
+        ("0x3F800000", "f32", 1.0),
+        ("0x7C00", "f16", float("inf")),
+        ("0xFF80", "bf16", float("-inf")),
+        ("0xBFF0000000000000", "f64", -1.0),
+    ],
+)
+def test_a_hex_dense_float_is_its_bits(literal: str, dtype: str, want: float) -> None:
+    text = _HEX_DENSE.replace("0xFF800000", literal).replace("f32", dtype)
+    assert _dense_values(parse(text, "t.mlir")) == [want, want]
+    # printed (xDSL prints infinities in hex) and parsed again: the same values
+    assert _dense_values(parse(str(parse(text, "t.mlir")), "t.mlir")) == [want, want]
+
+
+def test_a_hex_dense_float_nan_and_lists() -> None:
+    import math
+
+    text = _HEX_DENSE.replace("dense<0xFF800000>", "dense<[0x7FC00000, 2.5]>")
+    nan, two = _dense_values(parse(text, "t.mlir"))
+    assert math.isnan(nan) and two == 2.5
+    # an integer dense literal in hex stays the integer
+    ints = _HEX_DENSE.replace("f32", "i32").replace("0xFF800000", "0x10")
+    assert _dense_values(parse(ints, "t.mlir")) == [16, 16]
+
+
+@pytest.mark.parametrize("literal", ["0x1FF800000", "-0x3F800000"])
+def test_a_hex_dense_float_out_of_range_is_a_located_error(literal: str) -> None:
+    text = _HEX_DENSE.replace("0xFF800000", literal)
+    with pytest.raises(ParseError, match="t.mlir:3:29") as err:
+        parse(text, "t.mlir")
+    assert "hexadecimal float literal out of range for f32" in str(err.value)
