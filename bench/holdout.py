@@ -26,6 +26,7 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 from types import ModuleType
+from typing import Any
 
 import numpy as np
 
@@ -49,6 +50,32 @@ def _no_change(results: Sequence[object]) -> list[float]:
     return [1.0 / m - 1.0 for r in results for _, m, _ in r.ratios]  # type: ignore[attr-defined]
 
 
+def _two_fold(cal_mod: ModuleType, cases: Sequence[Any], base: Any, params: Sequence[Any],
+              x: Sequence[float]) -> None:
+    """Does more data help? Fit (one start, from the file's values) on the calibration
+    cases plus every other holdout case, predict the rest, and the other way round;
+    print each held-out pair's error next to the file's."""
+    calib = cal_mod.load_cases()
+    names = sorted(c.name for c in cases)
+    folds = (set(names[0::2]), set(names[1::2]))
+    for train in folds:
+        fit_on = [*calib, *(c for c in cases if c.name in train)]
+        cal = cal_mod.Calibration(fit_on, base, params, strict=True)
+        xf = [cal_mod._round(p, v) for p, v in  # pyright: ignore[reportPrivateUsage]
+              zip(params, cal.fit(fit_on, x, 150, outer=2), strict=True)]
+        test = [c for c in cases if c.name not in train]
+        print(f"\nfit on the calibration cases + {', '.join(sorted(train))}: objective on "
+              f"the calibration cases {cal.cost(xf, calib):.4f} (the file's {cal.cost(x, calib):.4f})")
+        for label, values in (("refit", xf), ("file", x)):
+            held = cal_mod.Calibration(test, base, params, strict=True)
+            res = [cal_mod.case_result(c, held.predict(values)) for c in held.cases]
+            errs = [e for r in res for e in r.ratio_errors()]
+            print(f"  {label}: " + ", ".join(
+                f"{r.case} {100 * e:+.1f}%" + ("" if r.winner_ok else " (winner wrong)")
+                for r in res for e in r.ratio_errors())
+                + f"; within 25% in {sum(abs(e) <= 0.25 for e in errs)}/{len(errs)}")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     cal_mod = _calibrate()
     from ptoc.costmodel import load_machine
@@ -57,6 +84,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--machine", default=str(cal_mod.MACHINE_FILE), help="machine file")
     ap.add_argument("--cases", help="comma-separated case ids (default: all)")
     ap.add_argument("--dir", default=str(HOLDOUT_DIR), help="the holdout cases' folder")
+    ap.add_argument("--two-fold", action="store_true",
+                    help="also fit on the calibration cases plus one half of the holdout "
+                    "(cases in name order, alternately) and predict the other half, both ways")
     args = ap.parse_args(argv)
     t0 = time.time()
     cases = cal_mod.load_cases(Path(args.dir), with_seed=False)
@@ -93,6 +123,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         f"{sum(abs(e) <= 0.25 for e in b)}/{len(b)}"
     )
     print("\n".join(lines))
+    if args.two_fold:
+        _two_fold(cal_mod, cases, base, params, x)
     print(f"\ntotal {time.time() - t0:.0f} s")
     return 0
 
