@@ -228,8 +228,9 @@ def register_op_check(check: Callable[[Operation], str | None]) -> None:
 # on every op.
 _MEMO_DIALECTS = frozenset({"arith", "math"})
 # The same holds for these `pto` memory ops (no traits; their verifiers check types and
-# index operands, and `pto.load` the tile against the unified buffer of the target that
-# an enclosing module names): their key adds the attributes of every enclosing module.
+# index operands, and `pto.load` the tile against the buffer that holds it: the UB or,
+# in a cube task, the L1 of the target that an enclosing module names): their key adds
+# the attributes of every enclosing module and the enclosing section or scope kind.
 _MEMO_OPS = frozenset({"pto.load", "pto.store", "pto.read"})
 _VERIFIED: set[tuple[Any, ...]] = set()
 _VERIFIED_MAX = 1 << 14
@@ -243,6 +244,20 @@ def _modules_around(op: Operation) -> tuple[Any, ...]:
             found.append(tuple(sorted(p.attributes.items())))
         p = p.parent_op()
     return tuple(found)
+
+
+def _placement_around(op: Operation) -> Any:
+    """The side of the nearest enclosing `pto.section`, or the core of the nearest
+    `pto.spmd`: what decides the buffer a memory op's tile must fit (the L1 of a cube
+    core or the UB of a vector core, `ptoc.dialects.target.in_cube`)."""
+    p = op.parent_op()
+    while p is not None:
+        if p.name == "pto.section":
+            return ("section", p.properties.get("side"))
+        if p.name == "pto.spmd":
+            return ("spmd", p.properties.get("core"))
+        p = p.parent_op()
+    return None
 
 
 def _verified_key(op: Operation) -> tuple[Any, ...] | None:
@@ -262,7 +277,7 @@ def _verified_key(op: Operation) -> tuple[Any, ...] | None:
             tuple(r.type for r in op.results),
             tuple(sorted(props.items())),
             tuple(sorted(op.attributes.items())),
-            _modules_around(op) if memo_op else (),
+            (_modules_around(op), _placement_around(op)) if memo_op else (),
         )
         hash(key)
     except TypeError:  # an unhashable or unorderable attribute: verify it every time

@@ -79,7 +79,7 @@ from xdsl.traits import (
 )
 from xdsl.utils.exceptions import VerifyException
 
-from ptoc.dialects.target import ub_bytes_for
+from ptoc.dialects.target import tile_buffer_for
 
 
 class CoreKind(StrEnum):
@@ -193,12 +193,14 @@ def tile_bytes(t: Attribute) -> int:
 
 
 def _check_tile_fits(op: Operation, t: Attribute, what: str) -> None:
+    """A tile of `op` fits the buffer that holds it (`target.tile_buffer_for`): the L1
+    of a cube core in a cube task, else the UB of a vector core."""
     nbytes = tile_bytes(t)
-    limit, target = ub_bytes_for(op)
+    limit, target, buffer = tile_buffer_for(op)
     if nbytes > limit:
         raise VerifyException(
             f"{what} {t} is {nbytes} bytes and does not fit the {limit}-byte "
-            f"unified buffer of one vector core of {target}; split it into smaller tiles"
+            f"{buffer} of {target}; split it into smaller tiles"
         )
 
 

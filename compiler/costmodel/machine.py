@@ -26,7 +26,7 @@ _SECTIONS: dict[str, tuple[str, ...]] = {
     "": ("name",),
     "clock": ("freq_mhz",),
     "cores": ("vector_cores", "cube_cores", "clusters", "scheduler_threads"),
-    "memory": ("ub_bytes",),
+    "memory": ("ub_bytes", "l1_bytes"),
     "vector": (
         "vector_repeat_bytes",
         "vector_max_repeats",
@@ -125,6 +125,7 @@ class Machine:
     scheduler_threads: int
     # memory (also read by the dialect's verifier, ptoc.dialects.target)
     ub_bytes: int
+    l1_bytes: int
     # vector unit
     vector_repeat_bytes: int
     vector_max_repeats: int

@@ -828,3 +828,35 @@ func.func @k(%x: tensor<1x64xf32>) {
     Printer(stream=gen, print_generic_format=True).print_op(module)
     assert "core = #pto<core cube>" in gen.getvalue()
     assert "round = #pto<round rint>" in gen.getvalue()
+
+
+def test_a_cube_tile_fits_the_l1_not_the_ub() -> None:
+    """A [128, 512] f32 tile (256 KiB) is too big for a vector core's 192 KiB UB but fits
+    a cube core's 512 KiB L1: it loads in a cube task and in the cube section of a mixed
+    one, not in a vector task or a vector section. The verifier's memo of loads keeps the
+    two apart (the same load verified in a cube task first)."""
+    from ptoc.diagnostics import PtoDiagnostic
+
+    def kernel(core: str, side: str | None) -> str:
+        load = "%x = pto.load %a[%c0, %c0] : memref<256x512xf32> -> tensor<128x512xf32>"
+        body = f"pto.section {side} {{\n      {load}\n    }}" if side else load
+        return f"""
+func.func @k(%a: memref<256x512xf32>) {{
+  %c0 = arith.constant 0 : index
+  pto.spmd %t = 0 to 1 core {core} {{
+    {body}
+  }}
+  func.return
+}}
+"""
+
+    ptoc.parse(kernel("cube", None), "cube.mlir")
+    ptoc.parse(kernel("mix", "cube"), "mix.mlir")
+    for core, side, buffer in (("vector", None, "unified buffer of one vector core"),
+                               ("mix", "vector", "unified buffer of one vector core")):
+        with pytest.raises(PtoDiagnostic, match=f"262144 bytes and does not fit the 196608-byte {buffer}"):
+            ptoc.parse(kernel(core, side), f"{core}.mlir")
+    big = kernel("cube", None).replace("256x512", "512x512").replace("128x512", "512x512")
+    with pytest.raises(PtoDiagnostic, match="1048576 bytes and does not fit the 524288-byte "
+                       "L1 buffer of one cube core of a2a3"):
+        ptoc.parse(big, "big.mlir")
