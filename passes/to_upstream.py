@@ -25,8 +25,9 @@ its generic form (`pto-opt --print-op-generic`) verifies in upstream `mlir-opt` 
 | `pto.section` / `pto.handoff` | inlined / the tile itself (one executor runs both sides) |
 | `memref.alloc` (scratch) | kept, then filled with zeros as the interpreter does |
 
-`math.exp` on f32, bf16 and f16 is rewritten to `extf` to f64, `math.exp`, `truncf`, the
-exp of the numerics contract (docs/numerics.md). Function arguments get an argument
+`math.exp`, `math.exp2`, `math.log`, `math.log2` and `math.log10` on f32, bf16 and f16
+are rewritten to `extf` to f64, the op, `truncf`: the numerics contract computes them in
+double precision and rounds once (docs/numerics.md). Function arguments get an argument
 attribute `{pto.name = "..."}` with their SSA name, so that names survive a trip through
 `mlir-opt` (which renames block arguments `%arg0`, ...).
 
@@ -77,6 +78,7 @@ from xdsl.rewriter import InsertPoint, Rewriter
 
 from ptoc.diagnostics import op_error
 from ptoc.dialects import pto, pto_tiles
+from ptoc.dialects.float_semantics import F64_ROUTE
 
 DYNAMIC = -(2**63)
 """MLIR's `ShapedType::kDynamic` in static offset/size/stride arrays."""
@@ -208,12 +210,13 @@ def _truncf(b: _B, x: SSAValue, t: Attribute) -> SSAValue:
     return x if x.type == t else b.op(arith.TruncFOp(x, t))
 
 
-def _exp_scalar(b: _B, x: SSAValue) -> SSAValue:
-    """The contract's exp: round(exp_f64(x)) to f32, then to the narrower type."""
+def _via_f64_scalar(b: _B, x: SSAValue, op_type: type[Operation]) -> SSAValue:
+    """The contract's exp / exp2 / log / log2 / log10 (`F64_ROUTE`): the op in
+    f64, rounded to f32, then to the narrower type."""
     t = x.type
     if isinstance(t, Float64Type):
-        return b.op(math.ExpOp(x))
-    e = b.op(math.ExpOp(_extf(b, x, f64)))
+        return b.op(op_type(x))
+    e = b.op(op_type(_extf(b, x, f64)))
     return _truncf(b, _truncf(b, e, f32), t)
 
 
@@ -1128,9 +1131,10 @@ def _lower_op(op: Operation) -> None:
             )
         except _NotLowered as e:
             raise op_error(op, f"pto-to-upstream: cannot lower {e} exactly") from None
-    elif isinstance(op, math.ExpOp) and not isinstance(_scalar_t(op.operands[0].type), Float64Type):
+    elif op.name in F64_ROUTE and not isinstance(_scalar_t(op.operands[0].type), Float64Type):
         x = op.operands[0]
-        new = _elementwise(b, x, _scalar_t(x.type), _exp_scalar)
+        kind = type(op)
+        new = _elementwise(b, x, _scalar_t(x.type), lambda ib, v: _via_f64_scalar(ib, v, kind))
     elif op.dialect_name() == "pto":
         raise op_error(op, f"pto-to-upstream has no lowering for '{op.name}'")
     else:

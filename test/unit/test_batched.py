@@ -24,6 +24,8 @@ import ptoc
 from ptoc.backend import batched
 from ptoc.backend.interpreter import Program, RunResult, compile_module, random_inputs
 
+from example_inputs import inputs_script
+
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from test_coarsen_property import SETTINGS, Kernel, cases  # noqa: E402
 
@@ -152,8 +154,8 @@ def test_examples_records_and_outputs(path: Path, monkeypatch: pytest.MonkeyPatc
     default, so more of the batched code compared)."""
     monkeypatch.setattr(batched, "MIN_TASKS", 2)
     prog = compile_module(ptoc.parse(path.read_text(), str(path)))
-    script = path.parent / "inputs.py"
-    inputs = _script_inputs(script) if script.exists() else random_inputs(prog, 0)
+    script = inputs_script(path)
+    inputs = _script_inputs(script) if script is not None else random_inputs(prog, 0)
     got, want = _both(prog, inputs)
     _assert_same(got, want)
     # debug=True runs per task through the interpreter's general recording path (no
