@@ -569,8 +569,7 @@ TASK_TOTALS: dict[tuple[str, str, str, int | None], dict[str, int]] = {
     ("825a7858", "k_tile_256", "qproj_matmul", 0): {"load": 64, "matmul": 32, "store": 8, "vector": 1},
     ("825a7858", "k_tile_512", "qproj_matmul", 0): {"load": 32, "matmul": 16, "store": 8, "vector": 1},
     ("01496c81", "vector_dot", "gate_dot", 0): {"load": 1024, "store": 2, "read": 16, "write": 4096, "vector": 2259},
-    # each public [128, 512] K step as two halves of K 256 (see the header)
-    ("01496c81", "cube_matmul", "gate_dot", 0): {"load": 32, "matmul": 16, "store": 1, "vector": 1},
+    ("01496c81", "cube_matmul", "gate_dot", 0): {"load": 16, "matmul": 8, "store": 1, "vector": 1},
     ("01496c81", "cube_matmul", "gate_score_post", 0): {"load": 2, "store": 4, "vector": 15},
     # both sides of the mixed tasks; the vector counts include the fills and mask / pad
     # events the headers list
