@@ -9,28 +9,17 @@ and the no-change baseline.
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from pathlib import Path
-from types import ModuleType
 
 import pytest
+from bench_modules import load_bench
 
 ROOT = Path(__file__).resolve().parents[2]
 HOLDOUT = ROOT / "examples" / "holdout"
 
 
-def _load(name: str) -> ModuleType:
-    spec = importlib.util.spec_from_file_location(name, ROOT / "bench" / f"{name}.py")
-    assert spec is not None and spec.loader is not None
-    mod = importlib.util.module_from_spec(spec)
-    sys.modules[name] = mod
-    spec.loader.exec_module(mod)
-    return mod
-
-
 def test_holdout_cases_are_not_fitted() -> None:
-    cal = _load("calibrate")
+    cal = load_bench("calibrate")
     fitted = {c.folder.resolve() for c in cal.load_cases()}
     held = sorted(p.parent for p in HOLDOUT.glob("*/case.toml"))
     assert held, "no holdout cases"
@@ -42,7 +31,7 @@ def test_holdout_cases_are_not_fitted() -> None:
 def test_holdout_bench_predicts_every_variant(capsys: pytest.CaptureFixture[str]) -> None:
     import tomllib
 
-    holdout = _load("holdout")
+    holdout = load_bench("holdout")
     assert holdout.main([]) == 0
     out = capsys.readouterr().out
     for toml in HOLDOUT.glob("*/case.toml"):
@@ -55,6 +44,6 @@ def test_holdout_bench_predicts_every_variant(capsys: pytest.CaptureFixture[str]
 
 
 def test_holdout_bench_without_cases(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    holdout = _load("holdout")
+    holdout = load_bench("holdout")
     assert holdout.main(["--dir", str(tmp_path)]) == 1
     assert "no holdout cases" in capsys.readouterr().err

@@ -16,7 +16,6 @@ test of the summary (test_calibration_summary.py) keeps these numbers from getti
 
 from __future__ import annotations
 
-import importlib.util
 import os
 import sys
 from pathlib import Path
@@ -28,25 +27,17 @@ import pytest
 
 from ptoc.costmodel import KernelReport, load_machine, simulate
 
+from bench_modules import load_bench
+
 ROOT = Path(__file__).resolve().parents[2]
 POOL = "softmax_pool"
 MEASURED = {1: (327.32, 58.3, 8.1), 2: (261.22, 85.0, 3.0), 4: (324.70, None, None)}
 
 
-def _bench(name: str) -> ModuleType:
-    sys.path.insert(0, str(ROOT / "bench"))
-    spec = importlib.util.spec_from_file_location(name, ROOT / "bench" / f"{name}.py")
-    assert spec is not None and spec.loader is not None
-    mod = importlib.util.module_from_spec(spec)
-    sys.modules[name] = mod
-    spec.loader.exec_module(mod)
-    return mod
-
-
 @pytest.fixture(scope="module")
 def ucurve() -> ModuleType:
-    _bench("calibrate")
-    return _bench("ucurve")
+    load_bench("calibrate")
+    return load_bench("ucurve")
 
 
 @pytest.fixture(scope="module")
