@@ -582,6 +582,15 @@ TASK_TOTALS: dict[tuple[str, str, str, int | None], dict[str, int]] = {
     ("9ec1a5c1", "per_group", "hc_pre_1spmd", 0): {"load": 332, "matmul": 128, "handoff": 129, "vector": 1169, "store": 22},
     # the concats' inserts count as vector events (the headers list them)
     ("9ec1a5c1", "group_stack", "hc_pre_1spmd", 0): {"load": 300, "matmul": 128, "handoff": 129, "vector": 955, "store": 14},
+    # the vector counts include the fills the headers list (recip's ones, transposes'
+    # result tiles, the accumulators' zero tiles)
+    ("3f67f0d4", "five_scopes", "hc_head_rms", 0): {"load": 32, "vector": 100, "store": 1},
+    ("3f67f0d4", "five_scopes", "hc_head_linear", 0): {"load": 16, "matmul": 8, "vector": 1, "store": 1},
+    ("3f67f0d4", "five_scopes", "hc_head_pre_fused", 0): {"read": 1, "load": 3, "vector": 12, "store": 1},
+    ("3f67f0d4", "five_scopes", "hc_head_reduce", 0): {"load": 36, "vector": 64, "store": 8},
+    ("3f67f0d4", "fanned_out", "hc_head_rms", 0): {"load": 2, "vector": 7, "store": 1},
+    ("3f67f0d4", "fanned_out", "hc_head_linear", 0): {"load": 8, "matmul": 4, "vector": 1, "store": 1},
+    ("3f67f0d4", "fanned_out", "hc_head_reduce", 0): {"read": 1, "load": 7, "vector": 26, "store": 1},
 }
 COUNTED = ("load", "store", "read", "write", "vector", "matmul", "handoff", "sort")
 
